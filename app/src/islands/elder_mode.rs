@@ -1,0 +1,50 @@
+use leptos::prelude::*;
+
+use crate::prefs::SetElderMode;
+
+/// A button that switches the elderly-friendly mode (larger text, higher contrast).
+///
+/// It is a plain form posting to the `set_elder_mode` server function, so it works without
+/// JavaScript; once hydrated it switches the page at once and saves the choice in the
+/// background.
+#[island]
+pub fn ElderModeSwitch(
+    /// Whether the page was rendered in the elderly-friendly mode.
+    initial: bool,
+    /// Where the form posts without JavaScript: the server function's URL under the base path.
+    action: String,
+) -> impl IntoView {
+    let on = RwSignal::new(initial);
+    let save = ServerAction::<SetElderMode>::new();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let next = !on.get_untracked();
+        on.set(next);
+        apply_to_document(next);
+        save.dispatch(SetElderMode { on: next });
+    };
+
+    view! {
+        <form class="elder-switch" method="post" action=action on:submit=on_submit>
+            <input type="hidden" name="on" value=move || (!on.get()).to_string() />
+            <button type="submit" aria-pressed=move || on.get().to_string()>
+                <span aria-hidden="true">"👓 "</span>
+                {move || if on.get() { "退出关怀模式" } else { "关怀模式" }}
+            </button>
+        </form>
+    }
+}
+
+/// Applies the mode to the page in the browser without a reload.
+fn apply_to_document(on: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = html.class_list().toggle_with_force("elder", on);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on;
+}

@@ -1,0 +1,34 @@
+//! The portal's user interface, rendered on the server and made interactive in the browser.
+//!
+//! The site is built from Leptos *islands*: pages are plain server-rendered HTML, and only the
+//! few interactive parts (the elderly-mode switch today; the contest, the editor preview and
+//! the draw verifier later) ship WebAssembly. See the README for the measurement behind this.
+//!
+//! A tour of the modules:
+
+/// Building blocks shared by pages: header, footer, page headings, empty states.
+pub mod components;
+/// The interactive parts, hydrated in the browser.
+pub mod islands;
+/// One module per page.
+pub mod pages;
+/// Visitor preferences kept in a cookie (elderly-friendly mode).
+pub mod prefs;
+/// The router: which page answers which path.
+pub mod routes;
+/// The HTML document around every page (`<html>`, `<head>`, hydration scripts).
+pub mod shell;
+/// Site-wide facts the pages need: the base path the portal is served under, the bureau.
+pub mod site;
+
+pub use routes::App;
+pub use shell::shell;
+
+/// Entry point of the WASM bundle: hydrates the islands found on the page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    site::point_server_functions_at_base_path();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,10 @@
+/// 安全宣传: articles.
+pub mod articles;
+/// 知识竞赛: the safety knowledge contest.
+pub mod contest;
+/// 首页: the latest of each section.
+pub mod home;
+/// 双随机抽查: random inspection draws and their results.
+pub mod inspections;
+/// The page for a path the portal does not have.
+pub mod not_found;

@@ -1,0 +1,72 @@
+use serde::{Deserialize, Serialize};
+
+/// The bureau whose portal this is.
+pub const BUREAU_NAME: &str = "开平市应急管理局";
+/// The site's own title, shown in the header and in `<title>`.
+pub const SITE_TITLE: &str = "开平市应急管理局 安全宣传与执法公开平台";
+
+/// Facts about the running site that the server hands to every page through context.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    /// The path prefix the portal is served under, without a trailing slash: `""` at the root
+    /// of a host, `"/aqxc"` when it lives as a section of a larger site.
+    pub base: String,
+}
+
+impl Site {
+    /// Normalises a configured base path: `/`, `""` → `""`; `aqxc/` → `/aqxc`.
+    pub fn new(base: &str) -> Self {
+        let trimmed = base.trim().trim_matches('/');
+        let base = if trimmed.is_empty() {
+            String::new()
+        } else {
+            format!("/{trimmed}")
+        };
+        Self { base }
+    }
+
+    /// A link to a path of the portal (`"/"`, `"/articles"`), under the base path.
+    pub fn href(&self, path: &str) -> String {
+        debug_assert!(path.starts_with('/'), "portal paths start with '/': {path}");
+        format!("{}{}", self.base, path)
+    }
+}
+
+/// The [`Site`] of the current request, provided by the server.
+pub fn use_site() -> Site {
+    leptos::prelude::use_context::<Site>().unwrap_or_default()
+}
+
+/// Server functions are posted to `/api/…` under the base path; the browser learns the base
+/// from the `data-base` attribute the shell writes on `<html>`.
+#[cfg(feature = "hydrate")]
+pub fn point_server_functions_at_base_path() {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("data-base"))
+        .unwrap_or_default();
+    if !base.is_empty() {
+        // Leaked once per page load: the client keeps the root URL for the page's lifetime.
+        let _ = server_fn::client::try_set_server_url(Box::leak(base.into_boxed_str()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_and_empty_base_paths_mean_no_prefix() {
+        assert_eq!(Site::new("/").base, "");
+        assert_eq!(Site::new("").base, "");
+        assert_eq!(Site::new("/").href("/articles"), "/articles");
+    }
+
+    #[test]
+    fn base_paths_are_normalised_to_a_leading_slash_only() {
+        assert_eq!(Site::new("aqxc").base, "/aqxc");
+        assert_eq!(Site::new("/aqxc/").base, "/aqxc");
+        assert_eq!(Site::new("/gov/aqxc/").href("/"), "/gov/aqxc/");
+    }
+}

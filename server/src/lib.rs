@@ -1,0 +1,16 @@
+//! The portal's server: one binary that serves the site and carries the staff command line.
+//!
+//! Reading order:
+
+/// The command line: `serve` (the default) and, later, admin and import commands.
+pub mod cli;
+/// Typed settings with defaults that run out of the box, each overridable by environment.
+pub mod config;
+/// The SQLite pool: WAL mode, embedded migrations run at start-up.
+pub mod db;
+/// HTTP routes, one module per concern, merged in [`routes::router`].
+pub mod routes;
+/// Building the axum application and running it until a shutdown signal.
+pub mod startup;
+/// Logging through `tracing`.
+pub mod telemetry;

@@ -1,0 +1,258 @@
+//! The built site's files (`pkg/` with the hashed JS, WASM and CSS; icons) change only with a
+//! deploy, so they are read once at start-up, compressed once with brotli and gzip, and served
+//! from memory: per-request file IO would go through the blocking pool and cost several times
+//! the throughput (see `../shared/toolchain.md`).
+
+use std::{
+    collections::HashMap,
+    hash::{DefaultHasher, Hash, Hasher},
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use anyhow::Context;
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::Response,
+};
+
+/// Cache lifetime of files whose names carry a content hash.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Cache policy of files that keep their name across deploys: revalidate with the ETag.
+const REVALIDATE: &str = "public, max-age=0, must-revalidate";
+/// Files smaller than this are not worth compressing.
+const MIN_COMPRESS: usize = 256;
+
+/// Every file of the built site, by URL path (`/pkg/aqxc.abc123.js`).
+#[derive(Default)]
+pub struct AssetStore {
+    files: HashMap<String, Asset>,
+}
+
+struct Asset {
+    content_type: HeaderValue,
+    cache_control: &'static str,
+    etag: HeaderValue,
+    identity: Vec<u8>,
+    gzip: Option<Vec<u8>>,
+    brotli: Option<Vec<u8>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl AssetStore {
+    /// Reads every file under `site_root`. A missing folder gives an empty store: the pages
+    /// still render, which is what tests and a first `cargo run` need.
+    pub fn load(site_root: &Path, hashed_pkg: bool) -> anyhow::Result<Self> {
+        let mut files = HashMap::new();
+        if !site_root.is_dir() {
+            return Ok(Self { files });
+        }
+        for path in files_under(site_root)? {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let relative = path.strip_prefix(site_root).unwrap_or(&path);
+            let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+            let hashed = hashed_pkg && url.starts_with("/pkg/");
+            files.insert(url.clone(), Asset::new(&url, bytes, hashed)?);
+        }
+        Ok(Self { files })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The response for a GET or HEAD of a known file; `None` for anything else.
+    pub fn respond(&self, request: &Request) -> Option<Response> {
+        if request.method() != Method::GET && request.method() != Method::HEAD {
+            return None;
+        }
+        let asset = self.files.get(request.uri().path())?;
+        Some(asset.respond(request.headers(), request.method() == Method::HEAD))
+    }
+}
+
+impl Asset {
+    fn new(url: &str, identity: Vec<u8>, hashed: bool) -> anyhow::Result<Self> {
+        let mime = mime_guess::from_path(url).first_or_octet_stream();
+        let text_like = mime.type_() == "text"
+            || matches!(
+                mime.subtype().as_str(),
+                "javascript" | "json" | "xml" | "svg" | "wasm"
+            );
+        let content_type = if mime.type_() == "text" || mime.subtype() == "javascript" {
+            format!("{mime}; charset=utf-8")
+        } else {
+            mime.to_string()
+        };
+        let compressible = text_like && identity.len() >= MIN_COMPRESS;
+        let (gzip, brotli) = if compressible {
+            (
+                smaller(gzip(&identity)?, &identity),
+                smaller(brotli(&identity)?, &identity),
+            )
+        } else {
+            (None, None)
+        };
+        let mut hasher = DefaultHasher::new();
+        identity.hash(&mut hasher);
+        Ok(Self {
+            content_type: HeaderValue::from_str(&content_type)?,
+            cache_control: if hashed { IMMUTABLE } else { REVALIDATE },
+            etag: HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))?,
+            identity,
+            gzip,
+            brotli,
+        })
+    }
+
+    fn respond(&self, request_headers: &HeaderMap, head_only: bool) -> Response {
+        let not_modified = request_headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|tag| tag.as_bytes() == self.etag.as_bytes());
+        let encoding = preferred_encoding(request_headers);
+        let (body, content_encoding) = match encoding {
+            Encoding::Brotli if self.brotli.is_some() => (self.brotli.as_deref(), Some("br")),
+            Encoding::Brotli | Encoding::Gzip if self.gzip.is_some() => {
+                (self.gzip.as_deref(), Some("gzip"))
+            }
+            _ => (Some(self.identity.as_slice()), None),
+        };
+        let body = body.unwrap_or_default();
+
+        let mut response = Response::builder()
+            .header(header::CONTENT_TYPE, self.content_type.clone())
+            .header(header::CACHE_CONTROL, self.cache_control)
+            .header(header::ETAG, self.etag.clone())
+            .header(header::VARY, "accept-encoding");
+        if let Some(content_encoding) = content_encoding {
+            response = response.header(header::CONTENT_ENCODING, content_encoding);
+        }
+        let (status, body) = if not_modified {
+            (StatusCode::NOT_MODIFIED, Body::empty())
+        } else if head_only {
+            response = response.header(header::CONTENT_LENGTH, body.len());
+            (StatusCode::OK, Body::empty())
+        } else {
+            (StatusCode::OK, Body::from(body.to_vec()))
+        };
+        response.status(status).body(body).unwrap_or_else(|_| {
+            let mut fallback = Response::new(Body::empty());
+            *fallback.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
+        })
+    }
+}
+
+/// The best encoding the client accepts, from `Accept-Encoding` (a `q=0` refuses one).
+fn preferred_encoding(headers: &HeaderMap) -> Encoding {
+    let Some(accepted) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
+    };
+    let accepts = |name: &str| {
+        accepted.split(',').any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or_default();
+            let refused = parts.any(|param| {
+                param.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0)
+            });
+            coding.eq_ignore_ascii_case(name) && !refused
+        })
+    };
+    if accepts("br") {
+        Encoding::Brotli
+    } else if accepts("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn files_under(folder: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn smaller(compressed: Vec<u8>, original: &[u8]) -> Option<Vec<u8>> {
+    (compressed.len() < original.len()).then_some(compressed)
+}
+
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+fn brotli(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(accept_encoding: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept_encoding).unwrap(),
+        );
+        headers
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_and_q_zero_refuses() {
+        assert_eq!(
+            preferred_encoding(&headers("gzip, deflate, br")),
+            Encoding::Brotli
+        );
+        assert_eq!(preferred_encoding(&headers("gzip")), Encoding::Gzip);
+        assert_eq!(
+            preferred_encoding(&headers("br;q=0, gzip;q=0.5")),
+            Encoding::Gzip
+        );
+        assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn compressed_forms_round_trip() {
+        let text = "安全生产，人人有责。".repeat(100).into_bytes();
+        let asset = Asset::new("/pkg/app.css", text.clone(), true).unwrap();
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut asset.brotli.as_deref().unwrap(), &mut decoded).unwrap();
+        assert_eq!(decoded, text);
+        assert_eq!(asset.cache_control, IMMUTABLE);
+        assert_eq!(asset.content_type, "text/css; charset=utf-8");
+    }
+}

@@ -1,0 +1,69 @@
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{Request, State},
+    response::Response,
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+
+use crate::startup::AppState;
+use app::{App, shell};
+
+/// Static files of the built site, served from memory with their compressed forms.
+pub mod assets;
+/// Serving the whole portal under a configurable path prefix.
+pub mod base_path;
+/// `GET /healthz` for the load balancer and monitoring.
+pub mod health;
+
+/// All routes of the portal, as seen from its own root (the base path is already stripped).
+pub fn router(state: AppState) -> Router {
+    let leptos_options = state.leptos_options.clone();
+    let page_context = {
+        let site = state.site.clone();
+        let pool = state.pool.clone();
+        move || {
+            provide_context(site.clone());
+            provide_context(pool.clone());
+        }
+    };
+    let app_fn = move || shell(leptos_options.clone());
+    let page_not_found =
+        leptos_axum::render_app_to_stream_with_context(page_context.clone(), app_fn.clone());
+
+    Router::new()
+        .merge(health::routes())
+        .leptos_routes_with_context(&state, generate_route_list(App), page_context, app_fn)
+        .fallback(
+            move |State(assets): State<Arc<assets::AssetStore>>, request: Request| {
+                let page_not_found = page_not_found.clone();
+                async move {
+                    match assets.respond(&request) {
+                        Some(response) => response,
+                        None => page_not_found(request).await,
+                    }
+                }
+            },
+        )
+        // Skips what is already compressed (the assets above) and images.
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A plain response built from parts that cannot fail to combine.
+fn plain(status: axum::http::StatusCode, body: &'static str) -> Response {
+    use axum::response::IntoResponse;
+    (
+        status,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}

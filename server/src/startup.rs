@@ -1,0 +1,153 @@
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use axum::{
+    ServiceExt,
+    extract::{FromRef, Request},
+    serve::ListenerExt,
+};
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+
+use crate::{
+    config::Config,
+    db,
+    routes::{self, assets::AssetStore},
+};
+use app::site::Site;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub site: Site,
+    pub assets: Arc<AssetStore>,
+}
+
+/// A built server, bound to its port but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    router: axum::Router,
+    site: Site,
+}
+
+impl Application {
+    /// Opens the database, loads the static assets, binds the listener. Binding port 0 picks a
+    /// free port, which is how tests run side by side.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let pool = db::connect_and_migrate(&config).await?;
+        record_first_start(&pool).await?;
+        let site = Site::new(&config.base_path);
+        let leptos_options = leptos_options(&config);
+        let assets =
+            AssetStore::load(&config.site_root, leptos_options.hash_files).with_context(|| {
+                format!("loading the built site from {}", config.site_root.display())
+            })?;
+        if assets.is_empty() {
+            tracing::warn!(
+                site_root = %config.site_root.display(),
+                "no built site found: pages render, but without styles or interactivity \
+                 (run `cargo leptos build`)"
+            );
+        }
+        let state = AppState {
+            leptos_options,
+            pool,
+            site: site.clone(),
+            assets: Arc::new(assets),
+        };
+        let router = routes::router(state);
+
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("listening on {}", config.listen))?;
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            port,
+            router,
+            site,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let address = self.listener.local_addr()?;
+        tracing::info!("serving on http://{address}{}/", self.site.base);
+        // Without TCP_NODELAY a streamed response waits ~40 ms for the client's delayed ACK.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        // The base path is stripped before routing, so it wraps the router as a whole.
+        let app = routes::base_path::under_base_path(self.site, self.router);
+        axum::serve(
+            listener,
+            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Leptos' own settings, derived from ours. File hashing is on when `cargo leptos build` left
+/// its `hash.txt` beside the binary, as a release build with `hash-files` does.
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
+        .unwrap_or(false);
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("aqxc"))
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .hash_files(hash_files)
+        .build()
+}
+
+async fn record_first_start(pool: &SqlitePool) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO app_meta (key, value)
+         VALUES ('first_started_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    )
+    .execute(pool)
+    .await
+    .context("recording the first start")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}
