@@ -27,11 +27,11 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<SqlitePool> 
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
 
-    if let Some(folder) = options.get_filename().parent() {
-        if !folder.as_os_str().is_empty() {
-            std::fs::create_dir_all(folder)
-                .with_context(|| format!("creating the database folder {}", folder.display()))?;
-        }
+    if let Some(folder) = options.get_filename().parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating the database folder {}", folder.display()))?;
     }
 
     let pool = SqlitePoolOptions::new()

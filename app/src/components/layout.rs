@@ -59,7 +59,7 @@ fn Header() -> impl IntoView {
                 </a>
                 <ElderModeSwitch
                     initial=elder_mode_requested()
-                    action=site.href(&SetElderMode::url())
+                    action=site.href(SetElderMode::url())
                 />
             </div>
             <nav class="site-nav" aria-label="主导航">

@@ -16,6 +16,10 @@ pub fn ElderModeSwitch(
 ) -> impl IntoView {
     let on = RwSignal::new(initial);
     let save = ServerAction::<SetElderMode>::new();
+    // Effects run only in the browser: the attribute tells tests (and curious readers of the
+    // DOM) that the island is live.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -26,7 +30,13 @@ pub fn ElderModeSwitch(
     };
 
     view! {
-        <form class="elder-switch" method="post" action=action on:submit=on_submit>
+        <form
+            class="elder-switch"
+            method="post"
+            action=action
+            on:submit=on_submit
+            data-hydrated=move || hydrated.get().then_some("true")
+        >
             <input type="hidden" name="on" value=move || (!on.get()).to_string() />
             <button type="submit" aria-pressed=move || on.get().to_string()>
                 <span aria-hidden="true">"👓 "</span>

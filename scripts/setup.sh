@@ -1,0 +1,99 @@
+# Sourced by run.sh and test.sh: installs, pinned, whatever the build and the tests need and is
+# missing, and skips whatever is already there. Safe to source again.
+#
+# Where things go (outside the clone, so a fresh clone reuses them):
+#   ~/.cargo/bin                    cargo-leptos, wasm-bindgen (cargo install)
+#   $AQXC_CACHE/tools               wasm-opt from the npm package binaryen
+#   $AQXC_CACHE/target              the cargo build cache (CARGO_TARGET_DIR)
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AQXC_CACHE="${AQXC_CACHE:-$HOME/.cache/aqxc}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$AQXC_CACHE/target}"
+TOOLS_DIR="$AQXC_CACHE/tools"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+
+CARGO_LEPTOS_VERSION="0.3.10"
+# Debian's binaryen (108) breaks hydration; the npm build of 132 does not.
+BINARYEN_VERSION="132.0.0"
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock")"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 30 minutes on 2 cores, once)"
+    # --locked: newer dependencies need a newer Rust; no_downloads: tools come from PATH.
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+}
+
+ensure_wasm_bindgen() {
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 9 minutes, once)"
+    # Not --locked: its lock names a crate version the registry no longer has.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+}
+
+ensure_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    step "Installing Node.js and npm"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+  fi
+}
+
+ensure_wasm_opt() {
+  if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+    ensure_node
+    step "Installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+    mkdir -p "$TOOLS_DIR"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+ensure_chromium() {
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    step "Installing Debian's Chromium"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  fi
+}
+
+ensure_playwright() {
+  ensure_node
+  local stamp="$ROOT/end2end/node_modules/.installed-from-lock"
+  if ! [ -f "$stamp" ] || [ "$ROOT/end2end/package-lock.json" -nt "$stamp" ]; then
+    step "Installing the browser-test packages (Playwright, without its own browser)"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+    touch "$stamp"
+  fi
+}
+
+# Everything `cargo leptos build --release` needs.
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+  ensure_cargo_leptos
+}
+
+# Everything the browser tests need besides the build.
+ensure_browser_tools() {
+  ensure_chromium
+  ensure_playwright
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, unit and integration tests, then the release build
+# and the browser tests in Debian's Chromium. Stops at the first failure.
+source "$(dirname "$0")/setup.sh"
+ensure_build_tools
+ensure_browser_tools
+cd "$ROOT"
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Lints: server and app as the server builds it"
+cargo clippy -p server -p app --all-targets -- -D warnings
+
+step "Lints: app as the browser builds it (wasm32, hydrate)"
+cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
+  -- -D warnings
+
+step "Unit and integration tests"
+cargo test -p server -p app
+
+step "Release build (server + WASM)"
+cargo leptos build --release
+
+step "Browser tests (Playwright, Debian Chromium)"
+cd end2end
+AQXC_SERVER_BIN="$CARGO_TARGET_DIR/release/server" AQXC_SITE_ROOT="$ROOT/target/site" \
+  npx playwright test

@@ -1,0 +1,8 @@
+//! Integration tests: each starts the real server on a random port with a fresh database.
+
+mod assets;
+mod base_path;
+mod health;
+mod helpers;
+mod pages;
+mod prefs;
