@@ -7,7 +7,7 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
 use crate::startup::AppState;
 use app::{App, shell};
@@ -18,6 +18,8 @@ pub mod assets;
 pub mod base_path;
 /// `GET /healthz` for the load balancer and monitoring.
 pub mod health;
+/// The error page for a handler that panics.
+pub mod panic;
 
 /// All routes of the portal, as seen from its own root (the base path is already stripped).
 pub fn router(state: AppState) -> Router {
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         )
         // Skips what is already compressed (the assets above) and images.
         .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic::error_page))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

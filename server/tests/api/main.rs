@@ -2,6 +2,7 @@
 
 mod assets;
 mod base_path;
+mod binary;
 mod health;
 mod helpers;
 mod pages;
