@@ -6,6 +6,10 @@
 //!
 //! A tour of the modules:
 
+/// The append-only audit log of staff actions.
+pub mod audit;
+/// Unix time, and how the portal shows it (Beijing time).
+pub mod clock;
 /// Building blocks shared by pages: header, footer, page headings, empty states.
 pub mod components;
 /// The interactive parts, hydrated in the browser.
@@ -14,12 +18,16 @@ pub mod islands;
 pub mod pages;
 /// Visitor preferences kept in a cookie (elderly-friendly mode).
 pub mod prefs;
+/// What the server's middleware learned about the request (client address, CSRF token).
+pub mod request;
 /// The router: which page answers which path.
 pub mod routes;
 /// The HTML document around every page (`<html>`, `<head>`, hydration scripts).
 pub mod shell;
 /// Site-wide facts the pages need: the base path the portal is served under, the bureau.
 pub mod site;
+/// Staff accounts, roles, sessions and sign-in throttling.
+pub mod staff;
 
 pub use routes::App;
 pub use shell::shell;

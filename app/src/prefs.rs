@@ -9,10 +9,7 @@ pub const ELDER_COOKIE: &str = "aqxc_elder";
 
 /// Reads the elderly-mode choice from a `Cookie` request header.
 pub fn elder_mode_from_cookie_header(header: &str) -> bool {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == ELDER_COOKIE && value == "1")
+    crate::request::cookie_value(header, ELDER_COOKIE) == Some("1")
 }
 
 /// Whether the current request asked for the elderly-friendly mode (server side only).

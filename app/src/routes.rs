@@ -8,20 +8,30 @@ use leptos_router::{
 use crate::{
     components::layout::Layout,
     pages::{
-        articles::ArticlesPage, contest::ContestPage, home::HomePage, inspections::InspectionsPage,
+        articles::ArticlesPage,
+        contest::ContestPage,
+        home::HomePage,
+        inspections::InspectionsPage,
         not_found::NotFoundPage,
+        staff::{
+            account::AccountPage,
+            areas::{ArticlesAdminPage, ContestsAdminPage, InspectionsAdminPage},
+            audit_log::AuditLogPage,
+            dashboard::DashboardPage,
+            login::LoginPage,
+            users::UsersPage,
+        },
     },
-    site::{SITE_TITLE, use_site},
+    site::SITE_TITLE,
 };
 
 /// The portal: the shared layout around the page that matches the path.
 ///
-/// The server nests the whole portal under its base path, so routes here are written from the
+/// The server strips the base path before routing, so routes here are written from the
 /// portal's own root and links go through [`crate::site::Site::href`].
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let _site = use_site();
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { SITE_TITLE.to_string() } else { format!("{page} - {SITE_TITLE}") }
@@ -34,6 +44,14 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("inspections") view=InspectionsPage />
                     <Route path=StaticSegment("articles") view=ArticlesPage />
                     <Route path=StaticSegment("contest") view=ContestPage />
+                    <Route path=StaticSegment("login") view=LoginPage />
+                    <Route path=StaticSegment("admin") view=DashboardPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditLogPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("articles")) view=ArticlesAdminPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("inspections")) view=InspectionsAdminPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("contests")) view=ContestsAdminPage />
                 </FlatRoutes>
             </Layout>
         </Router>

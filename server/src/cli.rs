@@ -1,6 +1,11 @@
 use clap::{Parser, Subcommand};
 
-use crate::{config::Config, startup::Application};
+use crate::{
+    admin::AdminCommand,
+    config::{Config, DatabaseConfig},
+    db,
+    startup::Application,
+};
 
 /// 开平市应急管理局 safety publicity portal.
 #[derive(Debug, Parser)]
@@ -20,6 +25,13 @@ enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// Manage staff accounts.
+    Admin {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
 }
 
 impl Cli {
@@ -31,6 +43,10 @@ impl Cli {
         match self.command {
             Some(Command::Serve { config }) => runtime.block_on(serve(config)),
             None => runtime.block_on(serve(self.config)),
+            Some(Command::Admin { database, command }) => runtime.block_on(async {
+                let pool = db::connect_and_migrate(&database).await?;
+                command.run(&pool).await
+            }),
         }
     }
 }

@@ -10,6 +10,26 @@ pub struct Config {
     #[arg(long, env = "AQXC_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
 
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Path prefix the portal is served under, e.g. `/aqxc/` when it is a section of a larger
+    /// site; `/` serves it at the root of the host.
+    #[arg(long, env = "AQXC_BASE_PATH", default_value = "/")]
+    pub base_path: String,
+
+    /// Folder holding the built site (`pkg/` with the WASM, JS and CSS, and public assets),
+    /// as written by `cargo leptos build`.
+    #[arg(long, env = "AQXC_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    #[command(flatten)]
+    pub security: SecurityConfig,
+}
+
+/// Where the data lives.
+#[derive(Clone, Debug, Args)]
+pub struct DatabaseConfig {
     /// SQLite database; the file and its folder are created on first start.
     #[arg(
         long,
@@ -21,16 +41,41 @@ pub struct Config {
     /// Most connections the pool keeps open.
     #[arg(long, env = "AQXC_DB_MAX_CONNECTIONS", default_value_t = 8)]
     pub db_max_connections: u32,
+}
 
-    /// Path prefix the portal is served under, e.g. `/aqxc/` when it is a section of a larger
-    /// site; `/` serves it at the root of the host.
-    #[arg(long, env = "AQXC_BASE_PATH", default_value = "/")]
-    pub base_path: String,
+/// Sessions, origins and limits.
+#[derive(Clone, Debug, Args)]
+pub struct SecurityConfig {
+    /// The origin visitors use, e.g. `https://www.kaiping.gov.cn`. When set, forms are only
+    /// accepted from it; when it is `https://…`, cookies are `Secure` and HSTS is sent.
+    #[arg(long, env = "AQXC_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
 
-    /// Folder holding the built site (`pkg/` with the WASM, JS and CSS, and public assets),
-    /// as written by `cargo leptos build`.
-    #[arg(long, env = "AQXC_SITE_ROOT", default_value = "target/site")]
-    pub site_root: PathBuf,
+    /// Minutes a staff session may sit unused before it ends.
+    #[arg(long, env = "AQXC_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in when a staff session ends, used or not.
+    #[arg(long, env = "AQXC_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+
+    /// Take the client's address from the last `X-Forwarded-For` entry (only behind a reverse
+    /// proxy that sets it).
+    #[arg(long, env = "AQXC_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "AQXC_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+impl SecurityConfig {
+    /// Whether visitors reach the site over HTTPS.
+    pub fn https(&self) -> bool {
+        self.public_origin
+            .as_deref()
+            .is_some_and(|origin| origin.starts_with("https://"))
+    }
 }
 
 impl Config {
@@ -38,10 +83,19 @@ impl Config {
     pub fn for_tests(database_url: String, site_root: PathBuf, base_path: &str) -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            database_url,
-            db_max_connections: 4,
+            database: DatabaseConfig {
+                database_url,
+                db_max_connections: 4,
+            },
             base_path: base_path.to_string(),
             site_root,
+            security: SecurityConfig {
+                public_origin: None,
+                session_idle_minutes: 30,
+                session_max_hours: 12,
+                trust_forwarded_for: false,
+                max_body_bytes: 1024 * 1024,
+            },
         }
     }
 }

@@ -6,14 +6,14 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::config::Config;
+use crate::config::DatabaseConfig;
 
 /// Migrations compiled into the binary; applied in order at every start.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 /// Opens (creating if needed) the database, in WAL mode so readers never wait for the writer,
 /// and brings its schema up to date.
-pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<SqlitePool> {
+pub async fn connect_and_migrate(config: &DatabaseConfig) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(&config.database_url)
         .with_context(|| {
             format!(

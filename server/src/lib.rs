@@ -2,12 +2,16 @@
 //!
 //! Reading order:
 
+/// `server admin …`: staff accounts from the command line.
+pub mod admin;
 /// The command line: `serve` (the default) and, later, admin and import commands.
 pub mod cli;
 /// Typed settings with defaults that run out of the box, each overridable by environment.
 pub mod config;
 /// The SQLite pool: WAL mode, embedded migrations run at start-up.
 pub mod db;
+/// What wraps every request: security headers, CSRF guard, staff sessions, limits.
+pub mod middleware;
 /// HTTP routes, one module per concern, merged in [`routes::router`].
 pub mod routes;
 /// Building the axum application and running it until a shutdown signal.

@@ -13,9 +13,10 @@ use tokio::net::TcpListener;
 use crate::{
     config::Config,
     db,
+    middleware::csrf::CsrfPolicy,
     routes::{self, assets::AssetStore},
 };
-use app::site::Site;
+use app::{site::Site, staff::session::SessionPolicy};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -24,6 +25,13 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub site: Site,
     pub assets: Arc<AssetStore>,
+    pub session_policy: SessionPolicy,
+    pub csrf_policy: CsrfPolicy,
+    /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
+    #[from_ref(skip)]
+    pub https: bool,
+    #[from_ref(skip)]
+    pub trust_forwarded_for: bool,
 }
 
 /// A built server, bound to its port but not yet serving.
@@ -38,7 +46,7 @@ impl Application {
     /// Opens the database, loads the static assets, binds the listener. Binding port 0 picks a
     /// free port, which is how tests run side by side.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let pool = db::connect_and_migrate(&config).await?;
+        let pool = db::connect_and_migrate(&config.database).await?;
         record_first_start(&pool).await?;
         let site = Site::new(&config.base_path);
         let leptos_options = leptos_options(&config);
@@ -53,11 +61,29 @@ impl Application {
                  (run `cargo leptos build`)"
             );
         }
+        let security = &config.security;
+        let cookie_path = format!("{}/", site.base);
+        let session_policy = SessionPolicy {
+            idle_secs: security.session_idle_minutes * 60,
+            absolute_secs: security.session_max_hours * 3600,
+            secure_cookies: security.https(),
+            cookie_path: cookie_path.clone(),
+        };
+        let csrf_policy = CsrfPolicy {
+            public_origin: security.public_origin.clone(),
+            cookie_path,
+            secure_cookies: security.https(),
+            max_body_bytes: security.max_body_bytes,
+        };
         let state = AppState {
             leptos_options,
             pool,
             site: site.clone(),
             assets: Arc::new(assets),
+            session_policy,
+            csrf_policy,
+            https: security.https(),
+            trust_forwarded_for: security.trust_forwarded_for,
         };
         let router = routes::router(state);
 

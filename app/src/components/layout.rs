@@ -81,6 +81,7 @@ fn is_current_section(section: &str, current: &str) -> bool {
 
 #[component]
 fn Footer() -> impl IntoView {
+    let site = use_site();
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
@@ -96,6 +97,7 @@ fn Footer() -> impl IntoView {
                 </section>
                 <p class="site-footer__note">
                     "本平台公开的抽查结果已依法对个人隐私和商业秘密作去标识化处理。"
+                    <a class="site-footer__staff" href=site.href("/login")>"工作人员登录"</a>
                 </p>
             </div>
         </footer>

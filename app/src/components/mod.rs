@@ -2,5 +2,9 @@
 pub mod empty_state;
 /// The page that stands in for a failed one.
 pub mod error_page;
+/// Pieces of forms: the CSRF field, notices.
+pub mod forms;
 /// The frame of every page: skip link, header with navigation, main landmark, footer.
 pub mod layout;
+/// The server-side role check around every staff page, and the staff navigation.
+pub mod staff_gate;

@@ -8,3 +8,5 @@ pub mod home;
 pub mod inspections;
 /// The page for a path the portal does not have.
 pub mod not_found;
+/// The staff area: sign-in, dashboard, accounts, audit log.
+pub mod staff;

@@ -3,13 +3,20 @@ use std::sync::Arc;
 use axum::{
     Router,
     extract::{Request, State},
+    middleware::{from_fn, from_fn_with_state},
     response::Response,
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    trace::TraceLayer,
+};
 
-use crate::startup::AppState;
+use crate::{
+    middleware::{client_ip, csrf, friendly_errors, security_headers, session},
+    startup::AppState,
+};
 use app::{App, shell};
 
 /// Static files of the built site, served from memory with their compressed forms.
@@ -27,9 +34,11 @@ pub fn router(state: AppState) -> Router {
     let page_context = {
         let site = state.site.clone();
         let pool = state.pool.clone();
+        let session_policy = state.session_policy.clone();
         move || {
             provide_context(site.clone());
             provide_context(pool.clone());
+            provide_context(session_policy.clone());
         }
     };
     let app_fn = move || shell(leptos_options.clone());
@@ -50,6 +59,19 @@ pub fn router(state: AppState) -> Router {
                 }
             },
         )
+        // Innermost first: each layer wraps the ones above it.
+        .layer(from_fn_with_state(
+            (state.pool.clone(), state.session_policy.clone()),
+            session::resolve_staff,
+        ))
+        .layer(from_fn_with_state(state.csrf_policy.clone(), csrf::guard))
+        .layer(from_fn_with_state(
+            state.trust_forwarded_for,
+            client_ip::record,
+        ))
+        .layer(RequestBodyLimitLayer::new(state.csrf_policy.max_body_bytes))
+        .layer(from_fn(friendly_errors::explain))
+        .layer(from_fn_with_state(state.https, security_headers::add))
         // Skips what is already compressed (the assets above) and images.
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic::error_page))

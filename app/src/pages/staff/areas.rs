@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+use crate::{
+    components::{empty_state::EmptyState, staff_gate::StaffGate},
+    staff::Role,
+};
+
+/// 文章管理 (editors and reviewers).
+#[component]
+pub fn ArticlesAdminPage() -> impl IntoView {
+    view! {
+        <StaffGate title="文章管理" roles=&[Role::Editor, Role::Reviewer]>
+            <h1>"文章管理"</h1>
+            <EmptyState title="暂无文章" hint="文章编辑器和审核流程上线后，在这里撰写、提交和发布文章。" />
+        </StaffGate>
+    }
+}
+
+/// 抽查管理 (inspection officers).
+#[component]
+pub fn InspectionsAdminPage() -> impl IntoView {
+    view! {
+        <StaffGate title="抽查管理" roles=&[Role::InspectorAdmin]>
+            <h1>"抽查管理"</h1>
+            <EmptyState title="暂无抽查任务" hint="名录库和抽查任务功能上线后，在这里组织“双随机”抽查。" />
+        </StaffGate>
+    }
+}
+
+/// 竞赛管理 (contest officers).
+#[component]
+pub fn ContestsAdminPage() -> impl IntoView {
+    view! {
+        <StaffGate title="竞赛管理" roles=&[Role::ContestAdmin]>
+            <h1>"竞赛管理"</h1>
+            <EmptyState title="暂无竞赛" hint="题库和竞赛功能上线后，在这里设置知识竞赛。" />
+        </StaffGate>
+    }
+}

@@ -1,0 +1,16 @@
+//! The staff area (`/login`, `/admin/…`). Every page is wrapped in
+//! [`StaffGate`](crate::components::staff_gate::StaffGate), which checks the role on the
+//! server before rendering anything.
+
+/// Changing one's own password.
+pub mod account;
+/// The landing pages of the article, inspection and contest areas.
+pub mod areas;
+/// The audit log (admins).
+pub mod audit_log;
+/// The staff dashboard: what this person can do.
+pub mod dashboard;
+/// 登录.
+pub mod login;
+/// Accounts and roles (admins).
+pub mod users;

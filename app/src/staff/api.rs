@@ -1,0 +1,507 @@
+//! Server functions of staff accounts. Each is posted by a plain HTML form (no JavaScript
+//! needed) and answers with a redirect: to where the person was going, or back to the form
+//! with an error code that the page turns into a message (values typed are sent back too, so
+//! nothing is lost but the passwords).
+//!
+//! Every function checks the caller's role on the server first. Anything under `/api/staff/`
+//! additionally needs a signed-in session before it is even decoded (server middleware).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+
+/// The role checkboxes of a form: `roles[editor]=true`, … (unchecked boxes are absent).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoleChoice {
+    pub editor: bool,
+    pub reviewer: bool,
+    pub inspector_admin: bool,
+    pub contest_admin: bool,
+    pub admin: bool,
+}
+
+impl RoleChoice {
+    pub fn roles(&self) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|role| self.has(*role))
+            .collect()
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        match role {
+            Role::Editor => self.editor,
+            Role::Reviewer => self.reviewer,
+            Role::InspectorAdmin => self.inspector_admin,
+            Role::ContestAdmin => self.contest_admin,
+            Role::Admin => self.admin,
+        }
+    }
+
+    /// The form field of a role's checkbox.
+    pub fn field(role: Role) -> String {
+        format!("roles[{}]", role.as_str())
+    }
+}
+
+/// Whether a `next` target is a path of this portal (never another site).
+pub fn is_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://")
+}
+
+/// Usernames: 3–32 of lowercase letters, digits, `.`, `_`, `-`, starting with a letter.
+pub fn is_valid_username(name: &str) -> bool {
+    let mut chars = name.chars();
+    (3..=32).contains(&name.len())
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(
+    username: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<(), ServerFnError> {
+    use server::*;
+    let pool = pool()?;
+    let ip = crate::request::client_ip();
+    let now = crate::clock::now();
+    let username = username.trim().to_string();
+    let back = |error: &str, extra: &str| {
+        go(&format!(
+            "/login?error={error}{extra}&username={}&next={}",
+            encode(&username),
+            encode(&next)
+        ))
+    };
+
+    let verdict = super::throttle::check(&pool, &username, &ip, now)
+        .await
+        .map_err(internal)?;
+    if let Some(wait) = verdict.retry_after() {
+        back("throttled", &format!("&wait={wait}"));
+        return Ok(());
+    }
+
+    let account = super::store::credentials(&pool, &username)
+        .await
+        .map_err(internal)?;
+    let stored_hash = account
+        .as_ref()
+        .map_or(super::password::decoy_hash(), |a| a.password_hash.as_str());
+    let password_ok = super::password::verify(&password, stored_hash);
+    let account = match account {
+        Some(account) if password_ok && !account.disabled => account,
+        _ => {
+            super::throttle::record_failure(&pool, &username, &ip, now)
+                .await
+                .map_err(internal)?;
+            audit(
+                &pool,
+                Actor::Anonymous(&username),
+                "sign_in_failed",
+                &username,
+                "",
+                &ip,
+            )
+            .await?;
+            back("invalid", "");
+            return Ok(());
+        }
+    };
+
+    super::throttle::clear_account(&pool, &account.username)
+        .await
+        .map_err(internal)?;
+    let policy = expect_context::<super::session::SessionPolicy>();
+    let token = super::session::start(&pool, account.id, &ip, now, &policy)
+        .await
+        .map_err(internal)?;
+    super::store::record_login(&pool, account.id, now)
+        .await
+        .map_err(internal)?;
+    set_cookie(&policy.cookie(&token))?;
+    let staff = super::Staff {
+        id: account.id,
+        username: account.username.clone(),
+        display_name: String::new(),
+        roles: Vec::new(),
+    };
+    audit(
+        &pool,
+        Actor::Staff(&staff),
+        "sign_in",
+        &account.username,
+        "",
+        &ip,
+    )
+    .await?;
+    go(if is_local_path(&next) {
+        &next
+    } else {
+        "/admin"
+    });
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    use server::*;
+    let staff = super::access::require(&[])?;
+    let pool = pool()?;
+    if let Some(super::access::SessionToken(token)) = crate::request::extension() {
+        super::session::end(&pool, &token).await.map_err(internal)?;
+    }
+    let policy = expect_context::<super::session::SessionPolicy>();
+    set_cookie(&policy.clearing_cookie())?;
+    audit(
+        &pool,
+        Actor::Staff(&staff),
+        "sign_out",
+        &staff.username,
+        "",
+        &crate::request::client_ip(),
+    )
+    .await?;
+    go("/login?done=signed_out");
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), ServerFnError> {
+    use server::*;
+    let staff = super::access::require(&[])?;
+    let pool = pool()?;
+    let stored = super::store::password_hash(&pool, staff.id)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    if !super::password::verify(&current_password, &stored) {
+        go("/admin/account?error=wrong_current");
+        return Ok(());
+    }
+    if new_password != confirm_password {
+        go("/admin/account?error=mismatch");
+        return Ok(());
+    }
+    if let Err(refused) = super::password::check_policy(&staff.username, &new_password) {
+        go(&format!(
+            "/admin/account?error=policy&reason={}",
+            encode(&refused.to_string())
+        ));
+        return Ok(());
+    }
+    let hash = super::password::hash(&new_password).map_err(internal)?;
+    let now = crate::clock::now();
+    super::store::set_password(&pool, staff.id, &hash, now)
+        .await
+        .map_err(internal)?;
+    let keep = crate::request::extension::<super::access::SessionToken>().map(|t| t.0);
+    super::session::end_all_for(&pool, staff.id, keep.as_deref())
+        .await
+        .map_err(internal)?;
+    audit(
+        &pool,
+        Actor::Staff(&staff),
+        "password_changed",
+        &staff.username,
+        "",
+        &crate::request::client_ip(),
+    )
+    .await?;
+    go("/admin/account?done=password_changed");
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "create_account")]
+pub async fn create_account(
+    username: String,
+    display_name: String,
+    password: String,
+    #[server(default)] roles: RoleChoice,
+) -> Result<(), ServerFnError> {
+    use server::*;
+    let admin = super::access::require(&[Role::Admin])?;
+    let pool = pool()?;
+    let username = username.trim().to_lowercase();
+    let display_name = display_name.trim().to_string();
+    let back = |error: &str, extra: &str| {
+        go(&format!(
+            "/admin/users?error={error}{extra}&username={}&display_name={}#new-account",
+            encode(&username),
+            encode(&display_name)
+        ))
+    };
+    if !is_valid_username(&username) {
+        back("username", "");
+        return Ok(());
+    }
+    if display_name.is_empty() || display_name.chars().count() > 40 {
+        back("display_name", "");
+        return Ok(());
+    }
+    if let Err(refused) = super::password::check_policy(&username, &password) {
+        back(
+            "policy",
+            &format!("&reason={}", encode(&refused.to_string())),
+        );
+        return Ok(());
+    }
+    let hash = super::password::hash(&password).map_err(internal)?;
+    let chosen = roles.roles();
+    let new = super::store::NewAccount {
+        username: &username,
+        display_name: &display_name,
+        password_hash: &hash,
+        roles: &chosen,
+    };
+    match super::store::create(&pool, new, crate::clock::now()).await {
+        Ok(_) => {}
+        Err(super::store::StoreError::UsernameTaken) => {
+            back("taken", "");
+            return Ok(());
+        }
+        Err(error) => return Err(internal(error)),
+    }
+    let detail = role_list(&chosen);
+    audit(
+        &pool,
+        Actor::Staff(&admin),
+        "account_created",
+        &username,
+        &detail,
+        &crate::request::client_ip(),
+    )
+    .await?;
+    go(&format!(
+        "/admin/users?done=created&who={}",
+        encode(&username)
+    ));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "set_roles")]
+pub async fn set_roles(
+    account_id: i64,
+    #[server(default)] roles: RoleChoice,
+) -> Result<(), ServerFnError> {
+    use server::*;
+    let admin = super::access::require(&[Role::Admin])?;
+    let pool = pool()?;
+    let Some(account) = super::store::find(&pool, account_id)
+        .await
+        .map_err(internal)?
+    else {
+        go("/admin/users?error=not_found");
+        return Ok(());
+    };
+    let chosen = roles.roles();
+    let loses_admin = account.roles.contains(&Role::Admin) && !chosen.contains(&Role::Admin);
+    if loses_admin && account.id == admin.id {
+        go("/admin/users?error=own_admin");
+        return Ok(());
+    }
+    if loses_admin
+        && !account.disabled
+        && super::store::enabled_admins(&pool)
+            .await
+            .map_err(internal)?
+            <= 1
+    {
+        go("/admin/users?error=last_admin");
+        return Ok(());
+    }
+    super::store::set_roles(&pool, account.id, &chosen)
+        .await
+        .map_err(internal)?;
+    let detail = format!("{} → {}", role_list(&account.roles), role_list(&chosen));
+    audit(
+        &pool,
+        Actor::Staff(&admin),
+        "roles_changed",
+        &account.username,
+        &detail,
+        &crate::request::client_ip(),
+    )
+    .await?;
+    go(&format!(
+        "/admin/users?done=roles&who={}",
+        encode(&account.username)
+    ));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "set_disabled")]
+pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), ServerFnError> {
+    use server::*;
+    let admin = super::access::require(&[Role::Admin])?;
+    let pool = pool()?;
+    let Some(account) = super::store::find(&pool, account_id)
+        .await
+        .map_err(internal)?
+    else {
+        go("/admin/users?error=not_found");
+        return Ok(());
+    };
+    if disabled && account.id == admin.id {
+        go("/admin/users?error=own_account");
+        return Ok(());
+    }
+    if disabled
+        && account.roles.contains(&Role::Admin)
+        && super::store::enabled_admins(&pool)
+            .await
+            .map_err(internal)?
+            <= 1
+    {
+        go("/admin/users?error=last_admin");
+        return Ok(());
+    }
+    super::store::set_disabled(&pool, account.id, disabled)
+        .await
+        .map_err(internal)?;
+    let action = if disabled {
+        "account_disabled"
+    } else {
+        "account_enabled"
+    };
+    audit(
+        &pool,
+        Actor::Staff(&admin),
+        action,
+        &account.username,
+        "",
+        &crate::request::client_ip(),
+    )
+    .await?;
+    let done = if disabled { "disabled" } else { "enabled" };
+    go(&format!(
+        "/admin/users?done={done}&who={}",
+        encode(&account.username)
+    ));
+    Ok(())
+}
+
+/// Roles as their names, for the audit log.
+pub fn role_list(roles: &[Role]) -> String {
+    if roles.is_empty() {
+        return "（无）".to_string();
+    }
+    roles
+        .iter()
+        .map(|role| role.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What the server functions above share.
+#[cfg(feature = "ssr")]
+mod server {
+    use leptos::prelude::*;
+    use sqlx::SqlitePool;
+
+    pub use crate::audit::Actor;
+
+    pub fn pool() -> Result<SqlitePool, ServerFnError> {
+        use_context::<SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
+    }
+
+    /// Logs the cause and answers with a message that tells the visitor nothing internal.
+    pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
+        tracing::error!(%error, "staff server function failed");
+        ServerFnError::new("服务器内部错误，请稍后再试")
+    }
+
+    /// Redirects to a portal path (the base path is added here).
+    pub fn go(path: &str) {
+        let site = crate::site::use_site();
+        leptos_axum::redirect(&site.href(path));
+    }
+
+    pub fn encode(value: &str) -> String {
+        form_urlencoded::byte_serialize(value.as_bytes()).collect()
+    }
+
+    pub fn set_cookie(cookie: &str) -> Result<(), ServerFnError> {
+        let response = expect_context::<leptos_axum::ResponseOptions>();
+        let value = http::HeaderValue::from_str(cookie).map_err(internal)?;
+        response.append_header(http::header::SET_COOKIE, value);
+        Ok(())
+    }
+
+    pub async fn audit(
+        pool: &SqlitePool,
+        actor: Actor<'_>,
+        action: &'static str,
+        target: &str,
+        detail: &str,
+        client_ip: &str,
+    ) -> Result<(), ServerFnError> {
+        let event = crate::audit::Event {
+            actor,
+            action,
+            target,
+            detail,
+            client_ip,
+        };
+        crate::audit::record(pool, event, crate::clock::now())
+            .await
+            .map_err(internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_portal_are_followed_after_sign_in() {
+        assert!(is_local_path("/admin/users"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path(""));
+    }
+
+    #[test]
+    fn usernames_are_short_lowercase_ascii() {
+        assert!(is_valid_username("wang.fang"));
+        assert!(!is_valid_username("ab"));
+        assert!(!is_valid_username("Wang"));
+        assert!(!is_valid_username("1wang"));
+        assert!(!is_valid_username("wang fang"));
+    }
+
+    #[test]
+    fn role_checkboxes_map_to_roles() {
+        let choice = RoleChoice {
+            editor: true,
+            admin: true,
+            ..Default::default()
+        };
+        assert_eq!(choice.roles(), vec![Role::Editor, Role::Admin]);
+        assert_eq!(
+            RoleChoice::field(Role::InspectorAdmin),
+            "roles[inspector_admin]"
+        );
+    }
+}
+
+/// Every staff account (admins only).
+#[server(prefix = "/api/staff", endpoint = "accounts")]
+pub async fn list_accounts() -> Result<Vec<super::StaffAccount>, ServerFnError> {
+    use server::*;
+    super::access::require(&[Role::Admin])?;
+    super::store::list(&pool()?).await.map_err(internal)
+}

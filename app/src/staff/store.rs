@@ -1,0 +1,238 @@
+//! The SQL of staff accounts and roles. Roles come back with their account in one query
+//! (`group_concat`), never one query per account.
+
+use sqlx::{FromRow, SqlitePool};
+
+use super::{Role, StaffAccount};
+
+/// An account as stored, for signing in.
+#[derive(Debug, FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, FromRow)]
+struct AccountRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    disabled: bool,
+    last_login_at: Option<i64>,
+    roles: Option<String>,
+}
+
+impl From<AccountRow> for StaffAccount {
+    fn from(row: AccountRow) -> Self {
+        StaffAccount {
+            id: row.id,
+            username: row.username,
+            display_name: row.display_name,
+            roles: parse_roles(row.roles.as_deref()),
+            disabled: row.disabled,
+            last_login_at: row.last_login_at,
+        }
+    }
+}
+
+/// Roles from a comma-separated list, in their canonical order.
+pub fn parse_roles(list: Option<&str>) -> Vec<Role> {
+    let mut roles: Vec<Role> = list
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|name| name.parse().ok())
+        .collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+/// Why an account change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the username is taken")]
+    UsernameTaken,
+    #[error("no such account")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "SELECT u.id, u.username, u.display_name, u.disabled, u.last_login_at,
+            (SELECT group_concat(r.role) FROM staff_roles r WHERE r.user_id = u.id) AS roles
+     FROM staff_users u";
+
+/// A new account.
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub roles: &'a [Role],
+}
+
+pub async fn create(
+    pool: &SqlitePool,
+    account: NewAccount<'_>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO staff_users (username, display_name, password_hash, created_at, password_changed_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(account.username)
+    .bind(account.display_name)
+    .bind(account.password_hash)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            return Err(StoreError::UsernameTaken);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    for role in account.roles {
+        sqlx::query("INSERT INTO staff_roles (user_id, role) VALUES (?, ?)")
+            .bind(id)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn credentials(pool: &SqlitePool, username: &str) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as(
+        "SELECT id, username, password_hash, disabled FROM staff_users WHERE username = ?",
+    )
+    .bind(username.trim())
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn password_hash(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<StaffAccount>> {
+    let rows: Vec<AccountRow> = sqlx::query_as(&format!(
+        "{ACCOUNT_COLUMNS} ORDER BY u.disabled, u.username"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(StaffAccount::from).collect())
+}
+
+pub async fn find(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<StaffAccount>> {
+    let row: Option<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE u.id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(StaffAccount::from))
+}
+
+pub async fn find_by_username(
+    pool: &SqlitePool,
+    username: &str,
+) -> sqlx::Result<Option<StaffAccount>> {
+    let row: Option<AccountRow> =
+        sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE u.username = ?"))
+            .bind(username.trim())
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(StaffAccount::from))
+}
+
+pub async fn set_roles(pool: &SqlitePool, id: i64, roles: &[Role]) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM staff_roles WHERE user_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for role in roles {
+        sqlx::query("INSERT INTO staff_roles (user_id, role) VALUES (?, ?)")
+            .bind(id)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| match &error {
+                sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                _ => StoreError::Database(error),
+            })?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables (ending every session at once) or re-enables an account.
+pub async fn set_disabled(pool: &SqlitePool, id: i64, disabled: bool) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query("UPDATE staff_users SET disabled = ? WHERE id = ?")
+        .bind(disabled)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    if disabled {
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    pool: &SqlitePool,
+    id: i64,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let changed = sqlx::query(
+        "UPDATE staff_users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn record_login(pool: &SqlitePool, id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE staff_users SET last_login_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// How many enabled accounts hold the admin role (so the last one cannot be removed).
+pub async fn enabled_admins(pool: &SqlitePool) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM staff_users u JOIN staff_roles r ON r.user_id = u.id
+         WHERE r.role = 'admin' AND u.disabled = 0",
+    )
+    .fetch_one(pool)
+    .await
+}

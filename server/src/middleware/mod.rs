@@ -1,0 +1,33 @@
+//! What wraps every request, outermost first: security headers, friendly error pages, the
+//! body size limit, the client's address, the CSRF guard and the staff session. Assembled in
+//! [`crate::routes::router`].
+
+/// The client's address, for throttling and the audit log.
+pub mod client_ip;
+/// Cross-site request forgery protection on every state-changing request.
+pub mod csrf;
+/// Chinese error pages in place of bare error responses.
+pub mod friendly_errors;
+/// Content-Security-Policy and the other security headers.
+pub mod security_headers;
+/// The signed-in staff member, and the sign-in requirement of `/api/staff/…`.
+pub mod session;
+
+use axum::http::{HeaderMap, header};
+
+/// The value of a cookie of the request.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|value| app::request::cookie_value(value, name))
+}
+
+/// Whether a request came from a browser page that wants HTML back.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
