@@ -40,6 +40,7 @@ pub struct Application {
     port: u16,
     router: axum::Router,
     site: Site,
+    pool: SqlitePool,
 }
 
 impl Application {
@@ -85,6 +86,7 @@ impl Application {
             https: security.https(),
             trust_forwarded_for: security.trust_forwarded_for,
         };
+        let pool = state.pool.clone();
         let router = routes::router(state);
 
         let listener = TcpListener::bind(config.listen)
@@ -96,12 +98,18 @@ impl Application {
             port,
             router,
             site,
+            pool,
         })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The database pool (tests prepare data through it).
+    pub fn pool(&self) -> SqlitePool {
+        self.pool.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.

@@ -2,6 +2,8 @@
 //! body size limit, the client's address, the CSRF guard and the staff session. Assembled in
 //! [`crate::routes::router`].
 
+/// Server function calls with malformed arguments answered as 400, not 500.
+pub mod bad_input;
 /// The client's address, for throttling and the audit log.
 pub mod client_ip;
 /// Cross-site request forgery protection on every state-changing request.

@@ -14,7 +14,7 @@ use tower_http::{
 };
 
 use crate::{
-    middleware::{client_ip, csrf, friendly_errors, security_headers, session},
+    middleware::{bad_input, client_ip, csrf, friendly_errors, security_headers, session},
     startup::AppState,
 };
 use app::{App, shell};
@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
             client_ip::record,
         ))
         .layer(RequestBodyLimitLayer::new(state.csrf_policy.max_body_bytes))
+        .layer(from_fn(bad_input::classify))
         .layer(from_fn(friendly_errors::explain))
         .layer(from_fn_with_state(state.https, security_headers::add))
         // Skips what is already compressed (the assets above) and images.

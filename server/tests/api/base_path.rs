@@ -4,6 +4,7 @@ async fn app_under_aqxc() -> crate::helpers::TestApp {
     spawn_app_with(Options {
         base_path: "/aqxc/",
         site_files: &[("favicon.svg", "<svg/>")],
+        ..Default::default()
     })
     .await
 }

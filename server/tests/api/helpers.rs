@@ -1,14 +1,18 @@
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use server::{config::Config, startup::Application};
+use sqlx::SqlitePool;
 
-/// A running portal and a client for it.
+use app::staff::{Role, password, store};
+
+/// A running portal and a client for it (with its own cookie jar, like one browser).
 pub struct TestApp {
     /// `http://127.0.0.1:PORT` (no base path).
     pub origin: String,
     pub client: reqwest::Client,
+    pub pool: SqlitePool,
     /// Keeps the database and the site folder alive for the test.
-    _dir: tempfile::TempDir,
+    _dir: Arc<tempfile::TempDir>,
 }
 
 /// What a test may ask of the app it spawns.
@@ -17,6 +21,8 @@ pub struct Options<'a> {
     pub base_path: &'a str,
     /// Files to place in the site root before start-up: (relative path, content).
     pub site_files: &'a [(&'a str, &'a str)],
+    /// `AQXC_PUBLIC_ORIGIN`.
+    pub public_origin: Option<&'a str>,
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -41,21 +47,26 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     } else {
         options.base_path
     };
-    let app = Application::build(Config::for_tests(database_url, site_root, base_path))
-        .await
-        .expect("the app builds");
+    let mut config = Config::for_tests(database_url, site_root, base_path);
+    config.security.public_origin = options.public_origin.map(str::to_owned);
+    let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
+    TestApp {
+        origin,
+        client: new_client(),
+        pool,
+        _dir: Arc::new(dir),
+    }
+}
+
+fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()
-        .expect("http client");
-    TestApp {
-        origin,
-        client,
-        _dir: dir,
-    }
+        .expect("http client")
 }
 
 impl TestApp {
@@ -77,6 +88,102 @@ impl TestApp {
         let status = response.status().as_u16();
         (status, response.text().await.expect("a body"))
     }
+
+    /// The same portal seen from a second browser (a cookie jar of its own).
+    pub fn another_browser(&self) -> TestApp {
+        TestApp {
+            origin: self.origin.clone(),
+            client: new_client(),
+            pool: self.pool.clone(),
+            _dir: Arc::clone(&self._dir),
+        }
+    }
+
+    /// This browser's CSRF token, as the portal renders it into its forms (the login form, or
+    /// the sign-out form of the staff area once signed in).
+    pub async fn csrf_token(&self) -> String {
+        let marker = r#"name="csrf_token" value=""#;
+        for path in ["/login", "/admin"] {
+            let (_, html) = self.page(path).await;
+            if let Some(at) = html.find(marker) {
+                let start = at + marker.len();
+                return html[start..start + 43].to_string();
+            }
+        }
+        panic!("no form carries a CSRF token")
+    }
+
+    /// Posts a form as a browser does without JavaScript: with the CSRF token, wanting HTML.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .header("accept", "text/html")
+            .form(&form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Creates a staff account directly in the database.
+    pub async fn create_staff(&self, username: &str, password: &str, roles: &[Role]) -> i64 {
+        let hash = password::hash(password).expect("hash");
+        let account = store::NewAccount {
+            username,
+            display_name: username,
+            password_hash: &hash,
+            roles,
+        };
+        store::create(&self.pool, account, app::clock::now())
+            .await
+            .expect("account created")
+    }
+
+    /// Signs in through the login form; returns where the portal sent the browser.
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
+        let response = self
+            .post_form(
+                "/api/sign_in",
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        assert!(
+            response.status().is_redirection(),
+            "sign-in answered {}",
+            response.status()
+        );
+        location(&response)
+    }
+
+    /// Creates an account with the given roles and signs this browser in as it.
+    pub async fn signed_in_as(&self, username: &str, roles: &[Role]) -> i64 {
+        let id = self.create_staff(username, STAFF_PASSWORD, roles).await;
+        let to = self.sign_in(username, STAFF_PASSWORD).await;
+        assert_eq!(to, "/admin", "{username} was not signed in");
+        id
+    }
+
+    /// The actions in the audit log, oldest first.
+    pub async fn audit_actions(&self) -> Vec<(String, String, String)> {
+        sqlx::query_as("SELECT actor_name, action, target FROM audit_log ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .expect("audit log")
+    }
+}
+
+/// A password that satisfies the policy.
+pub const STAFF_PASSWORD: &str = "flood-season-drill-2026";
+
+/// The `Location` of a redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 fn write_file(path: &Path, content: &str) {

@@ -7,3 +7,5 @@ mod health;
 mod helpers;
 mod pages;
 mod prefs;
+mod security;
+mod staff;

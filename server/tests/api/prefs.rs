@@ -6,13 +6,14 @@ async fn the_elderly_mode_switch_works_without_javascript_and_is_remembered() {
     let (_, html) = app.page("/contest").await;
     assert!(!html.contains(r#"class="elder""#));
 
+    let token = app.csrf_token().await;
     // A plain form post, as a browser without JavaScript sends it.
     let response = app
         .client
         .post(app.url("/api/elder_mode"))
         .header("accept", "text/html")
         .header("referer", app.url("/contest"))
-        .form(&[("on", "true")])
+        .form(&[("on", "true"), ("csrf_token", &token)])
         .send()
         .await
         .unwrap();
@@ -37,9 +38,11 @@ async fn the_elderly_mode_cookie_is_scoped_to_the_base_path() {
         ..Default::default()
     })
     .await;
+    // The island's request: same origin, as a browser's fetch says in `Origin`.
     let response = app
         .client
         .post(app.url("/aqxc/api/elder_mode"))
+        .header("origin", &app.origin)
         .form(&[("on", "true")])
         .send()
         .await
