@@ -119,10 +119,9 @@ async fn verify(
 /// `Some(true)`: a browser says the request comes from this site; `Some(false)`: from another;
 /// `None`: nothing said (not a browser, or an old one).
 fn origin_verdict(policy: &CsrfPolicy, headers: &HeaderMap) -> Option<bool> {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site == "cross-site" || site == "same-site" {
-            return Some(false);
-        }
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return Some(false);
     }
     let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
     if origin == "null" {
