@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The portal's user interface, rendered on the server and made interactive in the browser.
 //!
 //! The site is built from Leptos *islands*: pages are plain server-rendered HTML, and only the
