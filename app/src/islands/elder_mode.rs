@@ -39,7 +39,6 @@ pub fn ElderModeSwitch(
         >
             <input type="hidden" name="on" value=move || (!on.get()).to_string() />
             <button type="submit" aria-pressed=move || on.get().to_string()>
-                <span aria-hidden="true">"👓 "</span>
                 {move || if on.get() { "退出关怀模式" } else { "关怀模式" }}
             </button>
         </form>
