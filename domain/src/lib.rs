@@ -1,0 +1,8 @@
+//! The portal's own rules, in plain Rust with no web framework, so that the server and the
+//! browser (compiled to WebAssembly) run exactly the same code, and so that they are tested
+//! natively.
+
+/// Markdown to safe HTML, with a table of contents, a summary and a reading time.
+pub mod markdown;
+/// Articles as files: typed front matter and its validation.
+pub mod article;

@@ -1,0 +1,212 @@
+//! Markdown as publicity staff write it, rendered to HTML that is safe to publish whatever
+//! they (or a pasted document) put in it: raw HTML passes through a whitelist sanitizer, so
+//! no script, event handler, `javascript:`/`data:` URL, iframe or style survives.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::{Deserialize, Serialize};
+
+/// Characters a reader gets through per minute (Chinese text, unhurried).
+const CHARS_PER_MINUTE: usize = 400;
+/// Length of the summary taken from the text when the author gave none.
+const SUMMARY_CHARS: usize = 120;
+
+/// A rendered document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rendered {
+    /// Sanitized HTML of the body.
+    pub html: String,
+    /// The `##` and `###` headings, in order, with the ids their anchors use.
+    pub toc: Vec<TocEntry>,
+    /// The text without markup (for search and summaries).
+    pub plain_text: String,
+    /// Minutes to read, at least one.
+    pub reading_minutes: u32,
+}
+
+impl Rendered {
+    /// The first sentences of the text, for a list or a `<meta name="description">`.
+    pub fn summary(&self) -> String {
+        excerpt(&self.plain_text, SUMMARY_CHARS)
+    }
+
+    /// Long pieces get a table of contents; short ones do not need one.
+    pub fn wants_toc(&self) -> bool {
+        self.toc.len() >= 3
+    }
+}
+
+/// One heading of the table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// 2 for `##`, 3 for `###`.
+    pub level: u8,
+    pub text: String,
+    /// The heading's `id`, for `#anchor` links.
+    pub id: String,
+}
+
+/// Renders markdown (tables, footnotes, strikethrough, task lists) to sanitized HTML.
+pub fn render(source: &str) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let events: Vec<Event> = Parser::new_ext(source, options).collect();
+
+    let mut toc = Vec::new();
+    let mut plain_text = String::new();
+    let mut events = with_heading_ids(events, &mut toc);
+    for event in &events {
+        match event {
+            Event::Text(text) | Event::Code(text) => plain_text.push_str(text),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                if !plain_text.ends_with('\n') {
+                    plain_text.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    // Raw HTML is kept (staff paste tables from documents) but only through the sanitizer.
+    let mut unsafe_html = String::with_capacity(source.len() * 2);
+    html::push_html(&mut unsafe_html, events.drain(..));
+    let html = sanitizer().clean(&unsafe_html).to_string();
+
+    let counted = plain_text.chars().filter(|c| !c.is_whitespace()).count();
+    let reading_minutes = u32::try_from(counted.div_ceil(CHARS_PER_MINUTE).max(1)).unwrap_or(u32::MAX);
+    Rendered { html, toc, plain_text: plain_text.trim().to_string(), reading_minutes }
+}
+
+/// Gives every `##`–`####` heading a stable id (`sec-1`, `sec-2`, … in order) unless the
+/// author set one, and collects the `##`/`###` ones for the table of contents.
+fn with_heading_ids<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut open: Option<(usize, u8, String)> = None;
+    let mut count = 0;
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) if level >= HeadingLevel::H2 => {
+                count += 1;
+                let id = id.unwrap_or_else(|| CowStr::from(format!("sec-{count}")));
+                open = Some((out.len(), level as u8, id.to_string()));
+                out.push(Event::Start(Tag::Heading { level, id: Some(id), classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((_, depth, id)) = open.take() {
+                    let text = heading_text(&out);
+                    if depth <= 3 {
+                        toc.push(TocEntry { level: depth, text, id });
+                    }
+                }
+                out.push(Event::End(TagEnd::Heading(level)));
+            }
+            // Task list boxes become characters: no form controls in published pages.
+            Event::TaskListMarker(done) => out.push(Event::Text(CowStr::from(if done { "☑ " } else { "☐ " }))),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The text of the heading being closed: everything since its start.
+fn heading_text(events: &[Event]) -> String {
+    let start = events
+        .iter()
+        .rposition(|e| matches!(e, Event::Start(Tag::Heading { .. })))
+        .unwrap_or_default();
+    events[start..]
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["section", "sup"])
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("div", ["id", "class"])
+        .add_tag_attributes("sup", ["id", "class"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("th", ["style"])
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            // Ids live in namespaces of their own so that no text can clobber the page's ids
+            // (`main`, form fields): `sec-N` for headings, `fn-…` for footnotes.
+            ("h2" | "h3" | "h4", "id") => value.starts_with("sec-").then(|| value.into()),
+            ("div" | "sup", "id") => Some(format!("fn-{value}").into()),
+            ("a", "href") if value.starts_with('#') && !value.starts_with("#sec-") => {
+                Some(format!("#fn-{}", &value[1..]).into())
+            }
+            // Table alignment is the only style allowed.
+            ("td" | "th", "style") => {
+                matches!(value, "text-align: left" | "text-align: center" | "text-align: right")
+                    .then(|| value.into())
+            }
+            _ => Some(value.into()),
+        })
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some("noopener noreferrer"));
+    builder
+}
+
+/// At most `max` characters of `text`, cut at a sentence end when one is near, with `…` when
+/// cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let sentence_end = cut.rfind(['。', '！', '？', '；']).filter(|&at| at > cut.len() / 2);
+    match sentence_end {
+        Some(at) => cut[..at + '。'.len_utf8()].to_string(),
+        None => format!("{cut}…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_anchors_and_make_the_table_of_contents() {
+        let rendered = render("## 一、起火了怎么办\n\n文字\n\n### 报警\n\n#### 细节\n");
+        assert_eq!(
+            rendered.toc,
+            vec![
+                TocEntry { level: 2, text: "一、起火了怎么办".into(), id: "sec-1".into() },
+                TocEntry { level: 3, text: "报警".into(), id: "sec-2".into() },
+            ]
+        );
+        assert!(rendered.html.contains(r#"<h2 id="sec-1">一、起火了怎么办</h2>"#));
+        assert!(rendered.html.contains(r#"<h4 id="sec-3">"#));
+    }
+
+    #[test]
+    fn reading_time_counts_characters_and_is_at_least_a_minute() {
+        assert_eq!(render("短文").reading_minutes, 1);
+        assert_eq!(render(&"安".repeat(1000)).reading_minutes, 3);
+    }
+
+    #[test]
+    fn plain_text_has_no_markup() {
+        let rendered = render("**注意**：拨打 `119`。\n\n- 第一\n- 第二");
+        assert_eq!(rendered.plain_text, "注意：拨打 119。\n第一\n第二");
+    }
+
+    #[test]
+    fn excerpts_end_at_a_sentence_when_they_can() {
+        assert_eq!(excerpt("第一句话很长很长。第二句", 11), "第一句话很长很长。");
+        assert_eq!(excerpt("没有句号的一段很长的文字", 5), "没有句号的…");
+        assert_eq!(excerpt("短", 5), "短");
+    }
+}
