@@ -7,6 +7,8 @@
 //!
 //! A tour of the modules:
 
+/// Articles: import, storage, search, feeds.
+pub mod articles;
 /// The append-only audit log of staff actions.
 pub mod audit;
 /// Unix time, and how the portal shows it (Beijing time).

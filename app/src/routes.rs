@@ -1,18 +1,20 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{FlatRoutes, Route, Router},
 };
 
 use crate::{
     components::layout::Layout,
     pages::{
-        articles::ArticlesPage,
+        article::ArticlePage,
+        articles::{ArticlesPage, CategoryPage},
         contest::ContestPage,
         home::HomePage,
         inspections::InspectionsPage,
         not_found::NotFoundPage,
+        search::SearchPage,
         staff::{
             account::AccountPage,
             areas::{ArticlesAdminPage, ContestsAdminPage, InspectionsAdminPage},
@@ -43,6 +45,12 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=StaticSegment("inspections") view=InspectionsPage />
                     <Route path=StaticSegment("articles") view=ArticlesPage />
+                    <Route path=(StaticSegment("articles"), ParamSegment("slug")) view=ArticlePage />
+                    <Route
+                        path=(StaticSegment("articles"), StaticSegment("category"), ParamSegment("key"))
+                        view=CategoryPage
+                    />
+                    <Route path=StaticSegment("search") view=SearchPage />
                     <Route path=StaticSegment("contest") view=ContestPage />
                     <Route path=StaticSegment("login") view=LoginPage />
                     <Route path=StaticSegment("admin") view=DashboardPage />

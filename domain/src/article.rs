@@ -87,7 +87,9 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(value: &str) -> Result<Slug, String> {
         let ok = (1..=80).contains(&value.len())
-            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !value.starts_with('-')
             && !value.ends_with('-')
             && !value.contains("--");
@@ -132,14 +134,19 @@ impl Date {
     pub fn parse(value: &str) -> Result<Date, String> {
         let invalid = || format!("date `{value}` is not a real date written YYYY-MM-DD");
         let mut parts = value.split('-');
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(invalid());
         };
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return Err(invalid());
         }
-        let (year, month, day): (i32, u8, u8) =
-            (y.parse().map_err(|_| invalid())?, m.parse().map_err(|_| invalid())?, d.parse().map_err(|_| invalid())?);
+        let (year, month, day): (i32, u8, u8) = (
+            y.parse().map_err(|_| invalid())?,
+            m.parse().map_err(|_| invalid())?,
+            d.parse().map_err(|_| invalid())?,
+        );
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -156,7 +163,11 @@ impl Date {
 
     /// Days since 1970-01-01.
     pub fn days_since_epoch(self) -> i64 {
-        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -253,7 +264,10 @@ impl ArticleFile {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text.split_inclusive('\n');
         if lines.next().map(str::trim_end) != Some("+++") {
-            return Err(ParseError { line: 1, message: "the file must start with a `+++` line opening the front matter".into() });
+            return Err(ParseError {
+                line: 1,
+                message: "the file must start with a `+++` line opening the front matter".into(),
+            });
         }
         let mut front = String::new();
         let mut closed_at = None;
@@ -265,21 +279,43 @@ impl ArticleFile {
             front.push_str(line);
         }
         let Some(closing_line) = closed_at else {
-            return Err(ParseError { line: 1, message: "the front matter is never closed by a `+++` line".into() });
+            return Err(ParseError {
+                line: 1,
+                message: "the front matter is never closed by a `+++` line".into(),
+            });
         };
         let body: String = lines.collect();
         let front: FrontMatter = toml::from_str(&front).map_err(|error| {
-            let line = error.span().map(|span| front[..span.start].matches('\n').count() + 2).unwrap_or(2);
-            ParseError { line, message: error.message().to_string() }
+            let line = error
+                .span()
+                .map(|span| front[..span.start].matches('\n').count() + 2)
+                .unwrap_or(2);
+            ParseError {
+                line,
+                message: error.message().to_string(),
+            }
         })?;
-        for (field, value) in [("title", &front.title), ("summary", &front.summary), ("author", &front.author)] {
+        for (field, value) in [
+            ("title", &front.title),
+            ("summary", &front.summary),
+            ("author", &front.author),
+        ] {
             if value.trim().is_empty() {
-                let line = text.lines().position(|l| l.trim_start().starts_with(field)).map_or(2, |i| i + 1);
-                return Err(ParseError { line, message: format!("`{field}` must not be empty") });
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(field))
+                    .map_or(2, |i| i + 1);
+                return Err(ParseError {
+                    line,
+                    message: format!("`{field}` must not be empty"),
+                });
             }
         }
         if body.trim().is_empty() {
-            return Err(ParseError { line: closing_line + 1, message: "the article has no text after the front matter".into() });
+            return Err(ParseError {
+                line: closing_line + 1,
+                message: "the article has no text after the front matter".into(),
+            });
         }
         Ok(ArticleFile { front, body })
     }
@@ -296,7 +332,14 @@ mod tests {
         let file = ArticleFile::parse(GOOD).unwrap();
         assert_eq!(file.front.slug.as_str(), "gas-leak");
         assert_eq!(file.front.category, Category::SafetyKnowledge);
-        assert_eq!(file.front.date, Date { year: 2026, month: 3, day: 30 });
+        assert_eq!(
+            file.front.date,
+            Date {
+                year: 2026,
+                month: 3,
+                day: 30
+            }
+        );
         assert_eq!(file.front.status, FileStatus::Published);
         assert!(file.body.contains("## 一、闻到异味"));
     }
@@ -318,7 +361,12 @@ mod tests {
 
     #[test]
     fn unsafe_slugs_and_impossible_dates_are_refused() {
-        assert!(ArticleFile::parse(&GOOD.replace("gas-leak", "../etc/passwd")).unwrap_err().message.contains("slug"));
+        assert!(
+            ArticleFile::parse(&GOOD.replace("gas-leak", "../etc/passwd"))
+                .unwrap_err()
+                .message
+                .contains("slug")
+        );
         assert!(ArticleFile::parse(&GOOD.replace("gas-leak", "Gas Leak")).is_err());
         let error = ArticleFile::parse(&GOOD.replace("2026-03-30", "2026-02-30")).unwrap_err();
         assert_eq!(error.line, 4);
@@ -327,15 +375,28 @@ mod tests {
     #[test]
     fn a_file_without_front_matter_or_body_is_refused() {
         assert_eq!(ArticleFile::parse("正文").unwrap_err().line, 1);
-        assert!(ArticleFile::parse("+++\ntitle = \"x\"\n").unwrap_err().message.contains("never closed"));
+        assert!(
+            ArticleFile::parse("+++\ntitle = \"x\"\n")
+                .unwrap_err()
+                .message
+                .contains("never closed")
+        );
         let empty = GOOD.split("\n## ").next().unwrap();
-        assert!(ArticleFile::parse(empty).unwrap_err().message.contains("no text"));
+        assert!(
+            ArticleFile::parse(empty)
+                .unwrap_err()
+                .message
+                .contains("no text")
+        );
     }
 
     #[test]
     fn dates_count_days_like_the_calendar() {
         assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
-        assert_eq!(Date::parse("2024-02-29").unwrap().days_since_epoch(), 19_782);
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().days_since_epoch(),
+            19_782
+        );
         assert!(Date::parse("2023-02-29").is_err());
     }
 

@@ -2,7 +2,7 @@
 //! browser (compiled to WebAssembly) run exactly the same code, and so that they are tested
 //! natively.
 
-/// Markdown to safe HTML, with a table of contents, a summary and a reading time.
-pub mod markdown;
 /// Articles as files: typed front matter and its validation.
 pub mod article;
+/// Markdown to safe HTML, with a table of contents, a summary and a reading time.
+pub mod markdown;

@@ -61,7 +61,9 @@ pub fn render(source: &str) -> Rendered {
     for event in &events {
         match event {
             Event::Text(text) | Event::Code(text) => plain_text.push_str(text),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
                 if !plain_text.ends_with('\n') {
                     plain_text.push('\n');
                 }
@@ -75,8 +77,14 @@ pub fn render(source: &str) -> Rendered {
     let html = sanitizer().clean(&unsafe_html).to_string();
 
     let counted = plain_text.chars().filter(|c| !c.is_whitespace()).count();
-    let reading_minutes = u32::try_from(counted.div_ceil(CHARS_PER_MINUTE).max(1)).unwrap_or(u32::MAX);
-    Rendered { html, toc, plain_text: plain_text.trim().to_string(), reading_minutes }
+    let reading_minutes =
+        u32::try_from(counted.div_ceil(CHARS_PER_MINUTE).max(1)).unwrap_or(u32::MAX);
+    Rendered {
+        html,
+        toc,
+        plain_text: plain_text.trim().to_string(),
+        reading_minutes,
+    }
 }
 
 /// Gives every `##`–`####` heading a stable id (`sec-1`, `sec-2`, … in order) unless the
@@ -87,23 +95,41 @@ fn with_heading_ids<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> Vec<
     let mut count = 0;
     for event in events {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) if level >= HeadingLevel::H2 => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) if level >= HeadingLevel::H2 => {
                 count += 1;
                 let id = id.unwrap_or_else(|| CowStr::from(format!("sec-{count}")));
                 open = Some((out.len(), level as u8, id.to_string()));
-                out.push(Event::Start(Tag::Heading { level, id: Some(id), classes, attrs }));
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id),
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((_, depth, id)) = open.take() {
                     let text = heading_text(&out);
                     if depth <= 3 {
-                        toc.push(TocEntry { level: depth, text, id });
+                        toc.push(TocEntry {
+                            level: depth,
+                            text,
+                            id,
+                        });
                     }
                 }
                 out.push(Event::End(TagEnd::Heading(level)));
             }
             // Task list boxes become characters: no form controls in published pages.
-            Event::TaskListMarker(done) => out.push(Event::Text(CowStr::from(if done { "☑ " } else { "☐ " }))),
+            Event::TaskListMarker(done) => out.push(Event::Text(CowStr::from(if done {
+                "☑ "
+            } else {
+                "☐ "
+            }))),
             other => out.push(other),
         }
     }
@@ -147,10 +173,11 @@ fn sanitizer() -> ammonia::Builder<'static> {
                 Some(format!("#fn-{}", &value[1..]).into())
             }
             // Table alignment is the only style allowed.
-            ("td" | "th", "style") => {
-                matches!(value, "text-align: left" | "text-align: center" | "text-align: right")
-                    .then(|| value.into())
-            }
+            ("td" | "th", "style") => matches!(
+                value,
+                "text-align: left" | "text-align: center" | "text-align: right"
+            )
+            .then(|| value.into()),
             _ => Some(value.into()),
         })
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
@@ -166,7 +193,9 @@ pub fn excerpt(text: &str, max: usize) -> String {
         return flat;
     }
     let cut: String = flat.chars().take(max).collect();
-    let sentence_end = cut.rfind(['。', '！', '？', '；']).filter(|&at| at > cut.len() / 2);
+    let sentence_end = cut
+        .rfind(['。', '！', '？', '；'])
+        .filter(|&at| at > cut.len() / 2);
     match sentence_end {
         Some(at) => cut[..at + '。'.len_utf8()].to_string(),
         None => format!("{cut}…"),
@@ -183,11 +212,23 @@ mod tests {
         assert_eq!(
             rendered.toc,
             vec![
-                TocEntry { level: 2, text: "一、起火了怎么办".into(), id: "sec-1".into() },
-                TocEntry { level: 3, text: "报警".into(), id: "sec-2".into() },
+                TocEntry {
+                    level: 2,
+                    text: "一、起火了怎么办".into(),
+                    id: "sec-1".into()
+                },
+                TocEntry {
+                    level: 3,
+                    text: "报警".into(),
+                    id: "sec-2".into()
+                },
             ]
         );
-        assert!(rendered.html.contains(r#"<h2 id="sec-1">一、起火了怎么办</h2>"#));
+        assert!(
+            rendered
+                .html
+                .contains(r#"<h2 id="sec-1">一、起火了怎么办</h2>"#)
+        );
         assert!(rendered.html.contains(r#"<h4 id="sec-3">"#));
     }
 
@@ -205,7 +246,10 @@ mod tests {
 
     #[test]
     fn excerpts_end_at_a_sentence_when_they_can() {
-        assert_eq!(excerpt("第一句话很长很长。第二句", 11), "第一句话很长很长。");
+        assert_eq!(
+            excerpt("第一句话很长很长。第二句", 11),
+            "第一句话很长很长。"
+        );
         assert_eq!(excerpt("没有句号的一段很长的文字", 5), "没有句号的…");
         assert_eq!(excerpt("短", 5), "短");
     }

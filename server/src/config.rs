@@ -23,6 +23,10 @@ pub struct Config {
     #[arg(long, env = "AQXC_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Folder of the content files (`articles/*.md`, …), imported at every start.
+    #[arg(long, env = "AQXC_CONTENT_DIR", default_value = "content")]
+    pub content_dir: PathBuf,
+
     #[command(flatten)]
     pub security: SecurityConfig,
 }
@@ -89,6 +93,7 @@ impl Config {
             },
             base_path: base_path.to_string(),
             site_root,
+            content_dir: PathBuf::from("no-content-in-tests"),
             security: SecurityConfig {
                 public_origin: None,
                 session_idle_minutes: 30,

@@ -28,6 +28,9 @@ pub struct AppState {
     pub session_policy: SessionPolicy,
     pub csrf_policy: CsrfPolicy,
     /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
+    /// `AQXC_PUBLIC_ORIGIN`, for absolute URLs in feeds and the sitemap.
+    #[from_ref(skip)]
+    pub public_origin: Option<String>,
     #[from_ref(skip)]
     pub https: bool,
     #[from_ref(skip)]
@@ -49,6 +52,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let pool = db::connect_and_migrate(&config.database).await?;
         record_first_start(&pool).await?;
+        import_content(&pool, &config.content_dir).await?;
         let site = Site::new(&config.base_path);
         let leptos_options = leptos_options(&config);
         let assets =
@@ -83,6 +87,7 @@ impl Application {
             assets: Arc::new(assets),
             session_policy,
             csrf_policy,
+            public_origin: security.public_origin.clone(),
             https: security.https(),
             trust_forwarded_for: security.trust_forwarded_for,
         };
@@ -148,6 +153,26 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_addr(config.listen)
         .hash_files(hash_files)
         .build()
+}
+
+/// Imports the content files. A bad file is reported and skipped; it never stops the start.
+async fn import_content(pool: &SqlitePool, content_dir: &std::path::Path) -> anyhow::Result<()> {
+    let folder = content_dir.join("articles");
+    let report = app::articles::import::import_folder(pool, &folder, app::clock::now())
+        .await
+        .with_context(|| format!("importing articles from {}", folder.display()))?;
+    for problem in &report.problems {
+        tracing::warn!("article skipped: {problem}");
+    }
+    tracing::info!(
+        inserted = report.inserted,
+        updated = report.updated,
+        unchanged = report.unchanged,
+        skipped = report.problems.len(),
+        "articles imported from {}",
+        folder.display()
+    );
+    Ok(())
 }
 
 async fn record_first_start(pool: &SqlitePool) -> anyhow::Result<()> {

@@ -1,3 +1,5 @@
+/// Articles in lists, with pagination.
+pub mod article_list;
 /// A friendly message where a list has nothing to show yet.
 pub mod empty_state;
 /// The page that stands in for a failed one.

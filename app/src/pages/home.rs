@@ -1,7 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{components::empty_state::EmptyState, site::use_site};
+use crate::{
+    articles::api::latest_articles,
+    components::{article_list::date_of, empty_state::EmptyState},
+    site::use_site,
+};
 
 /// The home page: one section for each part of the portal, each linking to its full page.
 #[component]
@@ -20,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
                 more_href=site.href("/articles")
                 more_label="全部文章"
             >
-                <EmptyState title="暂无已发布的文章" hint="安全宣传文章发布后会显示在这里。" />
+                <LatestArticles />
             </HomeSection>
             <HomeSection
                 id="home-draws"
@@ -59,5 +63,35 @@ fn HomeSection(
             </header>
             {children()}
         </section>
+    }
+}
+
+/// The five newest articles, or a plain empty state.
+#[component]
+fn LatestArticles() -> impl IntoView {
+    let latest = Resource::new_blocking(|| 5, latest_articles);
+    view! {
+        <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match latest.await {
+                    Ok(articles) if !articles.is_empty() => {
+                        let site = use_site();
+                        let items = articles.into_iter().map(|article| {
+                            let date = date_of(article.published_at);
+                            view! {
+                                <li>
+                                    <a href=site.href(&format!("/articles/{}", article.slug))>{article.title}</a>
+                                    <time datetime=date.clone()>{date.clone()}</time>
+                                </li>
+                            }
+                        }).collect_view();
+                        view! { <ul class="latest">{items}</ul> }.into_any()
+                    }
+                    _ => view! {
+                        <EmptyState title="暂无已发布的文章" hint="安全宣传文章发布后会显示在这里。" />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -1,4 +1,6 @@
-/// 安全宣传: articles.
+/// One article.
+pub mod article;
+/// 安全宣传: lists of articles (all, by category, by tag).
 pub mod articles;
 /// 知识竞赛: the safety knowledge contest.
 pub mod contest;
@@ -8,5 +10,7 @@ pub mod home;
 pub mod inspections;
 /// The page for a path the portal does not have.
 pub mod not_found;
+/// Searching articles.
+pub mod search;
 /// The staff area: sign-in, dashboard, accounts, audit log.
 pub mod staff;

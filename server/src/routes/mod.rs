@@ -23,6 +23,8 @@ use app::{App, shell};
 pub mod assets;
 /// Serving the whole portal under a configurable path prefix.
 pub mod base_path;
+/// RSS feeds, the sitemap and robots.txt.
+pub mod feeds;
 /// `GET /healthz` for the load balancer and monitoring.
 pub mod health;
 /// The error page for a handler that panics.
@@ -47,6 +49,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(health::routes())
+        .merge(feeds::routes())
         .leptos_routes_with_context(&state, generate_route_list(App), page_context, app_fn)
         .fallback(
             move |State(assets): State<Arc<assets::AssetStore>>, request: Request| {

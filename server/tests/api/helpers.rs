@@ -23,6 +23,8 @@ pub struct Options<'a> {
     pub site_files: &'a [(&'a str, &'a str)],
     /// `AQXC_PUBLIC_ORIGIN`.
     pub public_origin: Option<&'a str>,
+    /// Files to place in the content folder before start-up: (relative path, content).
+    pub content_files: &'a [(&'a str, &'a str)],
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -47,7 +49,12 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     } else {
         options.base_path
     };
+    let content_dir = dir.path().join("content");
+    for (relative, content) in options.content_files {
+        write_file(&content_dir.join(relative), content);
+    }
     let mut config = Config::for_tests(database_url, site_root, base_path);
+    config.content_dir = content_dir;
     config.security.public_origin = options.public_origin.map(str::to_owned);
     let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());

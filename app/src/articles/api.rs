@@ -1,0 +1,61 @@
+//! Server functions behind the public article pages. Anyone may call them; they only ever
+//! return published articles.
+
+use leptos::prelude::*;
+
+use super::{Article, ArticleFilter, ArticlePage, ArticleSummary, SearchHit};
+
+/// Most search results shown.
+pub const SEARCH_LIMIT: i64 = 30;
+
+#[cfg(feature = "ssr")]
+fn pool() -> Result<sqlx::SqlitePool, ServerFnError> {
+    use_context::<sqlx::SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
+}
+
+#[cfg(feature = "ssr")]
+fn internal(error: sqlx::Error) -> ServerFnError {
+    tracing::error!(%error, "reading articles failed");
+    ServerFnError::new("服务器内部错误，请稍后再试")
+}
+
+#[server(prefix = "/api", endpoint = "articles")]
+pub async fn list_articles(filter: ArticleFilter) -> Result<ArticlePage, ServerFnError> {
+    super::store::list(&pool()?, &filter, crate::clock::now())
+        .await
+        .map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "latest_articles")]
+pub async fn latest_articles(count: i64) -> Result<Vec<ArticleSummary>, ServerFnError> {
+    super::store::latest(&pool()?, count.clamp(1, 20), None, crate::clock::now())
+        .await
+        .map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "article")]
+pub async fn get_article(slug: String) -> Result<Option<Article>, ServerFnError> {
+    super::store::find(&pool()?, &slug, crate::clock::now())
+        .await
+        .map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "search")]
+pub async fn search_articles(query: String) -> Result<Vec<SearchHit>, ServerFnError> {
+    use super::highlight::{mark, snippet};
+    let query: String = query.trim().chars().take(50).collect();
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hits = super::store::search(&pool()?, &query, crate::clock::now(), SEARCH_LIMIT)
+        .await
+        .map_err(internal)?;
+    Ok(hits
+        .into_iter()
+        .map(|(article, text)| SearchHit {
+            title_html: mark(&article.title, &query),
+            snippet_html: snippet(&format!("{} {}", article.summary, text), &query),
+            article,
+        })
+        .collect())
+}

@@ -1,0 +1,123 @@
+//! Importing `content/articles/*.md` into the database at start-up. Idempotent: a file whose
+//! text has not changed since the last import is left alone, an edited file updates its
+//! article. A malformed file is reported with its path and line and skipped; the rest import.
+
+use std::path::{Path, PathBuf};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+use domain::{
+    article::{ArticleFile, FileStatus},
+    markdown,
+};
+
+use super::store::{self, ArticleRecord};
+
+/// What an import did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// One line per skipped file: `path:line: problem`.
+    pub problems: Vec<String>,
+}
+
+/// Imports every `*.md` file of `folder` (a missing folder imports nothing).
+pub async fn import_folder(
+    pool: &SqlitePool,
+    folder: &Path,
+    now: i64,
+) -> sqlx::Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(folder) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+            .collect(),
+        Err(_) => return Ok(report),
+    };
+    files.sort();
+    let mut seen_slugs = std::collections::HashMap::new();
+    for path in files {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) => {
+                report
+                    .problems
+                    .push(format!("{shown}: cannot be read: {error}"));
+                continue;
+            }
+        };
+        let file = match ArticleFile::parse(&text) {
+            Ok(file) => file,
+            Err(error) => {
+                report
+                    .problems
+                    .push(format!("{shown}:{}: {}", error.line, error.message));
+                continue;
+            }
+        };
+        let slug = file.front.slug.as_str().to_string();
+        if let Some(first) = seen_slugs.insert(slug.clone(), shown.clone()) {
+            report.problems.push(format!(
+                "{shown}:3: slug `{slug}` is already used by {first}"
+            ));
+            continue;
+        }
+        let hash = URL_SAFE_NO_PAD.encode(Sha256::digest(text.as_bytes()));
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+
+        let mut tx = pool.begin().await?;
+        match store::source_of(&mut tx, &slug).await? {
+            Some((Some(source), Some(stored_hash)))
+                if source == file_name && stored_hash == hash =>
+            {
+                report.unchanged += 1;
+                continue;
+            }
+            Some((source, _)) if source.as_deref() != Some(file_name.as_str()) => {
+                let owner = source.unwrap_or_else(|| "an article written in the editor".into());
+                report.problems.push(format!(
+                    "{shown}:3: slug `{slug}` is already used by {owner}"
+                ));
+                continue;
+            }
+            existing => {
+                let rendered = markdown::render(&file.body);
+                let front = &file.front;
+                let record = ArticleRecord {
+                    slug: &slug,
+                    title: front.title.trim(),
+                    category: front.category,
+                    summary: front.summary.trim(),
+                    author: front.author.trim(),
+                    cover: front.cover.as_deref(),
+                    tags: &front.tags,
+                    body_md: &file.body,
+                    rendered: &rendered,
+                    status: match front.status {
+                        FileStatus::Published => "published",
+                        FileStatus::Draft => "draft",
+                    },
+                    published_at: Some(front.date.beijing_midnight_unix()),
+                };
+                store::save_imported(&mut tx, &record, &file_name, &hash, now).await?;
+                tx.commit().await?;
+                if existing.is_some() {
+                    report.updated += 1;
+                } else {
+                    report.inserted += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,79 @@
+//! Articles (安全宣传): what readers see, and how articles get in (files in
+//! `content/articles/`, imported at start-up).
+
+use serde::{Deserialize, Serialize};
+
+pub use domain::article::Category;
+use domain::markdown::TocEntry;
+
+/// Server functions the public pages call.
+pub mod api;
+/// RSS feeds and the sitemap (server only).
+#[cfg(feature = "ssr")]
+pub mod feed;
+/// Finding the query in a text and marking it (pure, both sides).
+pub mod highlight;
+/// Importing `content/articles/*.md` (server only).
+#[cfg(feature = "ssr")]
+pub mod import;
+/// The SQL of articles (server only).
+#[cfg(feature = "ssr")]
+pub mod store;
+
+/// Articles per page in lists.
+pub const PAGE_SIZE: i64 = 10;
+
+/// An article in a list, a feed or a search result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    pub summary: String,
+    /// Unix seconds.
+    pub published_at: i64,
+    pub reading_minutes: u32,
+}
+
+/// A whole published article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub summary: ArticleSummary,
+    pub author: String,
+    pub tags: Vec<String>,
+    /// Sanitized when it was rendered; safe to insert as HTML.
+    pub body_html: String,
+    pub toc: Vec<TocEntry>,
+    /// The neighbours in publication order: (slug, title).
+    pub previous: Option<(String, String)>,
+    pub next: Option<(String, String)>,
+}
+
+/// One page of a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticlePage {
+    pub articles: Vec<ArticleSummary>,
+    /// 1-based.
+    pub page: i64,
+    pub total_pages: i64,
+    pub total: i64,
+}
+
+/// Which articles a list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleFilter {
+    pub category: Option<Category>,
+    pub tag: Option<String>,
+    /// 1-based.
+    pub page: i64,
+}
+
+/// A search hit, with the matches marked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub article: ArticleSummary,
+    /// HTML: the title with `<mark>` around matches, everything else escaped.
+    pub title_html: String,
+    /// HTML: the passage around the first match, marked the same way.
+    pub snippet_html: String,
+}

@@ -1,0 +1,314 @@
+//! The SQL of articles. Public queries only ever see published articles whose publication
+//! time has come.
+
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+
+use super::{Article, ArticleFilter, ArticlePage, ArticleSummary, Category, PAGE_SIZE};
+
+#[derive(FromRow)]
+struct SummaryRow {
+    slug: String,
+    title: String,
+    category: String,
+    summary: String,
+    published_at: i64,
+    reading_minutes: i64,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Option<ArticleSummary> {
+        Some(ArticleSummary {
+            category: Category::from_name(&self.category)?,
+            slug: self.slug,
+            title: self.title,
+            summary: self.summary,
+            published_at: self.published_at,
+            reading_minutes: u32::try_from(self.reading_minutes).unwrap_or(1),
+        })
+    }
+}
+
+const SUMMARY_COLUMNS: &str =
+    "a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes";
+const PUBLIC: &str = "a.status = 'published' AND a.published_at <= ?";
+
+/// A page of published articles, newest first.
+pub async fn list(
+    pool: &SqlitePool,
+    filter: &ArticleFilter,
+    now: i64,
+) -> sqlx::Result<ArticlePage> {
+    let category = filter.category.map(Category::name);
+    let tag = filter.tag.as_deref();
+    let condition = format!(
+        "{PUBLIC} AND (?1 IS NULL OR a.category = ?1)
+         AND (?2 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = ?2))"
+    )
+    .replace("<= ?", "<= ?3");
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM articles a WHERE {condition}"
+    ))
+    .bind(category)
+    .bind(tag)
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    let total_pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = filter.page.clamp(1, total_pages);
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {condition}
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?4 OFFSET ?5"
+    ))
+    .bind(category)
+    .bind(tag)
+    .bind(now)
+    .bind(PAGE_SIZE)
+    .bind((page - 1) * PAGE_SIZE)
+    .fetch_all(pool)
+    .await?;
+    Ok(ArticlePage {
+        articles: rows
+            .into_iter()
+            .filter_map(SummaryRow::into_summary)
+            .collect(),
+        page,
+        total_pages,
+        total,
+    })
+}
+
+/// The newest published articles, of one category if given.
+pub async fn latest(
+    pool: &SqlitePool,
+    count: i64,
+    category: Option<Category>,
+    now: i64,
+) -> sqlx::Result<Vec<ArticleSummary>> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        &format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLIC} AND (?2 IS NULL OR a.category = ?2)
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3"
+    )
+        .replace("<= ?", "<= ?1"),
+    )
+    .bind(now)
+    .bind(category.map(Category::name))
+    .bind(count)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(SummaryRow::into_summary)
+        .collect())
+}
+
+#[derive(FromRow)]
+struct ArticleRow {
+    id: i64,
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    author: String,
+    body_html: String,
+    toc_json: String,
+}
+
+/// A published article with its tags and neighbours.
+pub async fn find(pool: &SqlitePool, slug: &str, now: i64) -> sqlx::Result<Option<Article>> {
+    let row: Option<ArticleRow> = sqlx::query_as(&format!(
+        "SELECT a.id, {SUMMARY_COLUMNS}, a.author, a.body_html, a.toc_json
+         FROM articles a WHERE a.slug = ? AND {PUBLIC}"
+    ))
+    .bind(slug)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let tags: Vec<String> =
+        sqlx::query_scalar("SELECT tag FROM article_tags WHERE article_id = ? ORDER BY tag")
+            .bind(row.id)
+            .fetch_all(pool)
+            .await?;
+    let neighbour = |newer: bool| {
+        let (op, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
+        format!(
+            "SELECT a.slug, a.title FROM articles a WHERE {PUBLIC}
+             AND (a.published_at {op} ?2 OR (a.published_at = ?2 AND a.id {op} ?3))
+             ORDER BY a.published_at {order}, a.id {order} LIMIT 1"
+        )
+        .replace("<= ?", "<= ?1")
+    };
+    let previous: Option<(String, String)> = sqlx::query_as(&neighbour(false))
+        .bind(now)
+        .bind(row.summary.published_at)
+        .bind(row.id)
+        .fetch_optional(pool)
+        .await?;
+    let next: Option<(String, String)> = sqlx::query_as(&neighbour(true))
+        .bind(now)
+        .bind(row.summary.published_at)
+        .bind(row.id)
+        .fetch_optional(pool)
+        .await?;
+    let toc = serde_json::from_str(&row.toc_json).unwrap_or_else(|error| {
+        tracing::warn!(%error, slug, "an article's table of contents is unreadable");
+        Vec::new()
+    });
+    let Some(summary) = row.summary.into_summary() else {
+        return Ok(None);
+    };
+    Ok(Some(Article {
+        summary,
+        author: row.author,
+        tags,
+        body_html: row.body_html,
+        toc,
+        previous,
+        next,
+    }))
+}
+
+/// Published articles containing `query` in their title, summary or text, best first, with
+/// their text (for the snippet).
+pub async fn search(
+    pool: &SqlitePool,
+    query: &str,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(ArticleSummary, String)>> {
+    #[derive(FromRow)]
+    struct Hit {
+        #[sqlx(flatten)]
+        summary: SummaryRow,
+        plain_text: String,
+    }
+    let query = query.trim();
+    // The trigram index answers queries of three or more characters; shorter ones (many
+    // Chinese words have two) are few enough articles to scan.
+    let hits: Vec<Hit> = if query.chars().count() >= 3 {
+        let phrase = format!("\"{}\"", query.replace('"', "\"\""));
+        sqlx::query_as(&format!(
+            "SELECT {SUMMARY_COLUMNS}, a.plain_text FROM articles_fts f JOIN articles a ON a.id = f.rowid
+             WHERE articles_fts MATCH ? AND {PUBLIC} ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0) LIMIT ?"
+        ))
+        .bind(phrase)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    } else {
+        let pattern = format!(
+            "%{}%",
+            query
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        sqlx::query_as(&format!(
+            "SELECT {SUMMARY_COLUMNS}, a.plain_text FROM articles a
+             WHERE (a.title LIKE ?1 ESCAPE '\\' OR a.summary LIKE ?1 ESCAPE '\\' OR a.plain_text LIKE ?1 ESCAPE '\\')
+             AND {PUBLIC} ORDER BY (a.title LIKE ?1 ESCAPE '\\') DESC, a.published_at DESC LIMIT ?3"
+        )
+        .replace("<= ?", "<= ?2"))
+        .bind(pattern)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    };
+    Ok(hits
+        .into_iter()
+        .filter_map(|hit| Some((hit.summary.into_summary()?, hit.plain_text)))
+        .collect())
+}
+
+/// Every published article's slug and last change, for the sitemap.
+pub async fn sitemap_entries(pool: &SqlitePool, now: i64) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(&format!(
+        "SELECT a.slug, a.updated_at FROM articles a WHERE {PUBLIC} ORDER BY a.published_at DESC"
+    ))
+    .bind(now)
+    .fetch_all(pool)
+    .await
+}
+
+/// An article as the importer (and later the editor) writes it.
+pub struct ArticleRecord<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub category: Category,
+    pub summary: &'a str,
+    pub author: &'a str,
+    pub cover: Option<&'a str>,
+    pub tags: &'a [String],
+    pub body_md: &'a str,
+    pub rendered: &'a domain::markdown::Rendered,
+    pub status: &'a str,
+    pub published_at: Option<i64>,
+}
+
+/// Inserts an article imported from a file, or updates the one imported from it before.
+pub async fn save_imported(
+    tx: &mut SqliteConnection,
+    record: &ArticleRecord<'_>,
+    source_path: &str,
+    source_hash: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let toc_json = serde_json::to_string(&record.rendered.toc).unwrap_or_else(|_| "[]".into());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (slug, title, category, summary, author, cover, body_md, body_html, toc_json,
+                               plain_text, reading_minutes, status, published_at, source_path, source_hash,
+                               created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+         ON CONFLICT (slug) DO UPDATE SET
+             title = excluded.title, category = excluded.category, summary = excluded.summary,
+             author = excluded.author, cover = excluded.cover, body_md = excluded.body_md,
+             body_html = excluded.body_html, toc_json = excluded.toc_json, plain_text = excluded.plain_text,
+             reading_minutes = excluded.reading_minutes, status = excluded.status,
+             published_at = excluded.published_at, source_hash = excluded.source_hash,
+             updated_at = excluded.updated_at
+         RETURNING id",
+    )
+    .bind(record.slug)
+    .bind(record.title)
+    .bind(record.category.name())
+    .bind(record.summary)
+    .bind(record.author)
+    .bind(record.cover)
+    .bind(record.body_md)
+    .bind(&record.rendered.html)
+    .bind(toc_json)
+    .bind(&record.rendered.plain_text)
+    .bind(i64::from(record.rendered.reading_minutes))
+    .bind(record.status)
+    .bind(record.published_at)
+    .bind(source_path)
+    .bind(source_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for tag in record.tags {
+        sqlx::query("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)")
+            .bind(id)
+            .bind(tag.trim())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// What is stored for a slug: the file it came from and that file's hash (both absent for an
+/// article written in the editor).
+pub async fn source_of(
+    tx: &mut SqliteConnection,
+    slug: &str,
+) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
+    sqlx::query_as("SELECT source_path, source_hash FROM articles WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await
+}

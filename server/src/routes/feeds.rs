@@ -1,0 +1,110 @@
+//! Machine-readable views of the articles: RSS feeds (the site's and one per category), the
+//! sitemap, and `robots.txt`.
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use sqlx::SqlitePool;
+
+use app::{
+    articles::{ArticleSummary, Category, feed, store},
+    clock,
+    site::Site,
+};
+
+use crate::startup::AppState;
+
+/// Articles in a feed.
+const FEED_LENGTH: i64 = 20;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/feed.xml", get(site_feed))
+        .route("/articles/category/{key}/feed.xml", get(category_feed))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
+}
+
+/// The portal's absolute URL: the configured public origin, or the one the request came to.
+fn root(state: &AppState, headers: &HeaderMap) -> String {
+    let origin = state.public_origin.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    });
+    format!("{}{}", origin.trim_end_matches('/'), state.site.base)
+}
+
+fn xml(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn unavailable(error: sqlx::Error) -> Response {
+    tracing::error!(%error, "reading articles for a feed failed");
+    (StatusCode::SERVICE_UNAVAILABLE, "暂时无法生成，请稍后再试").into_response()
+}
+
+async fn feed_of(
+    pool: &SqlitePool,
+    category: Option<Category>,
+) -> sqlx::Result<Vec<ArticleSummary>> {
+    store::latest(pool, FEED_LENGTH, category, clock::now()).await
+}
+
+async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match feed_of(&state.pool, None).await {
+        Ok(articles) => xml(feed::rss(&root(&state, &headers), None, &articles)),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn category_feed(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(category) = Category::from_key(&key) else {
+        return (StatusCode::NOT_FOUND, "没有这个分类").into_response();
+    };
+    match feed_of(&state.pool, Some(category)).await {
+        Ok(articles) => xml(feed::rss(
+            &root(&state, &headers),
+            Some(category),
+            &articles,
+        )),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match store::sitemap_entries(&state.pool, clock::now()).await {
+        Ok(entries) => xml(feed::sitemap(&root(&state, &headers), &entries)),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn robots(
+    State(site): State<Site>,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Response {
+    let body = format!(
+        "User-agent: *\nDisallow: {base}/admin\nDisallow: {base}/login\nDisallow: {base}/api/\nSitemap: {root}/sitemap.xml\n",
+        base = site.base,
+        root = root(&state, &headers)
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
