@@ -9,15 +9,15 @@ cd "$ROOT"
 step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
-step "Lints: server and app as the server builds it"
-cargo clippy -p server -p app --all-targets -- -D warnings
+step "Lints: server, app (as the server builds it) and domain"
+cargo clippy -p server -p app -p domain --all-targets -- -D warnings
 
 step "Lints: app as the browser builds it (wasm32, hydrate)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   -- -D warnings
 
 step "Unit and integration tests"
-cargo test -p server -p app
+cargo test -p server -p app -p domain
 
 step "Release build (server + WASM)"
 cargo leptos build --release

@@ -63,10 +63,10 @@ pub fn render(source: &str) -> Rendered {
             Event::Text(text) | Event::Code(text) => plain_text.push_str(text),
             Event::SoftBreak
             | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
-                if !plain_text.ends_with('\n') {
-                    plain_text.push('\n');
-                }
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                if !plain_text.ends_with('\n') =>
+            {
+                plain_text.push('\n');
             }
             _ => {}
         }
