@@ -15,6 +15,7 @@ function portal(name: string, port: number, basePath: string) {
       AQXC_DATABASE_URL: `sqlite://${data}/portal.db`,
       AQXC_BASE_PATH: basePath,
       AQXC_SITE_ROOT: siteRoot,
+      AQXC_CONTENT_DIR: "../content",
       RUST_LOG: "warn",
     },
     reuseExistingServer: false,
