@@ -49,7 +49,7 @@ size_row() {
 } > "$OUT"
 
 step "Starting the server on 127.0.0.1:$PORT"
-AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" \
+AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" AQXC_CONTENT_DIR="$ROOT/content" \
   AQXC_SITE_ROOT="$WORK/site" RUST_LOG=warn "$CARGO_TARGET_DIR/release/server" serve &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -60,7 +60,7 @@ done
 # A static file with exactly the bytes of the home page, served from the same in-memory store.
 curl -fs "http://127.0.0.1:$PORT/" > "$WORK/site/home-copy.html"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" \
+AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" AQXC_CONTENT_DIR="$ROOT/content" \
   AQXC_SITE_ROOT="$WORK/site" RUST_LOG=warn "$CARGO_TARGET_DIR/release/server" serve &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -73,8 +73,13 @@ rps() {
     awk '/Requests\/sec/ { print $2 }'
 }
 
-step "Load: home page and its static copy, ${DURATION}s each (wrk -t2 -c64)"
+ARTICLE="/articles/$(ls "$ROOT/content/articles" | sort | tail -n 1 | sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}-//; s/\.md$//')"
+page_bytes() { curl -fs "http://127.0.0.1:$PORT$1" | wc -c; }
+
+step "Load: home, article list, one article, and a static copy of the home page, ${DURATION}s each (wrk -t2 -c64)"
 HOME_RPS="$(rps /)"
+LIST_RPS="$(rps /articles)"
+ARTICLE_RPS="$(rps "$ARTICLE")"
 STATIC_RPS="$(rps /home-copy.html)"
 HOME_BYTES="$(stat -c %s "$WORK/site/home-copy.html")"
 {
@@ -84,6 +89,8 @@ HOME_BYTES="$(stat -c %s "$WORK/site/home-copy.html")"
   echo "| what | bytes | req/s |"
   echo "|---|---|---|"
   echo "| home page, server-rendered | $HOME_BYTES | $HOME_RPS |"
+  echo "| article list \`/articles\` | $(page_bytes /articles) | $LIST_RPS |"
+  echo "| one article \`$ARTICLE\` | $(page_bytes "$ARTICLE") | $ARTICLE_RPS |"
   echo "| the same bytes as a static file | $HOME_BYTES | $STATIC_RPS |"
 } >> "$OUT"
 
