@@ -48,25 +48,24 @@ size_row() {
   done
 } > "$OUT"
 
+# Starts the release server on $PORT with the demo content and waits until it answers.
+start_server() {
+  AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" AQXC_CONTENT_DIR="$ROOT/content" \
+    AQXC_SITE_ROOT="$WORK/site" RUST_LOG=warn "$CARGO_TARGET_DIR/release/server" serve &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && return
+    sleep 0.1
+  done
+}
+
 step "Starting the server on 127.0.0.1:$PORT"
-AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" AQXC_CONTENT_DIR="$ROOT/content" \
-  AQXC_SITE_ROOT="$WORK/site" RUST_LOG=warn "$CARGO_TARGET_DIR/release/server" serve &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  sleep 0.1
-done
+start_server
 
 # A static file with exactly the bytes of the home page, served from the same in-memory store.
 curl -fs "http://127.0.0.1:$PORT/" > "$WORK/site/home-copy.html"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" AQXC_CONTENT_DIR="$ROOT/content" \
-  AQXC_SITE_ROOT="$WORK/site" RUST_LOG=warn "$CARGO_TARGET_DIR/release/server" serve &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  sleep 0.1
-done
+start_server
 
 rps() {
   wrk -t2 -c64 -d"${DURATION}s" --timeout 5s "http://127.0.0.1:$PORT$1" |

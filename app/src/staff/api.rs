@@ -109,7 +109,6 @@ pub async fn sign_in(
                 "sign_in_failed",
                 &username,
                 "",
-                &ip,
             )
             .await?;
             back("invalid", "");
@@ -140,7 +139,6 @@ pub async fn sign_in(
         "sign_in",
         &account.username,
         "",
-        &ip,
     )
     .await?;
     go(if is_local_path(&next) {
@@ -161,15 +159,7 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
     }
     let policy = expect_context::<super::session::SessionPolicy>();
     set_cookie(&policy.clearing_cookie())?;
-    audit(
-        &pool,
-        Actor::Staff(&staff),
-        "sign_out",
-        &staff.username,
-        "",
-        &crate::request::client_ip(),
-    )
-    .await?;
+    audit(&pool, Actor::Staff(&staff), "sign_out", &staff.username, "").await?;
     go("/login?done=signed_out");
     Ok(())
 }
@@ -217,7 +207,6 @@ pub async fn change_password(
         "password_changed",
         &staff.username,
         "",
-        &crate::request::client_ip(),
     )
     .await?;
     go("/admin/account?done=password_changed");
@@ -281,7 +270,6 @@ pub async fn create_account(
         "account_created",
         &username,
         &detail,
-        &crate::request::client_ip(),
     )
     .await?;
     go(&format!(
@@ -332,7 +320,6 @@ pub async fn set_roles(
         "roles_changed",
         &account.username,
         &detail,
-        &crate::request::client_ip(),
     )
     .await?;
     go(&format!(
@@ -376,15 +363,7 @@ pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), ServerF
     } else {
         "account_enabled"
     };
-    audit(
-        &pool,
-        Actor::Staff(&admin),
-        action,
-        &account.username,
-        "",
-        &crate::request::client_ip(),
-    )
-    .await?;
+    audit(&pool, Actor::Staff(&admin), action, &account.username, "").await?;
     let done = if disabled { "disabled" } else { "enabled" };
     go(&format!(
         "/admin/users?done={done}&who={}",
@@ -440,20 +419,21 @@ mod server {
         Ok(())
     }
 
+    /// Appends to the audit log, with the client address of the current request.
     pub async fn audit(
         pool: &SqlitePool,
         actor: Actor<'_>,
         action: &'static str,
         target: &str,
         detail: &str,
-        client_ip: &str,
     ) -> Result<(), ServerFnError> {
+        let client_ip = crate::request::client_ip();
         let event = crate::audit::Event {
             actor,
             action,
             target,
             detail,
-            client_ip,
+            client_ip: &client_ip,
         };
         crate::audit::record(pool, event, crate::clock::now())
             .await
