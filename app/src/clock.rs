@@ -47,3 +47,29 @@ mod tests {
         assert_eq!(format_beijing(1_709_222_400 - 8 * 3600), "2024-02-29 16:00");
     }
 }
+
+/// Unix seconds of a Beijing time written `YYYY-MM-DDTHH:MM` (as `<input type=datetime-local>`
+/// sends it).
+pub fn parse_beijing(value: &str) -> Option<i64> {
+    let (date, time) = value.trim().split_once('T')?;
+    let date = domain::article::Date::parse(date).ok()?;
+    let (hours, minutes) = time.get(..5)?.split_once(':')?;
+    let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
+    if !(0..24).contains(&hours) || !(0..60).contains(&minutes) {
+        return None;
+    }
+    Some(date.beijing_midnight_unix() + hours * 3600 + minutes * 60)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn beijing_times_from_forms_round_trip() {
+        let at = parse_beijing("2021-09-01T08:30").unwrap();
+        assert_eq!(format_beijing(at), "2021-09-01 08:30");
+        assert_eq!(parse_beijing("2021-09-01T24:00"), None);
+        assert_eq!(parse_beijing("tomorrow"), None);
+    }
+}

@@ -1,11 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{FlatRoutes, Route, Router},
 };
 
 use crate::{
+    articles::highlight::escape,
     components::layout::Layout,
     pages::{
         article::ArticlePage,
@@ -17,7 +18,10 @@ use crate::{
         search::SearchPage,
         staff::{
             account::AccountPage,
-            areas::{ArticlesAdminPage, ContestsAdminPage, InspectionsAdminPage},
+            areas::{ContestsAdminPage, InspectionsAdminPage},
+            articles_admin::{
+                ArticleEditorPage, ArticleHistoryPage, ArticleVersionPage, ArticlesAdminPage,
+            },
             audit_log::AuditLogPage,
             dashboard::DashboardPage,
             login::LoginPage,
@@ -29,37 +33,62 @@ use crate::{
 
 /// The portal: the shared layout around the page that matches the path.
 ///
+/// Every page renders in `SsrMode::Async`: its data is loaded before the first byte is sent,
+/// so that the status (404 for a missing article, 401/403 for staff pages), the `<title>` and
+/// the meta tags always match the content. The pages are small and mostly static, and with
+/// islands there is no client-side navigation to stream into.
+///
 /// The server strips the base path before routing, so routes here are written from the
 /// portal's own root and links go through [`crate::site::Site::href`].
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
+        // leptos_meta writes the title's text into <title> as it is; page titles carry what
+        // staff typed and what visitors searched for, so they are escaped here, for every page.
         <Title formatter=|page: String| {
-            if page.is_empty() { SITE_TITLE.to_string() } else { format!("{page} - {SITE_TITLE}") }
+            if page.is_empty() { SITE_TITLE.to_string() } else { format!("{} - {SITE_TITLE}", escape(&page)) }
         } />
         <Meta name="description" content="开平市应急管理局：双随机抽查结果公开、安全生产宣传、安全知识竞赛。" />
         <Router>
             <Layout>
                 <FlatRoutes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage />
-                    <Route path=StaticSegment("inspections") view=InspectionsPage />
-                    <Route path=StaticSegment("articles") view=ArticlesPage />
-                    <Route path=(StaticSegment("articles"), ParamSegment("slug")) view=ArticlePage />
-                    <Route
+                    <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("inspections") view=InspectionsPage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("articles") view=ArticlesPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("articles"), ParamSegment("slug")) view=ArticlePage />
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("articles"), StaticSegment("category"), ParamSegment("key"))
                         view=CategoryPage
                     />
-                    <Route path=StaticSegment("search") view=SearchPage />
-                    <Route path=StaticSegment("contest") view=ContestPage />
-                    <Route path=StaticSegment("login") view=LoginPage />
-                    <Route path=StaticSegment("admin") view=DashboardPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditLogPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("articles")) view=ArticlesAdminPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("inspections")) view=InspectionsAdminPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("contests")) view=ContestsAdminPage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("search") view=SearchPage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("contest") view=ContestPage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("login") view=LoginPage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("admin") view=DashboardPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditLogPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("articles")) view=ArticlesAdminPage />
+                    <Route ssr=SsrMode::Async
+                        path=(StaticSegment("admin"), StaticSegment("articles"), ParamSegment("id"))
+                        view=ArticleEditorPage
+                    />
+                    <Route ssr=SsrMode::Async
+                        path=(StaticSegment("admin"), StaticSegment("articles"), ParamSegment("id"), StaticSegment("history"))
+                        view=ArticleHistoryPage
+                    />
+                    <Route ssr=SsrMode::Async
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("articles"),
+                            ParamSegment("id"),
+                            StaticSegment("history"),
+                            ParamSegment("version"),
+                        )
+                        view=ArticleVersionPage
+                    />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("inspections")) view=InspectionsAdminPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests")) view=ContestsAdminPage />
                 </FlatRoutes>
             </Layout>
         </Router>

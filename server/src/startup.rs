@@ -18,6 +18,9 @@ use crate::{
 };
 use app::{site::Site, staff::session::SessionPolicy};
 
+/// How long requests in flight may take to finish once a shutdown signal arrives.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -127,13 +130,28 @@ impl Application {
         });
         // The base path is stripped before routing, so it wraps the router as a whole.
         let app = routes::base_path::under_base_path(self.site, self.router);
-        axum::serve(
+        // Requests in flight get a grace period; a client that never lets go does not keep the
+        // server (or a deploy) waiting for ever.
+        let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+        let server = axum::serve(
             listener,
             ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        });
+        let grace_over = async move {
+            if stop_seen.changed().await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = server => served.context("serving HTTP")?,
+            () = grace_over => tracing::warn!("connections still open after the grace period; stopping anyway"),
+        }
         tracing::info!("stopped");
         Ok(())
     }

@@ -8,6 +8,8 @@ use domain::markdown::TocEntry;
 
 /// Server functions the public pages call.
 pub mod api;
+/// Server functions of the staff's article area: write, save, review, publish, history.
+pub mod editing;
 /// RSS feeds and the sitemap (server only).
 #[cfg(feature = "ssr")]
 pub mod feed;
@@ -19,6 +21,8 @@ pub mod import;
 /// The SQL of articles (server only).
 #[cfg(feature = "ssr")]
 pub mod store;
+/// The editorial workflow: statuses, steps, who may take them (pure, both sides).
+pub mod workflow;
 
 /// Articles per page in lists.
 pub const PAGE_SIZE: i64 = 10;

@@ -30,7 +30,8 @@ impl SummaryRow {
 
 const SUMMARY_COLUMNS: &str =
     "a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes";
-const PUBLIC: &str = "a.status = 'published' AND a.published_at <= ?";
+/// Published, or scheduled and due.
+const PUBLIC: &str = "a.status IN ('published', 'scheduled') AND a.published_at <= ?";
 
 /// A page of published articles, newest first.
 pub async fn list(
@@ -311,4 +312,315 @@ pub async fn source_of(
         .bind(slug)
         .fetch_optional(&mut *tx)
         .await
+}
+
+// --- The staff's side: every status, versions, workflow. ---
+
+use super::editing::{EditableArticle, StaffArticleRow, VersionSummary, VersionView};
+use super::workflow::Status;
+
+#[derive(FromRow)]
+struct StaffRow {
+    id: i64,
+    slug: String,
+    title: String,
+    category: String,
+    status: String,
+    updated_at: i64,
+    published_at: Option<i64>,
+}
+
+/// Articles of one status (all when `None`), most recently changed first.
+pub async fn staff_list(
+    pool: &SqlitePool,
+    status: Option<Status>,
+) -> sqlx::Result<Vec<StaffArticleRow>> {
+    let rows: Vec<StaffRow> = sqlx::query_as(
+        "SELECT id, slug, title, category, status, updated_at, published_at FROM articles
+         WHERE ?1 IS NULL OR status = ?1 ORDER BY updated_at DESC, id DESC LIMIT 500",
+    )
+    .bind(status.map(Status::as_str))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(StaffArticleRow {
+                id: row.id,
+                slug: row.slug,
+                title: row.title,
+                category: Category::from_name(&row.category)?,
+                status: Status::parse(&row.status)?,
+                updated_at: row.updated_at,
+                published_at: row.published_at,
+            })
+        })
+        .collect())
+}
+
+#[derive(FromRow)]
+struct EditableRow {
+    id: i64,
+    slug: String,
+    title: String,
+    category: String,
+    summary: String,
+    body_md: String,
+    body_html: String,
+    status: String,
+    published_at: Option<i64>,
+    review_comment: String,
+    tags: Option<String>,
+}
+
+/// An article as the editor shows it.
+pub async fn editable(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<EditableArticle>> {
+    let row: Option<EditableRow> = sqlx::query_as(
+        "SELECT id, slug, title, category, summary, body_md, body_html, status, published_at, review_comment,
+                (SELECT group_concat(tag, '，') FROM article_tags t WHERE t.article_id = a.id) AS tags
+         FROM articles a WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|row| {
+        Some(EditableArticle {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            category: Category::from_name(&row.category)?,
+            tags: row.tags.unwrap_or_default(),
+            summary: row.summary,
+            body_md: row.body_md,
+            body_html: row.body_html,
+            status: Status::parse(&row.status)?,
+            published_at: row.published_at,
+            review_comment: row.review_comment,
+        })
+    }))
+}
+
+/// The text fields of an article (what a version holds).
+pub struct ArticleText<'a> {
+    pub title: &'a str,
+    pub category: Category,
+    pub tags: &'a [String],
+    pub summary: &'a str,
+    pub body_md: &'a str,
+}
+
+/// Whether a slug is free.
+pub async fn slug_taken(pool: &SqlitePool, slug: &str) -> sqlx::Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM articles WHERE slug = ?")
+            .bind(slug)
+            .fetch_one(pool)
+            .await?
+            > 0,
+    )
+}
+
+/// Creates a draft; returns its id.
+pub async fn create_draft(
+    pool: &SqlitePool,
+    slug: &str,
+    text: &ArticleText<'_>,
+    by: (i64, &str),
+    now: i64,
+) -> sqlx::Result<i64> {
+    let mut tx = pool.begin().await?;
+    let rendered = domain::markdown::render(text.body_md);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (slug, title, category, summary, author, body_md, body_html, toc_json, plain_text,
+                               reading_minutes, status, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id",
+    )
+    .bind(slug)
+    .bind(text.title)
+    .bind(text.category.name())
+    .bind(text.summary)
+    .bind(by.1)
+    .bind(text.body_md)
+    .bind(&rendered.html)
+    .bind(serde_json::to_string(&rendered.toc).unwrap_or_else(|_| "[]".into()))
+    .bind(&rendered.plain_text)
+    .bind(i64::from(rendered.reading_minutes))
+    .bind(by.0)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    insert_version(&mut tx, id, text, by.1, now, "save").await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces an article's text (re-rendering it) and records the version.
+pub async fn update_text(
+    pool: &SqlitePool,
+    id: i64,
+    text: &ArticleText<'_>,
+    by: &str,
+    now: i64,
+    reason: &str,
+) -> sqlx::Result<()> {
+    let rendered = domain::markdown::render(text.body_md);
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE articles SET title = ?, category = ?, summary = ?, body_md = ?, body_html = ?, toc_json = ?,
+                plain_text = ?, reading_minutes = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(text.title)
+    .bind(text.category.name())
+    .bind(text.summary)
+    .bind(text.body_md)
+    .bind(&rendered.html)
+    .bind(serde_json::to_string(&rendered.toc).unwrap_or_else(|_| "[]".into()))
+    .bind(&rendered.plain_text)
+    .bind(i64::from(rendered.reading_minutes))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for tag in text.tags {
+        sqlx::query("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)")
+            .bind(id)
+            .bind(tag)
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert_version(&mut tx, id, text, by, now, reason).await?;
+    tx.commit().await
+}
+
+/// Keeps text that could not be saved (e.g. an empty title) as a version, so that nothing typed
+/// is lost; returns the version's id.
+pub async fn keep_rejected(
+    pool: &SqlitePool,
+    id: i64,
+    text: &ArticleText<'_>,
+    by: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let mut tx = pool.begin().await?;
+    let version = insert_version(&mut tx, id, text, by, now, "rejected").await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+async fn insert_version(
+    tx: &mut SqliteConnection,
+    article_id: i64,
+    text: &ArticleText<'_>,
+    by: &str,
+    now: i64,
+    reason: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO article_versions (article_id, title, category, tags, summary, body_md, saved_by, saved_at, reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(article_id)
+    .bind(text.title)
+    .bind(text.category.name())
+    .bind(text.tags.join("，"))
+    .bind(text.summary)
+    .bind(text.body_md)
+    .bind(by)
+    .bind(now)
+    .bind(reason)
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// Moves an article to a new status.
+pub async fn set_status(
+    pool: &SqlitePool,
+    id: i64,
+    status: Status,
+    published_at: Option<i64>,
+    review_comment: Option<&str>,
+    reviewer: Option<i64>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE articles SET status = ?, published_at = COALESCE(?, published_at),
+                review_comment = COALESCE(?, review_comment), reviewed_by = COALESCE(?, reviewed_by),
+                updated_at = ? WHERE id = ?",
+    )
+    .bind(status.as_str())
+    .bind(published_at)
+    .bind(review_comment)
+    .bind(reviewer)
+    .bind(now)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn versions(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<VersionSummary>> {
+    let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, title, saved_by, saved_at, reason FROM article_versions WHERE article_id = ? ORDER BY id DESC LIMIT 200",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, saved_by, saved_at, reason)| VersionSummary {
+            id,
+            title,
+            saved_by,
+            saved_at,
+            reason,
+        })
+        .collect())
+}
+
+#[derive(FromRow)]
+struct VersionRow {
+    id: i64,
+    title: String,
+    category: String,
+    tags: String,
+    summary: String,
+    body_md: String,
+    saved_by: String,
+    saved_at: i64,
+    reason: String,
+}
+
+pub async fn version(
+    pool: &SqlitePool,
+    article_id: i64,
+    version_id: i64,
+) -> sqlx::Result<Option<VersionView>> {
+    let row: Option<VersionRow> = sqlx::query_as(
+        "SELECT id, title, category, tags, summary, body_md, saved_by, saved_at, reason
+         FROM article_versions WHERE article_id = ? AND id = ?",
+    )
+    .bind(article_id)
+    .bind(version_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|row| {
+        Some(VersionView {
+            id: row.id,
+            article_id,
+            body_html: domain::markdown::render(&row.body_md).html,
+            title: row.title,
+            category: Category::from_name(&row.category)?,
+            tags: row.tags,
+            summary: row.summary,
+            body_md: row.body_md,
+            saved_by: row.saved_by,
+            saved_at: row.saved_at,
+            reason: row.reason,
+        })
+    }))
 }

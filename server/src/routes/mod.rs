@@ -50,7 +50,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(feeds::routes())
-        .leptos_routes_with_context(&state, generate_route_list(App), page_context, app_fn)
+        .leptos_routes_with_context(&state, route_list(), page_context, app_fn)
         .fallback(
             move |State(assets): State<Arc<assets::AssetStore>>, request: Request| {
                 let page_not_found = page_not_found.clone();
@@ -81,6 +81,18 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic::error_page))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The portal's routes, found once per process by running the app in route-listing mode.
+///
+/// Once matters: while Leptos lists routes it suspends every resource that starts loading
+/// anywhere in the process (a process-wide flag), so listing them again while another app in
+/// the same process renders a page (as integration tests do) could leave that page waiting for
+/// ever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// A plain response built from parts that cannot fail to combine.

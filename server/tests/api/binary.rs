@@ -38,6 +38,21 @@ fn start_in(dir: &std::path::Path) -> (Child, String, mpsc::Receiver<String>) {
     (child, url, lines)
 }
 
+/// Waits for the process to exit; kills it and fails the test if it takes longer than `limit`.
+async fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for the server") {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop within {limit:?} of SIGTERM");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn with_no_settings_it_creates_its_database_under_data_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -55,10 +70,7 @@ async fn with_no_settings_it_creates_its_database_under_data_and_stops_cleanly_o
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
+    let status = wait_at_most(&mut child, Duration::from_secs(30)).await;
     assert!(status.success(), "exit status {status}");
     let log: Vec<String> = lines.try_iter().collect();
     assert!(log.iter().any(|line| line.contains("stopped")), "{log:#?}");

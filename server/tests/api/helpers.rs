@@ -72,6 +72,8 @@ fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        // A page that never finishes must fail its test, not hang the suite.
+        .timeout(std::time::Duration::from_secs(10))
         .build()
         .expect("http client")
 }
@@ -93,7 +95,11 @@ impl TestApp {
     pub async fn page(&self, path: &str) -> (u16, String) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
-        (status, response.text().await.expect("a body"))
+        let body = response
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: no complete body: {e}"));
+        (status, body)
     }
 
     /// The same portal seen from a second browser (a cookie jar of its own).

@@ -1,5 +1,6 @@
 //! Integration tests: each starts the real server on a random port with a fresh database.
 
+mod article_workflow;
 mod articles;
 mod assets;
 mod base_path;

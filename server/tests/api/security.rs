@@ -206,3 +206,19 @@ async fn a_malformed_form_post_is_answered_with_a_client_error_not_a_crash() {
     let status = response.status().as_u16();
     assert!((400..500).contains(&status), "answered {status}");
 }
+
+#[tokio::test]
+async fn what_a_visitor_puts_in_the_address_is_never_markup_in_the_page() {
+    let app = spawn_app().await;
+    for path in [
+        "/search?q=%3C%2Ftitle%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/articles?tag=%3C%2Ftitle%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    ] {
+        let (_, html) = app.page(path).await;
+        assert!(!html.contains("<script>alert(1)"), "{path} reflects markup");
+        assert!(
+            html.contains("&lt;/title&gt;&lt;script&gt;"),
+            "{path} does not show the text escaped"
+        );
+    }
+}

@@ -5,17 +5,6 @@ use crate::{
     staff::Role,
 };
 
-/// 文章管理 (editors and reviewers).
-#[component]
-pub fn ArticlesAdminPage() -> impl IntoView {
-    view! {
-        <StaffGate title="文章管理" roles=&[Role::Editor, Role::Reviewer]>
-            <h1>"文章管理"</h1>
-            <EmptyState title="暂无文章" hint="文章编辑器和审核流程上线后，在这里撰写、提交和发布文章。" />
-        </StaffGate>
-    }
-}
-
 /// 抽查管理 (inspection officers).
 #[component]
 pub fn InspectionsAdminPage() -> impl IntoView {

@@ -4,8 +4,10 @@
 
 /// Changing one's own password.
 pub mod account;
-/// The landing pages of the article, inspection and contest areas.
+/// The landing pages of the inspection and contest areas.
 pub mod areas;
+/// The article area: list, editor, workflow, history.
+pub mod articles_admin;
 /// The audit log (admins).
 pub mod audit_log;
 /// The staff dashboard: what this person can do.

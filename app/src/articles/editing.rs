@@ -1,0 +1,429 @@
+//! The staff's article area: create, write, save (every save is a version), submit, review,
+//! schedule, send back, withdraw, restore. Forms post here and are answered with a redirect;
+//! text that cannot be saved as it is (an empty title, say) is kept as a version and shown
+//! again, so nothing typed is lost.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Category,
+    workflow::{Status, Step},
+};
+
+/// An article in the staff's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    pub status: Status,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// An article in the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditableArticle {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    /// Tags separated by `，` or `,`.
+    pub tags: String,
+    pub summary: String,
+    pub body_md: String,
+    /// The saved text, rendered exactly as it will be published.
+    pub body_html: String,
+    pub status: Status,
+    pub published_at: Option<i64>,
+    pub review_comment: String,
+}
+
+/// One saved version, in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub id: i64,
+    pub title: String,
+    pub saved_by: String,
+    pub saved_at: i64,
+    /// `save`, `restore`, `rejected` (kept but not applied).
+    pub reason: String,
+}
+
+/// One saved version, whole.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub id: i64,
+    pub article_id: i64,
+    pub title: String,
+    pub category: Category,
+    pub tags: String,
+    pub summary: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub saved_by: String,
+    pub saved_at: i64,
+    pub reason: String,
+}
+
+/// Who may work on articles at all.
+pub const WRITERS: &[crate::staff::Role] =
+    &[crate::staff::Role::Editor, crate::staff::Role::Reviewer];
+
+/// Tags typed as `消防，家庭安全` or `消防, 家庭安全`.
+pub fn split_tags(tags: &str) -> Vec<String> {
+    let mut list: Vec<String> = tags
+        .split([',', '，', '、'])
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    list.dedup();
+    list.truncate(10);
+    list
+}
+
+#[server(prefix = "/api/staff", endpoint = "articles_list")]
+pub async fn staff_articles(
+    #[server(default)] status: String,
+) -> Result<Vec<StaffArticleRow>, ServerFnError> {
+    use server::*;
+    crate::staff::access::require(WRITERS)?;
+    super::store::staff_list(&pool()?, Status::parse(&status))
+        .await
+        .map_err(internal)
+}
+
+#[server(prefix = "/api/staff", endpoint = "article_edit")]
+pub async fn load_for_editing(id: i64) -> Result<Option<EditableArticle>, ServerFnError> {
+    use server::*;
+    crate::staff::access::require(WRITERS)?;
+    super::store::editable(&pool()?, id).await.map_err(internal)
+}
+
+#[server(prefix = "/api/staff", endpoint = "article_create")]
+pub async fn create_article(
+    title: String,
+    slug: String,
+    category: String,
+) -> Result<(), ServerFnError> {
+    use server::*;
+    let staff = crate::staff::access::require(WRITERS)?;
+    let pool = pool()?;
+    let title = title.trim().to_string();
+    let slug = slug.trim().to_lowercase();
+    let back = |error: &str| {
+        go(&format!(
+            "/admin/articles/new?error={error}&title={}&slug={}&category={}",
+            encode(&title),
+            encode(&slug),
+            encode(&category)
+        ))
+    };
+    let Some(category) = Category::from_name(&category) else {
+        back("category");
+        return Ok(());
+    };
+    if title.is_empty() || title.chars().count() > 100 {
+        back("title");
+        return Ok(());
+    }
+    if domain::article::Slug::parse(&slug).is_err() {
+        back("slug");
+        return Ok(());
+    }
+    if super::store::slug_taken(&pool, &slug)
+        .await
+        .map_err(internal)?
+    {
+        back("slug_taken");
+        return Ok(());
+    }
+    let text = super::store::ArticleText {
+        title: &title,
+        category,
+        tags: &[],
+        summary: "",
+        body_md: "",
+    };
+    let id = super::store::create_draft(
+        &pool,
+        &slug,
+        &text,
+        (staff.id, &staff.display_name),
+        crate::clock::now(),
+    )
+    .await
+    .map_err(internal)?;
+    audit(&pool, &staff, "article_created", &slug, &title).await?;
+    go(&format!("/admin/articles/{id}?done=created"));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "article_save")]
+pub async fn save_article(
+    id: i64,
+    title: String,
+    category: String,
+    #[server(default)] tags: String,
+    #[server(default)] summary: String,
+    #[server(default)] body: String,
+) -> Result<(), ServerFnError> {
+    use server::*;
+    let staff = crate::staff::access::require(WRITERS)?;
+    let pool = pool()?;
+    let Some(article) = super::store::editable(&pool, id).await.map_err(internal)? else {
+        go("/admin/articles?error=not_found");
+        return Ok(());
+    };
+    if !super::workflow::may_edit(article.status, &staff.roles) {
+        go(&format!("/admin/articles/{id}?error=not_editable"));
+        return Ok(());
+    }
+    let now = crate::clock::now();
+    let tags = split_tags(&tags);
+    let category = Category::from_name(&category).unwrap_or(article.category);
+    let body = body.replace("\r\n", "\n");
+    let title = title.trim();
+    let summary = if summary.trim().is_empty() {
+        domain::markdown::render(&body).summary()
+    } else {
+        summary.trim().to_string()
+    };
+    let text = super::store::ArticleText {
+        title,
+        category,
+        tags: &tags,
+        summary: &summary,
+        body_md: &body,
+    };
+    let problem = if title.is_empty() || title.chars().count() > 100 {
+        Some("title")
+    } else if body.trim().is_empty() {
+        Some("body")
+    } else if summary.chars().count() > 200 {
+        Some("summary")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let kept = super::store::keep_rejected(&pool, id, &text, &staff.display_name, now)
+            .await
+            .map_err(internal)?;
+        go(&format!(
+            "/admin/articles/{id}?error={problem}&version={kept}"
+        ));
+        return Ok(());
+    }
+    super::store::update_text(&pool, id, &text, &staff.display_name, now, "save")
+        .await
+        .map_err(internal)?;
+    audit(&pool, &staff, "article_saved", &article.slug, "").await?;
+    go(&format!("/admin/articles/{id}?done=saved"));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "article_step")]
+pub async fn article_step(
+    id: i64,
+    step: Step,
+    #[server(default)] publish_at: String,
+    #[server(default)] comment: String,
+) -> Result<(), ServerFnError> {
+    use server::*;
+    let staff = crate::staff::access::require(WRITERS)?;
+    let pool = pool()?;
+    let Some(article) = super::store::editable(&pool, id).await.map_err(internal)? else {
+        go("/admin/articles?error=not_found");
+        return Ok(());
+    };
+    let next = match super::workflow::take(article.status, step, &staff.roles) {
+        Ok(next) => next,
+        Err(super::workflow::Refusal::NotAllowed) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::FORBIDDEN);
+            }
+            return Err(ServerFnError::new("您没有执行此操作的权限"));
+        }
+        Err(super::workflow::Refusal::WrongStatus) => {
+            go(&format!("/admin/articles/{id}?error=wrong_status"));
+            return Ok(());
+        }
+    };
+    let now = crate::clock::now();
+    let comment = comment.trim().to_string();
+    let (published_at, review_comment, reviewer) = match step {
+        Step::Submit => (None, Some(String::new()), None),
+        Step::Publish => (Some(now), Some(String::new()), Some(staff.id)),
+        Step::Schedule => {
+            let Some(at) = crate::clock::parse_beijing(&publish_at) else {
+                go(&format!("/admin/articles/{id}?error=bad_time"));
+                return Ok(());
+            };
+            if at <= now {
+                go(&format!("/admin/articles/{id}?error=past_time"));
+                return Ok(());
+            }
+            (Some(at), Some(String::new()), Some(staff.id))
+        }
+        Step::Return => {
+            if comment.is_empty() {
+                go(&format!("/admin/articles/{id}?error=comment_required"));
+                return Ok(());
+            }
+            (None, Some(comment.clone()), Some(staff.id))
+        }
+        Step::Withdraw => (None, None, Some(staff.id)),
+    };
+    super::store::set_status(
+        &pool,
+        id,
+        next,
+        published_at,
+        review_comment.as_deref(),
+        reviewer,
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    let action = match step {
+        Step::Submit => "article_submitted",
+        Step::Publish => "article_published",
+        Step::Schedule => "article_scheduled",
+        Step::Return => "article_returned",
+        Step::Withdraw => "article_withdrawn",
+    };
+    let detail = match step {
+        Step::Schedule => published_at
+            .map(crate::clock::format_beijing)
+            .unwrap_or_default(),
+        _ => comment,
+    };
+    audit(&pool, &staff, action, &article.slug, &detail).await?;
+    go(&format!("/admin/articles/{id}?done={}", next.as_str()));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "article_versions")]
+pub async fn article_versions(id: i64) -> Result<Vec<VersionSummary>, ServerFnError> {
+    use server::*;
+    crate::staff::access::require(WRITERS)?;
+    super::store::versions(&pool()?, id).await.map_err(internal)
+}
+
+#[server(prefix = "/api/staff", endpoint = "article_version")]
+pub async fn article_version(id: i64, version: i64) -> Result<Option<VersionView>, ServerFnError> {
+    use server::*;
+    crate::staff::access::require(WRITERS)?;
+    super::store::version(&pool()?, id, version)
+        .await
+        .map_err(internal)
+}
+
+#[server(prefix = "/api/staff", endpoint = "article_restore")]
+pub async fn restore_version(id: i64, version: i64) -> Result<(), ServerFnError> {
+    use server::*;
+    let staff = crate::staff::access::require(WRITERS)?;
+    let pool = pool()?;
+    let (Some(article), Some(old)) = (
+        super::store::editable(&pool, id).await.map_err(internal)?,
+        super::store::version(&pool, id, version)
+            .await
+            .map_err(internal)?,
+    ) else {
+        go("/admin/articles?error=not_found");
+        return Ok(());
+    };
+    if !super::workflow::may_edit(article.status, &staff.roles) {
+        go(&format!("/admin/articles/{id}?error=not_editable"));
+        return Ok(());
+    }
+    let tags = split_tags(&old.tags);
+    let text = super::store::ArticleText {
+        title: &old.title,
+        category: old.category,
+        tags: &tags,
+        summary: &old.summary,
+        body_md: &old.body_md,
+    };
+    super::store::update_text(
+        &pool,
+        id,
+        &text,
+        &staff.display_name,
+        crate::clock::now(),
+        "restore",
+    )
+    .await
+    .map_err(internal)?;
+    audit(
+        &pool,
+        &staff,
+        "article_restored",
+        &article.slug,
+        &format!("#{version}"),
+    )
+    .await?;
+    go(&format!("/admin/articles/{id}?done=restored"));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use leptos::prelude::*;
+    use sqlx::SqlitePool;
+
+    use crate::{audit::Actor, staff::Staff};
+
+    pub fn pool() -> Result<SqlitePool, ServerFnError> {
+        use_context::<SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
+        tracing::error!(%error, "an article server function failed");
+        ServerFnError::new("服务器内部错误，请稍后再试")
+    }
+
+    pub fn go(path: &str) {
+        leptos_axum::redirect(&crate::site::use_site().href(path));
+    }
+
+    pub fn encode(value: &str) -> String {
+        form_urlencoded::byte_serialize(value.as_bytes()).collect()
+    }
+
+    pub async fn audit(
+        pool: &SqlitePool,
+        staff: &Staff,
+        action: &'static str,
+        target: &str,
+        detail: &str,
+    ) -> Result<(), ServerFnError> {
+        let client_ip = crate::request::client_ip();
+        let event = crate::audit::Event {
+            actor: Actor::Staff(staff),
+            action,
+            target,
+            detail,
+            client_ip: &client_ip,
+        };
+        crate::audit::record(pool, event, crate::clock::now())
+            .await
+            .map_err(internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_tags;
+
+    #[test]
+    fn tags_split_on_chinese_and_latin_commas() {
+        assert_eq!(
+            split_tags("消防，家庭安全, 逃生、 "),
+            vec!["消防", "家庭安全", "逃生"]
+        );
+        assert!(split_tags("  ").is_empty());
+    }
+}
