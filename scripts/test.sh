@@ -17,7 +17,8 @@ cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features 
   -- -D warnings
 
 step "Unit and integration tests"
-cargo test -p server -p app -p domain
+# A hung test fails the run in minutes rather than eating CI's whole budget.
+timeout 900 cargo test -p server -p app -p domain
 
 step "Release build (server + WASM)"
 cargo leptos build --release
