@@ -23,6 +23,14 @@ pub struct Config {
     #[arg(long, env = "AQXC_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Folder where staff uploads (article images) are kept.
+    #[arg(long, env = "AQXC_UPLOADS_DIR", default_value = "data/uploads")]
+    pub uploads_dir: PathBuf,
+
+    /// Largest image staff may upload, in bytes.
+    #[arg(long, env = "AQXC_MAX_UPLOAD_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+
     /// Folder of the content files (`articles/*.md`, …), imported at every start.
     #[arg(long, env = "AQXC_CONTENT_DIR", default_value = "content")]
     pub content_dir: PathBuf,
@@ -94,6 +102,8 @@ impl Config {
             base_path: base_path.to_string(),
             site_root,
             content_dir: PathBuf::from("no-content-in-tests"),
+            uploads_dir: PathBuf::from("uploads-set-by-the-test"),
+            max_upload_bytes: 5 * 1024 * 1024,
             security: SecurityConfig {
                 public_origin: None,
                 session_idle_minutes: 30,

@@ -14,7 +14,7 @@ use crate::{
     config::Config,
     db,
     middleware::csrf::CsrfPolicy,
-    routes::{self, assets::AssetStore},
+    routes::{self, assets::AssetStore, uploads::Uploads},
 };
 use app::{site::Site, staff::session::SessionPolicy};
 
@@ -29,6 +29,7 @@ pub struct AppState {
     pub site: Site,
     pub assets: Arc<AssetStore>,
     pub session_policy: SessionPolicy,
+    pub uploads: Uploads,
     pub csrf_policy: CsrfPolicy,
     /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
     /// `AQXC_PUBLIC_ORIGIN`, for absolute URLs in feeds and the sitemap.
@@ -89,6 +90,10 @@ impl Application {
             site: site.clone(),
             assets: Arc::new(assets),
             session_policy,
+            uploads: Uploads {
+                dir: config.uploads_dir.clone(),
+                max_bytes: config.max_upload_bytes,
+            },
             csrf_policy,
             public_origin: security.public_origin.clone(),
             https: security.https(),

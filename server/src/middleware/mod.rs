@@ -4,6 +4,8 @@
 
 /// Server function calls with malformed arguments answered as 400, not 500.
 pub mod bad_input;
+/// Request body size limits (larger for image uploads).
+pub mod body_limit;
 /// The client's address, for throttling and the audit log.
 pub mod client_ip;
 /// Cross-site request forgery protection on every state-changing request.

@@ -16,7 +16,10 @@ use app::{
 
 /// Paths that never need to know who is asking (and must stay cacheable).
 fn is_anonymous_path(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.svg"
+    path.starts_with("/pkg/")
+        || path.starts_with("/uploads/")
+        || path == "/healthz"
+        || path == "/favicon.svg"
 }
 
 /// Resolves the session cookie into the signed-in staff member (or none), and refuses

@@ -8,13 +8,14 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
-    trace::TraceLayer,
-};
+use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
 use crate::{
-    middleware::{bad_input, client_ip, csrf, friendly_errors, security_headers, session},
+    middleware::{
+        bad_input,
+        body_limit::{self, BodyLimits},
+        client_ip, csrf, friendly_errors, security_headers, session,
+    },
     startup::AppState,
 };
 use app::{App, shell};
@@ -29,6 +30,8 @@ pub mod feeds;
 pub mod health;
 /// The error page for a handler that panics.
 pub mod panic;
+/// Article images: the staff's upload form and public serving.
+pub mod uploads;
 
 /// All routes of the portal, as seen from its own root (the base path is already stripped).
 pub fn router(state: AppState) -> Router {
@@ -50,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(feeds::routes())
+        .merge(uploads::routes())
         .leptos_routes_with_context(&state, route_list(), page_context, app_fn)
         .fallback(
             move |State(assets): State<Arc<assets::AssetStore>>, request: Request| {
@@ -72,7 +76,13 @@ pub fn router(state: AppState) -> Router {
             state.trust_forwarded_for,
             client_ip::record,
         ))
-        .layer(RequestBodyLimitLayer::new(state.csrf_policy.max_body_bytes))
+        .layer(from_fn_with_state(
+            BodyLimits {
+                default: state.csrf_policy.max_body_bytes,
+                upload: state.uploads.max_bytes,
+            },
+            body_limit::enforce,
+        ))
         .layer(from_fn(bad_input::classify))
         .layer(from_fn(friendly_errors::explain))
         .layer(from_fn_with_state(state.https, security_headers::add))

@@ -320,3 +320,123 @@ async fn markup_in_titles_and_text_stays_text_in_every_page() {
         assert!(raw.is_none(), "{path} lets markup through after: {raw:?}");
     }
 }
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>, from: &str) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str("image/png")
+        .unwrap();
+    app.client
+        .post(app.url("/api/staff/uploads"))
+        .header("origin", &app.origin)
+        .header("referer", app.url(from))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_uploaded_image_is_checked_by_its_bytes_stored_by_hash_and_served_safely() {
+    let app = spawn_app().await;
+    app.signed_in_as("writer", &[Role::Editor]).await;
+    let id = create(&app, "with-image").await;
+    let editor = format!("/admin/articles/{id}");
+
+    let ok = upload(&app, "../../etc/passwd.png", PNG.to_vec(), &editor).await;
+    let to = location(&ok);
+    assert!(
+        to.starts_with(&format!("{editor}?uploaded=/uploads/")),
+        "{to}"
+    );
+    let url = to.split("uploaded=").nth(1).unwrap().to_string();
+    assert!(
+        url.ends_with(".png") && !url.contains("passwd"),
+        "the uploader chose the name: {url}"
+    );
+    let served = app.get(&url).await;
+    assert_eq!(served.status().as_u16(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+    let (_, page) = app.page(&to).await;
+    assert!(
+        page.contains(&format!("![图片说明]({url})")),
+        "the markdown to paste is not shown"
+    );
+
+    let fake = upload(
+        &app,
+        "photo.png",
+        b"<svg onload=alert(1)></svg>".to_vec(),
+        &editor,
+    )
+    .await;
+    assert!(location(&fake).ends_with("upload_error=not_image"));
+    let (_, page) = app.page(&location(&fake)).await;
+    assert!(page.contains("只能上传 PNG"));
+
+    let mut huge = PNG.to_vec();
+    huge.resize(6 * 1024 * 1024, 0);
+    let too_large = upload(&app, "big.png", huge, &editor).await;
+    assert_eq!(too_large.status().as_u16(), 413);
+
+    assert_eq!(
+        app.get("/uploads/..%2F..%2Fdata%2Ftest.db")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|(_, action, _)| action == "image_uploaded")
+    );
+}
+
+#[tokio::test]
+async fn only_editors_and_reviewers_may_upload() {
+    let app = spawn_app().await;
+    assert_eq!(
+        upload(&app, "a.png", PNG.to_vec(), "/")
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    app.signed_in_as("chief", &[Role::Admin]).await;
+    assert_eq!(
+        upload(&app, "a.png", PNG.to_vec(), "/")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let foreign = app
+        .client
+        .post(app.url("/api/staff/uploads"))
+        .header("origin", "https://evil.example")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(PNG.to_vec())),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        foreign.status().as_u16(),
+        403,
+        "a cross-site upload got through"
+    );
+}

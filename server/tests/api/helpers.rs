@@ -55,6 +55,7 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     }
     let mut config = Config::for_tests(database_url, site_root, base_path);
     config.content_dir = content_dir;
+    config.uploads_dir = dir.path().join("uploads");
     config.security.public_origin = options.public_origin.map(str::to_owned);
     let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());

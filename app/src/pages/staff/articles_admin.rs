@@ -280,7 +280,40 @@ fn Editor(article: EditableArticle, staff: Staff) -> impl IntoView {
                 <div class="article__body" inner_html=article.body_html.clone()></div>
             </section>
         </div>
+        {editable.then(|| view! { <ImageUpload /> })}
         <WorkflowActions article staff />
+    }
+}
+
+/// A plain form to upload an image; afterwards the markdown to paste is shown.
+#[component]
+fn ImageUpload() -> impl IntoView {
+    let site = use_site();
+    let uploaded = query_param("uploaded")
+        .filter(|url| url.contains("/uploads/") && !url.contains(['"', '<', '>', ' ']));
+    let error = query_param("upload_error").map(|code| match code.as_str() {
+        "not_image" => "只能上传 PNG、JPEG、GIF 或 WebP 图片（按文件内容判断，不看文件名）。",
+        "too_large" => "图片太大，不能超过 5 MB。",
+        "missing" => "请先选择一个图片文件。",
+        _ => "图片未能保存，请稍后再试。",
+    });
+    view! {
+        <section class="panel" aria-labelledby="upload-title">
+            <h2 id="upload-title">"插入图片"</h2>
+            {error.map(|message| view! { <Notice kind=NoticeKind::Error message=message /> })}
+            {uploaded.map(|url| view! {
+                <Notice kind=NoticeKind::Success message="图片已上传。把下面这行复制到正文中需要的位置：" />
+                <p><code class="snippet">{format!("![图片说明]({url})")}</code></p>
+            })}
+            <form method="post" action=site.href("/api/staff/uploads") enctype="multipart/form-data" class="form">
+                <CsrfField />
+                <div class="field">
+                    <label for="file">"选择图片（PNG、JPEG、GIF、WebP，不超过 5 MB）"</label>
+                    <input id="file" name="file" type="file" accept="image/png,image/jpeg,image/gif,image/webp" required />
+                </div>
+                <button type="submit" class="button button--quiet">"上传"</button>
+            </form>
+        </section>
     }
 }
 
