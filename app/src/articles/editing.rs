@@ -208,9 +208,10 @@ pub async fn save_article(
         None
     };
     if let Some(problem) = problem {
-        let kept = super::store::keep_rejected(&pool, id, &text, &staff.display_name, now)
-            .await
-            .map_err(internal)?;
+        let kept =
+            super::store::keep_version(&pool, id, &text, &staff.display_name, now, "rejected")
+                .await
+                .map_err(internal)?;
         go(&format!(
             "/admin/articles/{id}?error={problem}&version={kept}"
         ));
@@ -222,6 +223,42 @@ pub async fn save_article(
     audit(&pool, &staff, "article_saved", &article.slug, "").await?;
     go(&format!("/admin/articles/{id}?done=saved"));
     Ok(())
+}
+
+/// Keeps what is in the editor as an `autosave` version, without changing the article (so an
+/// unfinished edit never reaches a published page); `历史版本` can restore it. Returns the
+/// time it was kept.
+#[server(prefix = "/api/staff", endpoint = "article_autosave")]
+pub async fn autosave_article(
+    id: i64,
+    title: String,
+    category: String,
+    tags: String,
+    summary: String,
+    body: String,
+) -> Result<i64, ServerFnError> {
+    use server::*;
+    let staff = crate::staff::access::require(WRITERS)?;
+    let pool = pool()?;
+    let Some(article) = super::store::editable(&pool, id).await.map_err(internal)? else {
+        return Err(ServerFnError::new("文章不存在"));
+    };
+    if !super::workflow::may_edit(article.status, &staff.roles) {
+        return Err(ServerFnError::new("文章正在审核或已发布，不能修改"));
+    }
+    let tags = split_tags(&tags);
+    let text = super::store::ArticleText {
+        title: title.trim(),
+        category: Category::from_name(&category).unwrap_or(article.category),
+        tags: &tags,
+        summary: summary.trim(),
+        body_md: &body.replace("\r\n", "\n"),
+    };
+    let now = crate::clock::now();
+    super::store::keep_version(&pool, id, &text, &staff.display_name, now, "autosave")
+        .await
+        .map_err(internal)?;
+    Ok(now)
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_step")]

@@ -497,17 +497,18 @@ pub async fn update_text(
     tx.commit().await
 }
 
-/// Keeps text that could not be saved (e.g. an empty title) as a version, so that nothing typed
-/// is lost; returns the version's id.
-pub async fn keep_rejected(
+/// Keeps text as a version without applying it: `rejected` (it could not be saved as typed) or
+/// `autosave`; returns the version's id.
+pub async fn keep_version(
     pool: &SqlitePool,
     id: i64,
     text: &ArticleText<'_>,
     by: &str,
     now: i64,
+    reason: &str,
 ) -> sqlx::Result<i64> {
     let mut tx = pool.begin().await?;
-    let version = insert_version(&mut tx, id, text, by, now, "rejected").await?;
+    let version = insert_version(&mut tx, id, text, by, now, reason).await?;
     tx.commit().await?;
     Ok(version)
 }

@@ -440,3 +440,54 @@ async fn only_editors_and_reviewers_may_upload() {
         "a cross-site upload got through"
     );
 }
+
+#[tokio::test]
+async fn autosave_keeps_the_text_as_a_version_without_changing_the_article() {
+    let app = spawn_app().await;
+    app.signed_in_as("writer", &[Role::Editor]).await;
+    let id = create(&app, "autosaved").await;
+    save(&app, id, "原标题", "原正文。").await;
+    let id_text = id.to_string();
+    // As the editor's island sends it: a same-origin fetch.
+    let response = app
+        .client
+        .post(app.url("/api/staff/article_autosave"))
+        .header("origin", &app.origin)
+        .form(&[
+            ("id", id_text.as_str()),
+            ("title", "写到一半的标题"),
+            ("category", "安全常识"),
+            ("tags", ""),
+            ("summary", ""),
+            ("body", "写到一半的正文"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let (_, editor) = app.page(&format!("/admin/articles/{id}")).await;
+    assert!(
+        editor.contains("原正文") && !editor.contains("写到一半的正文"),
+        "autosave changed the article"
+    );
+    let (_, history) = app.page(&format!("/admin/articles/{id}/history")).await;
+    assert!(history.contains("自动保存（未生效）") && history.contains("写到一半的标题"));
+
+    let anonymous = app.another_browser();
+    let refused = anonymous
+        .client
+        .post(anonymous.url("/api/staff/article_autosave"))
+        .header("origin", &anonymous.origin)
+        .form(&[
+            ("id", id_text.as_str()),
+            ("title", "x"),
+            ("category", "x"),
+            ("tags", ""),
+            ("summary", ""),
+            ("body", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+}

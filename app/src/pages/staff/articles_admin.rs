@@ -20,6 +20,7 @@ use crate::{
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
     },
+    islands::autosave::Autosave,
     request::query_param,
     site::use_site,
     staff::{Role, Staff},
@@ -272,6 +273,7 @@ fn Editor(article: EditableArticle, staff: Staff) -> impl IntoView {
                         <textarea id="body" name="body" rows="20" class="editor__body" inner_html=escape(&article.body_md)></textarea>
                     </div>
                     <button type="submit" class="button">"保存"</button>
+                    {editable.then(|| view! { <Autosave article_id=article.id /> })}
                 </fieldset>
                 {(!editable).then(|| view! { <p class="hint">"文章正在审核或已发布，只有审核人员可以修改。"</p> })}
             </form>
@@ -395,6 +397,7 @@ pub fn ArticleHistoryPage() -> impl IntoView {
                                 let reason = match v.reason.as_str() {
                                     "save" => "保存",
                                     "restore" => "恢复旧版本",
+                                    "autosave" => "自动保存（未生效）",
                                     "rejected" => "未生效（输入有误）",
                                     other => other,
                                 }.to_string();

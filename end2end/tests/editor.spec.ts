@@ -1,0 +1,84 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { waitForHydration, watchForErrors } from "./support";
+
+const server = process.env.AQXC_SERVER_BIN ?? "../target/release/server";
+const database = `sqlite://${path.resolve(__dirname, "../.tmp/root/portal.db")}`;
+const PASSWORD = "flood-season-drill-2026";
+
+function createStaff(username: string, role: string) {
+  execFileSync(server, ["admin", "create", "--username", username, "--role", role], {
+    input: `${PASSWORD}\n`,
+    env: { ...process.env, AQXC_DATABASE_URL: database, RUST_LOG: "warn" },
+  });
+}
+
+async function signIn(page: Page, username: string) {
+  await page.goto("/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL("/admin");
+}
+
+test.describe("writing and publishing an article", () => {
+  test("an editor writes an article with a table, a reviewer publishes it, the public finds it", async ({ page, browser }) => {
+    test.setTimeout(90_000);
+    createStaff("e2e-editor", "editor");
+    createStaff("e2e-reviewer", "reviewer");
+    const errors = watchForErrors(page);
+
+    await signIn(page, "e2e-editor");
+    await page.goto("/admin/articles/new");
+    await page.getByLabel("标题").fill("台风天出行安全提示");
+    await page.getByLabel("网址名").fill("typhoon-travel");
+    await page.getByLabel("分类").selectOption("应急科普");
+    await page.getByRole("button", { name: "创建并开始撰写" }).click();
+    await expect(page.getByRole("status").first()).toContainText("文章已创建");
+
+    await page.getByLabel("正文（Markdown）").fill(
+      "## 预警信号\n\n| 颜色 | 含义 |\n|---|---|\n| 白色 | 台风可能影响 |\n| 红色 | 12 小时内影响 |\n\n红色预警时不要外出。",
+    );
+    await page.getByLabel("标签").fill("台风，出行");
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await expect(page.getByRole("status").first()).toHaveText("已保存。");
+    const preview = page.locator(".editor__preview table");
+    await expect(preview).toBeVisible();
+    await expect(preview).toContainText("12 小时内影响");
+
+    // Autosave keeps a change made after the last save as a version, without applying it.
+    await waitForHydration(page);
+    await page.getByLabel("正文（Markdown）").fill("还没写完的一段。");
+    await expect(page.getByText(/已自动保存/)).toBeVisible({ timeout: 40_000 });
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await expect(page.getByRole("status").first()).toHaveText("已保存。");
+    await page.getByLabel("正文（Markdown）").fill(
+      "## 预警信号\n\n| 颜色 | 含义 |\n|---|---|\n| 白色 | 台风可能影响 |\n| 红色 | 12 小时内影响 |\n\n红色预警时不要外出。",
+    );
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.getByRole("button", { name: "提交审核" }).click();
+    await expect(page.getByRole("status").first()).toHaveText("已提交审核。");
+    expect(errors).toEqual([]);
+
+    const reviewerContext = await browser.newContext();
+    const reviewer = await reviewerContext.newPage();
+    await signIn(reviewer, "e2e-reviewer");
+    await reviewer.goto("/admin/articles?status=submitted");
+    await reviewer.getByRole("link", { name: "台风天出行安全提示" }).click();
+    await reviewer.getByRole("button", { name: "立即发布" }).click();
+    await expect(reviewer.getByRole("status").first()).toHaveText("已发布。");
+    await reviewerContext.close();
+
+    const publicContext = await browser.newContext();
+    const visitor = await publicContext.newPage();
+    await visitor.goto("/articles");
+    await visitor.getByRole("link", { name: "台风天出行安全提示" }).click();
+    await expect(visitor.locator(".article__body table")).toContainText("红色");
+    const feed = await visitor.request.get("/feed.xml");
+    expect(await feed.text()).toContain("台风天出行安全提示");
+    await visitor.goto("/search?q=%E4%B8%8D%E8%A6%81%E5%A4%96%E5%87%BA");
+    await expect(visitor.getByRole("link", { name: /台风天出行安全提示/ })).toBeVisible();
+    await publicContext.close();
+  });
+});
