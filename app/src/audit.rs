@@ -40,14 +40,10 @@ pub const PAGE_SIZE: i64 = 50;
 pub async fn audit_entries(
     before: Option<i64>,
 ) -> Result<Vec<AuditEntry>, leptos::prelude::ServerFnError> {
+    use crate::server_support::{internal, pool};
     use crate::staff::{Role, access::require};
     require(&[Role::Admin])?;
-    let pool = leptos::prelude::use_context::<sqlx::SqlitePool>()
-        .ok_or_else(|| leptos::prelude::ServerFnError::new("服务器内部错误"))?;
-    page(&pool, before, PAGE_SIZE).await.map_err(|error| {
-        tracing::error!(%error, "reading the audit log failed");
-        leptos::prelude::ServerFnError::new("服务器内部错误，请稍后再试")
-    })
+    page(&pool()?, before, PAGE_SIZE).await.map_err(internal)
 }
 
 #[cfg(feature = "ssr")]

@@ -25,6 +25,9 @@ pub mod prefs;
 pub mod request;
 /// The router: which page answers which path.
 pub mod routes;
+/// What server functions share: the pool, redirects, hidden errors, the audit helper.
+#[cfg(feature = "ssr")]
+pub mod server_support;
 /// The HTML document around every page (`<html>`, `<head>`, hydration scripts).
 pub mod shell;
 /// Site-wide facts the pages need: the base path the portal is served under, the bureau.

@@ -9,15 +9,7 @@ use super::{Article, ArticleFilter, ArticlePage, ArticleSummary, SearchHit};
 pub const SEARCH_LIMIT: i64 = 30;
 
 #[cfg(feature = "ssr")]
-fn pool() -> Result<sqlx::SqlitePool, ServerFnError> {
-    use_context::<sqlx::SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
-}
-
-#[cfg(feature = "ssr")]
-fn internal(error: sqlx::Error) -> ServerFnError {
-    tracing::error!(%error, "reading articles failed");
-    ServerFnError::new("服务器内部错误，请稍后再试")
-}
+use crate::server_support::{internal, pool};
 
 #[server(prefix = "/api", endpoint = "articles")]
 pub async fn list_articles(filter: ArticleFilter) -> Result<ArticlePage, ServerFnError> {

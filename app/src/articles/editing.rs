@@ -156,7 +156,14 @@ pub async fn create_article(
     )
     .await
     .map_err(internal)?;
-    audit(&pool, &staff, "article_created", &slug, &title).await?;
+    audit(
+        &pool,
+        Actor::Staff(&staff),
+        "article_created",
+        &slug,
+        &title,
+    )
+    .await?;
     go(&format!("/admin/articles/{id}?done=created"));
     Ok(())
 }
@@ -220,7 +227,14 @@ pub async fn save_article(
     super::store::update_text(&pool, id, &text, &staff.display_name, now, "save")
         .await
         .map_err(internal)?;
-    audit(&pool, &staff, "article_saved", &article.slug, "").await?;
+    audit(
+        &pool,
+        Actor::Staff(&staff),
+        "article_saved",
+        &article.slug,
+        "",
+    )
+    .await?;
     go(&format!("/admin/articles/{id}?done=saved"));
     Ok(())
 }
@@ -337,7 +351,7 @@ pub async fn article_step(
             .unwrap_or_default(),
         _ => comment,
     };
-    audit(&pool, &staff, action, &article.slug, &detail).await?;
+    audit(&pool, Actor::Staff(&staff), action, &article.slug, &detail).await?;
     go(&format!("/admin/articles/{id}?done={}", next.as_str()));
     Ok(())
 }
@@ -396,7 +410,7 @@ pub async fn restore_version(id: i64, version: i64) -> Result<(), ServerFnError>
     .map_err(internal)?;
     audit(
         &pool,
-        &staff,
+        Actor::Staff(&staff),
         "article_restored",
         &article.slug,
         &format!("#{version}"),
@@ -408,47 +422,7 @@ pub async fn restore_version(id: i64, version: i64) -> Result<(), ServerFnError>
 
 #[cfg(feature = "ssr")]
 mod server {
-    use leptos::prelude::*;
-    use sqlx::SqlitePool;
-
-    use crate::{audit::Actor, staff::Staff};
-
-    pub fn pool() -> Result<SqlitePool, ServerFnError> {
-        use_context::<SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
-    }
-
-    pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
-        tracing::error!(%error, "an article server function failed");
-        ServerFnError::new("服务器内部错误，请稍后再试")
-    }
-
-    pub fn go(path: &str) {
-        leptos_axum::redirect(&crate::site::use_site().href(path));
-    }
-
-    pub fn encode(value: &str) -> String {
-        form_urlencoded::byte_serialize(value.as_bytes()).collect()
-    }
-
-    pub async fn audit(
-        pool: &SqlitePool,
-        staff: &Staff,
-        action: &'static str,
-        target: &str,
-        detail: &str,
-    ) -> Result<(), ServerFnError> {
-        let client_ip = crate::request::client_ip();
-        let event = crate::audit::Event {
-            actor: Actor::Staff(staff),
-            action,
-            target,
-            detail,
-            client_ip: &client_ip,
-        };
-        crate::audit::record(pool, event, crate::clock::now())
-            .await
-            .map_err(internal)
-    }
+    pub use crate::{audit::Actor, server_support::*};
 }
 
 #[cfg(test)]

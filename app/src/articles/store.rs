@@ -288,18 +288,24 @@ pub async fn save_imported(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    replace_tags(tx, id, record.tags).await?;
+    Ok(id)
+}
+
+/// Sets an article's tags to exactly `tags`.
+async fn replace_tags(tx: &mut SqliteConnection, id: i64, tags: &[String]) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    for tag in record.tags {
+    for tag in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         sqlx::query("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)")
             .bind(id)
-            .bind(tag.trim())
+            .bind(tag)
             .execute(&mut *tx)
             .await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// What is stored for a slug: the file it came from and that file's hash (both absent for an
@@ -482,17 +488,7 @@ pub async fn update_text(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    for tag in text.tags {
-        sqlx::query("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)")
-            .bind(id)
-            .bind(tag)
-            .execute(&mut *tx)
-            .await?;
-    }
+    replace_tags(&mut tx, id, text.tags).await?;
     insert_version(&mut tx, id, text, by, now, reason).await?;
     tx.commit().await
 }

@@ -385,60 +385,10 @@ pub fn role_list(roles: &[Role]) -> String {
 }
 
 /// What the server functions above share.
+/// What the server functions above share.
 #[cfg(feature = "ssr")]
 mod server {
-    use leptos::prelude::*;
-    use sqlx::SqlitePool;
-
-    pub use crate::audit::Actor;
-
-    pub fn pool() -> Result<SqlitePool, ServerFnError> {
-        use_context::<SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
-    }
-
-    /// Logs the cause and answers with a message that tells the visitor nothing internal.
-    pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
-        tracing::error!(%error, "staff server function failed");
-        ServerFnError::new("服务器内部错误，请稍后再试")
-    }
-
-    /// Redirects to a portal path (the base path is added here).
-    pub fn go(path: &str) {
-        let site = crate::site::use_site();
-        leptos_axum::redirect(&site.href(path));
-    }
-
-    pub fn encode(value: &str) -> String {
-        form_urlencoded::byte_serialize(value.as_bytes()).collect()
-    }
-
-    pub fn set_cookie(cookie: &str) -> Result<(), ServerFnError> {
-        let response = expect_context::<leptos_axum::ResponseOptions>();
-        let value = http::HeaderValue::from_str(cookie).map_err(internal)?;
-        response.append_header(http::header::SET_COOKIE, value);
-        Ok(())
-    }
-
-    /// Appends to the audit log, with the client address of the current request.
-    pub async fn audit(
-        pool: &SqlitePool,
-        actor: Actor<'_>,
-        action: &'static str,
-        target: &str,
-        detail: &str,
-    ) -> Result<(), ServerFnError> {
-        let client_ip = crate::request::client_ip();
-        let event = crate::audit::Event {
-            actor,
-            action,
-            target,
-            detail,
-            client_ip: &client_ip,
-        };
-        crate::audit::record(pool, event, crate::clock::now())
-            .await
-            .map_err(internal)
-    }
+    pub use crate::{audit::Actor, server_support::*};
 }
 
 #[cfg(test)]

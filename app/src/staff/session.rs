@@ -61,6 +61,8 @@ pub async fn start(
     now: i64,
     policy: &SessionPolicy,
 ) -> sqlx::Result<String> {
+    // Sign-ins are rare: a good moment to forget sessions that can no longer be used.
+    purge_expired(pool, now, policy).await?;
     let token = random_token();
     sqlx::query(
         "INSERT INTO staff_sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_ip)

@@ -1,0 +1,57 @@
+//! What the server functions of every feature share: the database pool, answering a form post
+//! with a redirect, and turning internal failures into a message that reveals nothing.
+
+use leptos::prelude::*;
+use sqlx::SqlitePool;
+
+use crate::audit::Actor;
+
+/// The pool the server provided to this request.
+pub fn pool() -> Result<SqlitePool, ServerFnError> {
+    use_context::<SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
+}
+
+/// Logs the cause and answers with a message that tells the visitor nothing internal.
+pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(%error, "a server function failed");
+    ServerFnError::new("服务器内部错误，请稍后再试")
+}
+
+/// Redirects to a portal path (the base path is added here).
+pub fn go(path: &str) {
+    leptos_axum::redirect(&crate::site::use_site().href(path));
+}
+
+/// Percent-encodes a value for a query string.
+pub fn encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(cookie: &str) -> Result<(), ServerFnError> {
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    let value = http::HeaderValue::from_str(cookie).map_err(internal)?;
+    response.append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}
+
+/// Appends to the audit log, with the client address of the current request.
+pub async fn audit(
+    pool: &SqlitePool,
+    actor: Actor<'_>,
+    action: &'static str,
+    target: &str,
+    detail: &str,
+) -> Result<(), ServerFnError> {
+    let client_ip = crate::request::client_ip();
+    let event = crate::audit::Event {
+        actor,
+        action,
+        target,
+        detail,
+        client_ip: &client_ip,
+    };
+    crate::audit::record(pool, event, crate::clock::now())
+        .await
+        .map_err(internal)
+}
