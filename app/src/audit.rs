@@ -28,6 +28,15 @@ pub fn action_label(action: &str) -> &str {
         "roles_changed" => "修改角色",
         "account_disabled" => "停用账号",
         "account_enabled" => "启用账号",
+        "article_created" => "新建文章",
+        "article_saved" => "保存文章",
+        "article_restored" => "恢复文章版本",
+        "article_submitted" => "提交审核",
+        "article_published" => "发布文章",
+        "article_scheduled" => "定时发布",
+        "article_returned" => "退回修改",
+        "article_withdrawn" => "撤回文章",
+        "image_uploaded" => "上传图片",
         other => other,
     }
 }

@@ -15,6 +15,8 @@ pub mod audit;
 pub mod clock;
 /// Building blocks shared by pages: header, footer, page headings, empty states.
 pub mod components;
+/// HTML escaping for text written outside `view!`.
+pub mod html;
 /// The interactive parts, hydrated in the browser.
 pub mod islands;
 /// One module per page.

@@ -6,8 +6,8 @@ use leptos_router::{
 };
 
 use crate::{
-    articles::highlight::escape,
     components::layout::Layout,
+    html::escape,
     pages::{
         article::ArticlePage,
         articles::{ArticlesPage, CategoryPage},

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 /// Characters a reader gets through per minute (Chinese text, unhurried).
 const CHARS_PER_MINUTE: usize = 400;
+/// Headings an article needs before it gets a table of contents: short pieces do not need one.
+pub const TOC_MIN_ENTRIES: usize = 3;
 /// Length of the summary taken from the text when the author gave none.
 const SUMMARY_CHARS: usize = 120;
 
@@ -29,11 +31,6 @@ impl Rendered {
     /// The first sentences of the text, for a list or a `<meta name="description">`.
     pub fn summary(&self) -> String {
         excerpt(&self.plain_text, SUMMARY_CHARS)
-    }
-
-    /// Long pieces get a table of contents; short ones do not need one.
-    pub fn wants_toc(&self) -> bool {
-        self.toc.len() >= 3
     }
 }
 

@@ -1,7 +1,8 @@
 //! RSS 2.0 feeds (the whole site, and one per category) and the sitemap. Absolute URLs are
 //! built from the site's public origin.
 
-use super::{ArticleSummary, Category, highlight::escape};
+use super::{ArticleSummary, Category};
+use crate::html::escape;
 
 /// Formats Unix seconds as an RFC 822 date in Beijing time, as RSS wants.
 pub fn rfc822(unix_secs: i64) -> String {

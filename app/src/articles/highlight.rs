@@ -1,24 +1,10 @@
 //! Search results show where the query was found: the passage around it, with the query
 //! marked. Everything is HTML-escaped first, so only our `<mark>` tags are markup.
 
+use crate::html::escape;
+
 /// Characters shown on each side of the first match.
 const CONTEXT: usize = 40;
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// `text` escaped, with every occurrence of `query` (ignoring ASCII case) in `<mark>`.
 pub fn mark(text: &str, query: &str) -> String {

@@ -37,7 +37,7 @@ fn ArticleView(article: Article) -> impl IntoView {
     let site = use_site();
     let summary = article.summary;
     let date = date_of(summary.published_at);
-    let toc = (article.toc.len() >= 3).then(|| {
+    let toc = (article.toc.len() >= domain::markdown::TOC_MIN_ENTRIES).then(|| {
         let items = article
             .toc
             .into_iter()

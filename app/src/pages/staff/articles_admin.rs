@@ -4,7 +4,7 @@ use server_fn::ServerFn;
 
 // Leptos writes a <textarea>'s text children unescaped (it is a raw-text element), so text
 // typed by staff goes in escaped, through `inner_html`.
-use crate::articles::highlight::escape;
+use crate::html::escape;
 use crate::{
     articles::{
         Category,
