@@ -22,7 +22,7 @@ if ! command -v wrk >/dev/null || ! command -v brotli >/dev/null; then
 fi
 
 step "Release build"
-cargo leptos build --release
+build_release_site
 
 WORK="$(mktemp -d)"
 trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -45,6 +45,14 @@ size_row() {
   echo "|---|---|---|---|"
   for file in "$WORK"/site/pkg/*.wasm "$WORK"/site/pkg/*.js "$WORK"/site/pkg/*.css; do
     [ -f "$file" ] && size_row "$file" "$(basename "$file")"
+  done
+  echo
+  echo "Loaded by the staff editor only (live preview):"
+  echo
+  echo "| file | raw | gzip -9 | brotli -q 11 |"
+  echo "|---|---|---|---|"
+  for file in "$WORK"/site/editor/*; do
+    [ -f "$file" ] && size_row "$file" "editor/$(basename "$file")"
   done
 } > "$OUT"
 

@@ -5,7 +5,7 @@ source "$(dirname "$0")/setup.sh"
 ensure_build_tools
 cd "$ROOT"
 step "Building the site (release)"
-cargo leptos build --release
+build_release_site
 step "Serving (Ctrl-C stops)"
 if [ -f .env ]; then set -a; source .env; set +a; fi
 exec "$CARGO_TARGET_DIR/release/server" serve "$@"

@@ -97,3 +97,21 @@ ensure_browser_tools() {
   ensure_chromium
   ensure_playwright
 }
+
+# The editor's live-preview bundle: the markdown renderer as its own WASM, outside the islands
+# bundle so that public pages never download it. Goes to target/site/editor/.
+build_editor_preview() {
+  local out="$ROOT/target/site/editor"
+  cargo build -p editor-preview --lib --target wasm32-unknown-unknown --profile wasm-release
+  mkdir -p "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name preview \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/editor_preview.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    -o "$out/preview_bg.wasm" "$out/preview_bg.wasm"
+}
+
+# The whole site in release mode: server, islands bundle, CSS, then the editor's bundle.
+build_release_site() {
+  cargo leptos build --release
+  build_editor_preview
+}

@@ -9,19 +9,22 @@ cd "$ROOT"
 step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
-step "Lints: server, app (as the server builds it) and domain"
-cargo clippy -p server -p app -p domain --all-targets -- -D warnings
+step "Lints: server, app (as the server builds it), domain, editor-preview"
+cargo clippy -p server -p app -p domain -p editor-preview --all-targets -- -D warnings
 
 step "Lints: app as the browser builds it (wasm32, hydrate)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   -- -D warnings
 
+step "Lints: the editor's preview bundle as the browser builds it (wasm32)"
+cargo clippy -p editor-preview --lib --target wasm32-unknown-unknown -- -D warnings
+
 step "Unit and integration tests"
 # A hung test fails the run in minutes rather than eating CI's whole budget.
-timeout 900 cargo test -p server -p app -p domain
+timeout 900 cargo test -p server -p app -p domain -p editor-preview
 
 step "Release build (server + WASM)"
-cargo leptos build --release
+build_release_site
 
 step "Browser tests (Playwright, Debian Chromium)"
 cd end2end

@@ -4,6 +4,11 @@ import { watchForErrors } from "./support";
 test.describe("articles for the public", () => {
   test("a visitor finds an article in the list, reads it with its contents, and finds it by search", async ({ page }) => {
     const errors = watchForErrors(page);
+    // Readers never download the editor's markdown renderer.
+    const editorCode: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/editor/")) editorCode.push(request.url());
+    });
     await page.goto("/articles");
     await expect(page.getByRole("heading", { level: 1, name: "安全宣传" })).toBeVisible();
     await page.getByRole("navigation", { name: "文章分类" }).getByRole("link", { name: "安全常识" }).click();
@@ -25,6 +30,7 @@ test.describe("articles for the public", () => {
     await expect(page.getByRole("status")).toContainText("找到");
     await expect(page.locator("mark").first()).toHaveText("燃气");
     expect(errors).toEqual([]);
+    expect(editorCode).toEqual([]);
   });
 
   test("article pages work with JavaScript switched off", async ({ browser }) => {

@@ -37,14 +37,25 @@ test.describe("writing and publishing an article", () => {
     await page.getByRole("button", { name: "创建并开始撰写" }).click();
     await expect(page.getByRole("status").first()).toContainText("文章已创建");
 
-    await page.getByLabel("正文（Markdown）").fill(
+    // The live preview (its own WASM bundle) renders while the editor types, before any save.
+    await expect(page.getByRole("heading", { name: "实时预览" })).toBeVisible();
+    const body = page.getByLabel("正文（Markdown）");
+    await body.fill(
+      "## 预警信号\n\n| 颜色 | 含义 |\n|---|---|\n| 白色 | 台风可能影响 |\n| 红色 | 12 小时内影响 |\n\n",
+    );
+    const preview = page.locator(".editor__preview table");
+    await expect(preview).toBeVisible();
+    await expect(preview).toContainText("12 小时内影响");
+    await body.pressSequentially("**红色预警时不要外出。**");
+    await expect(page.locator(".editor__preview strong")).toHaveText("红色预警时不要外出。");
+    await body.pressSequentially("<img src=x onerror=alert(1)>");
+    await expect(page.locator(".editor__preview [onerror]")).toHaveCount(0);
+    await body.fill(
       "## 预警信号\n\n| 颜色 | 含义 |\n|---|---|\n| 白色 | 台风可能影响 |\n| 红色 | 12 小时内影响 |\n\n红色预警时不要外出。",
     );
     await page.getByLabel("标签").fill("台风，出行");
     await page.getByRole("button", { name: "保存", exact: true }).click();
     await expect(page.getByRole("status").first()).toHaveText("已保存。");
-    const preview = page.locator(".editor__preview table");
-    await expect(preview).toBeVisible();
     await expect(preview).toContainText("12 小时内影响");
 
     // Autosave keeps a change made after the last save as a version, without applying it.

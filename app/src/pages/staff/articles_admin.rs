@@ -279,9 +279,11 @@ fn Editor(article: EditableArticle, staff: Staff) -> impl IntoView {
             </form>
             <section class="editor__preview" aria-labelledby="preview-title">
                 <h2 id="preview-title">"已保存内容的预览"</h2>
-                <div class="article__body" inner_html=article.body_html.clone()></div>
+                <div id="preview-body" class="article__body" aria-live="off" inner_html=article.body_html.clone()></div>
             </section>
         </div>
+        // The live preview is its own WASM bundle, so public pages never download the renderer.
+        {editable.then(|| view! { <script type="module" src=site.href("/editor/start.js")></script> })}
         {editable.then(|| view! { <ImageUpload /> })}
         <WorkflowActions article staff />
     }
