@@ -14,6 +14,7 @@
 //! 正文……
 //! ```
 
+pub use crate::date::Date;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -118,87 +119,6 @@ impl TryFrom<String> for Slug {
 impl From<Slug> for String {
     fn from(slug: Slug) -> String {
         slug.0
-    }
-}
-
-/// A calendar date written `YYYY-MM-DD`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Date {
-    pub fn parse(value: &str) -> Result<Date, String> {
-        let invalid = || format!("date `{value}` is not a real date written YYYY-MM-DD");
-        let mut parts = value.split('-');
-        let (Some(y), Some(m), Some(d), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(invalid());
-        };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return Err(invalid());
-        }
-        let (year, month, day): (i32, u8, u8) = (
-            y.parse().map_err(|_| invalid())?,
-            m.parse().map_err(|_| invalid())?,
-            d.parse().map_err(|_| invalid())?,
-        );
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(invalid()),
-        };
-        if !(1..=days).contains(&day) || !(1900..=9999).contains(&year) {
-            return Err(invalid());
-        }
-        Ok(Date { year, month, day })
-    }
-
-    /// Days since 1970-01-01.
-    pub fn days_since_epoch(self) -> i64 {
-        let (y, m, d) = (
-            i64::from(self.year),
-            i64::from(self.month),
-            i64::from(self.day),
-        );
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
-    /// Midnight of this date in Beijing time, as Unix seconds.
-    pub fn beijing_midnight_unix(self) -> i64 {
-        self.days_since_epoch() * 86_400 - 8 * 3600
-    }
-}
-
-impl TryFrom<String> for Date {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Date::parse(&value)
-    }
-}
-
-impl From<Date> for String {
-    fn from(date: Date) -> String {
-        date.to_string()
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
 

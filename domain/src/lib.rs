@@ -4,5 +4,9 @@
 
 /// Articles as files: typed front matter and its validation.
 pub mod article;
+/// Calendar dates.
+pub mod date;
+/// Random inspection draws: registries, RFC 3797, strata and teams, verification.
+pub mod inspection;
 /// Markdown to safe HTML, with a table of contents, a summary and a reading time.
 pub mod markdown;
