@@ -17,6 +17,8 @@ pub mod clock;
 pub mod components;
 /// HTML escaping for text written outside `view!`.
 pub mod html;
+/// Random inspection draws: registries, draws, results, open data.
+pub mod inspections;
 /// The interactive parts, hydrated in the browser.
 pub mod islands;
 /// One module per page.

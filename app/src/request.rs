@@ -55,6 +55,15 @@ pub fn query_param(name: &str) -> Option<String> {
     leptos_router::hooks::use_query_map().with_untracked(|query| query.get(name))
 }
 
+/// The current page's whole query string (server side; empty in the browser).
+pub fn raw_query() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
+        return parts.uri.query().unwrap_or("").to_string();
+    }
+    String::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::cookie_value;

@@ -13,17 +13,21 @@ use crate::{
         articles::{ArticlesPage, CategoryPage},
         contest::ContestPage,
         home::HomePage,
-        inspections::InspectionsPage,
+        inspections::{
+            draw::DrawPage, items::CheckItemsPage, log::DrawLogPage, overview::InspectionsPage,
+            search::EnterpriseSearchPage, statistics::StatisticsPage,
+        },
         not_found::NotFoundPage,
         search::SearchPage,
         staff::{
             account::AccountPage,
-            areas::{ContestsAdminPage, InspectionsAdminPage},
+            areas::ContestsAdminPage,
             articles_admin::{
                 ArticleEditorPage, ArticleHistoryPage, ArticleVersionPage, ArticlesAdminPage,
             },
             audit_log::AuditLogPage,
             dashboard::DashboardPage,
+            inspections_admin::{InspectionsAdminPage, NewDrawPage, StaffDrawPage},
             login::LoginPage,
             users::UsersPage,
         },
@@ -55,6 +59,14 @@ pub fn App() -> impl IntoView {
                 <FlatRoutes fallback=NotFoundPage>
                     <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
                     <Route ssr=SsrMode::Async path=StaticSegment("inspections") view=InspectionsPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("items")) view=CheckItemsPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("search")) view=EnterpriseSearchPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("statistics")) view=StatisticsPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("log")) view=DrawLogPage />
+                    <Route ssr=SsrMode::Async
+                        path=(StaticSegment("inspections"), StaticSegment("draws"), ParamSegment("id"))
+                        view=DrawPage
+                    />
                     <Route ssr=SsrMode::Async path=StaticSegment("articles") view=ArticlesPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("articles"), ParamSegment("slug")) view=ArticlePage />
                     <Route ssr=SsrMode::Async
@@ -88,6 +100,14 @@ pub fn App() -> impl IntoView {
                         view=ArticleVersionPage
                     />
                     <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("inspections")) view=InspectionsAdminPage />
+                    <Route ssr=SsrMode::Async
+                        path=(StaticSegment("admin"), StaticSegment("inspections"), StaticSegment("draws"), StaticSegment("new"))
+                        view=NewDrawPage
+                    />
+                    <Route ssr=SsrMode::Async
+                        path=(StaticSegment("admin"), StaticSegment("inspections"), StaticSegment("draws"), ParamSegment("id"))
+                        view=StaffDrawPage
+                    />
                     <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests")) view=ContestsAdminPage />
                 </FlatRoutes>
             </Layout>

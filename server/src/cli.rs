@@ -4,6 +4,8 @@ use crate::{
     admin::AdminCommand,
     config::{Config, DatabaseConfig},
     db,
+    draw_cli::DrawCommand,
+    import_cli::{self, Registry},
     startup::Application,
 };
 
@@ -32,6 +34,20 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Import a registry from a CSV file (format: content/registries/README.md).
+    Import {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        /// Which registry.
+        registry: Registry,
+        /// The CSV file (UTF-8, header on the first line).
+        file: std::path::PathBuf,
+    },
+    /// Random selection by RFC 3797, and offline verification of published draws.
+    Draw {
+        #[command(subcommand)]
+        command: DrawCommand,
+    },
 }
 
 impl Cli {
@@ -47,6 +63,15 @@ impl Cli {
                 let pool = db::connect_and_migrate(&database).await?;
                 command.run(&pool).await
             }),
+            Some(Command::Import {
+                database,
+                registry,
+                file,
+            }) => runtime.block_on(async {
+                let pool = db::connect_and_migrate(&database).await?;
+                import_cli::run(&pool, registry, &file).await
+            }),
+            Some(Command::Draw { command }) => command.run(),
         }
     }
 }

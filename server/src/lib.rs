@@ -10,6 +10,10 @@ pub mod cli;
 pub mod config;
 /// The SQLite pool: WAL mode, embedded migrations run at start-up.
 pub mod db;
+/// `server draw …`: RFC 3797 selection and offline verification.
+pub mod draw_cli;
+/// `server import …`: registries from CSV files.
+pub mod import_cli;
 /// What wraps every request: security headers, CSRF guard, staff sessions, limits.
 pub mod middleware;
 /// HTTP routes, one module per concern, merged in [`routes::router`].

@@ -17,6 +17,7 @@ use crate::{
     routes::{self, assets::AssetStore, uploads::Uploads},
 };
 use app::{site::Site, staff::session::SessionPolicy};
+use domain::inspection::calendar::Calendar;
 
 /// How long requests in flight may take to finish once a shutdown signal arrives.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -39,6 +40,9 @@ pub struct AppState {
     pub https: bool,
     #[from_ref(skip)]
     pub trust_forwarded_for: bool,
+    /// Holidays and adjusted working days, for the results' publication deadlines.
+    #[from_ref(skip)]
+    pub calendar: Arc<Calendar>,
 }
 
 /// A built server, bound to its port but not yet serving.
@@ -57,6 +61,9 @@ impl Application {
         let pool = db::connect_and_migrate(&config.database).await?;
         record_first_start(&pool).await?;
         import_content(&pool, &config.content_dir).await?;
+        let calendar =
+            app::inspections::import::import_content(&pool, &config.content_dir, app::clock::now())
+                .await;
         let site = Site::new(&config.base_path);
         let leptos_options = leptos_options(&config);
         let assets =
@@ -98,6 +105,7 @@ impl Application {
             public_origin: security.public_origin.clone(),
             https: security.https(),
             trust_forwarded_for: security.trust_forwarded_for,
+            calendar: Arc::new(calendar),
         };
         let pool = state.pool.clone();
         let router = routes::router(state);

@@ -16,11 +16,14 @@ pub struct BodyLimits {
 
 /// The path of the upload form's target.
 pub const UPLOAD_PATH: &str = "/api/staff/uploads";
+/// Where registry CSV files are posted (`…/enterprises`, `…/inspectors`): as large as images.
+pub const REGISTRY_IMPORT_PREFIX: &str = "/admin/inspections/import/";
 
 /// Refuses a body declared too large with 413 before reading it, and stops reading one that
 /// turns out too large.
 pub async fn enforce(State(limits): State<BodyLimits>, request: Request, next: Next) -> Response {
-    let max = if request.uri().path() == UPLOAD_PATH {
+    let path = request.uri().path();
+    let max = if path == UPLOAD_PATH || path.starts_with(REGISTRY_IMPORT_PREFIX) {
         limits.upload + 64 * 1024
     } else {
         limits.default

@@ -28,8 +28,12 @@ pub mod base_path;
 pub mod feeds;
 /// `GET /healthz` for the load balancer and monitoring.
 pub mod health;
+/// Open data of the inspection draws (`/api/v1/…`).
+pub mod open_data;
 /// The error page for a handler that panics.
 pub mod panic;
+/// Registry CSV import and export in the staff area.
+pub mod registries;
 /// Article images: the staff's upload form and public serving.
 pub mod uploads;
 
@@ -40,10 +44,12 @@ pub fn router(state: AppState) -> Router {
         let site = state.site.clone();
         let pool = state.pool.clone();
         let session_policy = state.session_policy.clone();
+        let calendar = state.calendar.clone();
         move || {
             provide_context(site.clone());
             provide_context(pool.clone());
             provide_context(session_policy.clone());
+            provide_context(calendar.clone());
         }
     };
     let app_fn = move || shell(leptos_options.clone());
@@ -54,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .merge(feeds::routes())
         .merge(uploads::routes())
+        .merge(open_data::routes())
+        .merge(registries::routes())
         .leptos_routes_with_context(&state, route_list(), page_context, app_fn)
         .fallback(
             move |State(assets): State<Arc<assets::AssetStore>>, request: Request| {

@@ -5,17 +5,6 @@ use crate::{
     staff::Role,
 };
 
-/// 抽查管理 (inspection officers).
-#[component]
-pub fn InspectionsAdminPage() -> impl IntoView {
-    view! {
-        <StaffGate title="抽查管理" roles=&[Role::InspectorAdmin]>
-            <h1>"抽查管理"</h1>
-            <EmptyState title="暂无抽查任务" hint="名录库和抽查任务功能上线后，在这里组织“双随机”抽查。" />
-        </StaffGate>
-    }
-}
-
 /// 竞赛管理 (contest officers).
 #[component]
 pub fn ContestsAdminPage() -> impl IntoView {

@@ -4,7 +4,7 @@
 
 /// Changing one's own password.
 pub mod account;
-/// The landing pages of the inspection and contest areas.
+/// The landing page of the contest area.
 pub mod areas;
 /// The article area: list, editor, workflow, history.
 pub mod articles_admin;
@@ -12,6 +12,8 @@ pub mod articles_admin;
 pub mod audit_log;
 /// The staff dashboard: what this person can do.
 pub mod dashboard;
+/// The inspection area: registries, draws, results.
+pub mod inspections_admin;
 /// 登录.
 pub mod login;
 /// Accounts and roles (admins).

@@ -1,0 +1,63 @@
+//! Server functions behind the public inspection pages. They only ever return public fields:
+//! the commitment before the reveal, the list and teams after it, results once published.
+
+use leptos::prelude::*;
+
+use super::{ChainEntry, CheckItem, DrawDetail, DrawSummary, EnterpriseHit, Statistics};
+
+#[cfg(feature = "ssr")]
+use crate::server_support::{internal, pool};
+
+#[server(prefix = "/api", endpoint = "check_items")]
+pub async fn check_items() -> Result<Vec<CheckItem>, ServerFnError> {
+    super::store::check_items(&pool()?).await.map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "draws")]
+pub async fn draws() -> Result<Vec<DrawSummary>, ServerFnError> {
+    super::store::list_draws(&pool()?).await.map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "draw")]
+pub async fn draw(id: i64) -> Result<Option<DrawDetail>, ServerFnError> {
+    super::store::public_detail(&pool()?, id)
+        .await
+        .map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "enterprise_search")]
+pub async fn find_enterprises(query: String) -> Result<Vec<EnterpriseHit>, ServerFnError> {
+    let query: String = query.trim().chars().take(50).collect();
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    super::store::search_enterprises(&pool()?, &query)
+        .await
+        .map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "inspection_statistics")]
+pub async fn inspection_statistics() -> Result<Statistics, ServerFnError> {
+    super::store::statistics(&pool()?).await.map_err(internal)
+}
+
+/// The whole draw log, and where it is broken if it is.
+#[server(prefix = "/api", endpoint = "draw_log")]
+pub async fn draw_log() -> Result<(Vec<ChainEntry>, Option<String>), ServerFnError> {
+    let entries = super::store::log(&pool()?).await.map_err(internal)?;
+    let broken = domain::inspection::chain::verify_chain(&entries)
+        .err()
+        .map(|b| b.to_string());
+    Ok((entries, broken))
+}
+
+/// The open-data record of a draw: only the commitment before the reveal.
+#[server(prefix = "/api", endpoint = "draw_record")]
+pub async fn draw_record(
+    id: i64,
+) -> Result<Option<domain::inspection::record::DrawRecord>, ServerFnError> {
+    Ok(super::store::find_draw(&pool()?, id)
+        .await
+        .map_err(internal)?
+        .and_then(|draw| draw.record()))
+}

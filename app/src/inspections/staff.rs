@@ -1,0 +1,736 @@
+//! The staff's inspection area (role `inspector_admin`): define and announce a draw, draw it
+//! from the public values, record results, reveal the list, publish the results. Forms post
+//! here and are answered with a redirect; a refused form comes back filled in as it was sent,
+//! with the reason.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{DrawDetail, DrawSummary, PublicResult, SelectedRow};
+use crate::staff::Role;
+
+/// Who may work on draws.
+pub const OFFICERS: &[Role] = &[Role::InspectorAdmin];
+
+/// A stratum as typed in the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StratumForm {
+    #[serde(default)]
+    pub name: String,
+    /// `high_risk_industry`, `accident_prone`, `directly_supervised`, `risk:major` …, `all`.
+    #[serde(default)]
+    pub group: String,
+    /// `percent` or `count`.
+    #[serde(default)]
+    pub quota_kind: String,
+    #[serde(default)]
+    pub quota: String,
+}
+
+/// The new-draw form, as posted (and as sent back when refused).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub check_items: Vec<String>,
+    #[serde(default)]
+    pub industries: Vec<String>,
+    #[serde(default)]
+    pub towns: Vec<String>,
+    #[serde(default)]
+    pub strata: Vec<StratumForm>,
+    #[serde(default)]
+    pub exclude_months: String,
+    #[serde(default)]
+    pub team_size: String,
+    #[serde(default)]
+    pub avoid_own_town: Option<String>,
+    #[serde(default)]
+    pub avoid_own_unit: Option<String>,
+    #[serde(default)]
+    pub avoid_last_inspectors: Option<String>,
+    /// One description per public random source.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// The groups a stratum can take, with their labels.
+pub fn group_options() -> Vec<(String, String)> {
+    use domain::inspection::{draw::Group, registry::RiskTier};
+    let mut groups = vec![
+        Group::HighRiskIndustry,
+        Group::AccidentProne,
+        Group::DirectlySupervised,
+    ];
+    groups.extend(RiskTier::ALL.map(Group::Risk));
+    groups.push(Group::All);
+    groups
+        .into_iter()
+        .map(|g| (group_key(g), g.label()))
+        .collect()
+}
+
+pub fn group_key(group: domain::inspection::draw::Group) -> String {
+    use domain::inspection::draw::Group;
+    match group {
+        Group::HighRiskIndustry => "high_risk_industry".into(),
+        Group::AccidentProne => "accident_prone".into(),
+        Group::DirectlySupervised => "directly_supervised".into(),
+        Group::Risk(tier) => format!("risk:{}", tier.as_str()),
+        Group::All => "all".into(),
+    }
+}
+
+fn parse_group(key: &str) -> Option<domain::inspection::draw::Group> {
+    use domain::inspection::{draw::Group, registry::RiskTier};
+    match key {
+        "high_risk_industry" => Some(Group::HighRiskIndustry),
+        "accident_prone" => Some(Group::AccidentProne),
+        "directly_supervised" => Some(Group::DirectlySupervised),
+        "all" => Some(Group::All),
+        other => other
+            .strip_prefix("risk:")
+            .and_then(RiskTier::parse)
+            .map(Group::Risk),
+    }
+}
+
+impl DrawForm {
+    /// The form as the draw's rules, or the first thing wrong with it.
+    pub fn to_rules(
+        &self,
+        reference_date: domain::date::Date,
+    ) -> Result<domain::inspection::draw::Rules, String> {
+        use domain::inspection::{
+            draw::{Quota, Rules, Stratum},
+            registry::{INDUSTRIES, TOWNS},
+        };
+        if let Some(bad) = self
+            .industries
+            .iter()
+            .find(|i| !INDUSTRIES.contains(&i.as_str()))
+        {
+            return Err(format!("未知的行业“{bad}”"));
+        }
+        if let Some(bad) = self.towns.iter().find(|t| !TOWNS.contains(&t.as_str())) {
+            return Err(format!("未知的镇街“{bad}”"));
+        }
+        let mut strata = Vec::new();
+        for (index, row) in self.strata.iter().enumerate() {
+            if row.name.trim().is_empty() && row.quota.trim().is_empty() {
+                continue;
+            }
+            let number = index + 1;
+            let name = row.name.trim().to_string();
+            if name.is_empty() {
+                return Err(format!("第 {number} 个分层没有名称"));
+            }
+            let group =
+                parse_group(&row.group).ok_or_else(|| format!("分层“{name}”没有选择对象"))?;
+            let value: u32 = row
+                .quota
+                .trim()
+                .trim_end_matches(['%', '％'])
+                .parse()
+                .map_err(|_| format!("分层“{name}”的数量应为整数"))?;
+            let quota = match row.quota_kind.as_str() {
+                "percent" => Quota::Percent(value),
+                "count" => Quota::Count(value),
+                _ => return Err(format!("分层“{name}”请选择按比例或按数量")),
+            };
+            strata.push(Stratum { name, group, quota });
+        }
+        let exclude_months = match self.exclude_months.trim() {
+            "" => 0,
+            text => text
+                .parse::<u32>()
+                .ok()
+                .filter(|m| *m <= 60)
+                .ok_or("排除期限应为 0 到 60 个月")?,
+        };
+        let team_size: u32 = self
+            .team_size
+            .trim()
+            .parse()
+            .map_err(|_| "每组人数应为整数".to_string())?;
+        Ok(Rules {
+            industries: self.industries.clone(),
+            towns: self.towns.clone(),
+            strata,
+            exclude_months,
+            reference_date,
+            team_size,
+            avoid_own_town: self.avoid_own_town.is_some(),
+            avoid_own_unit: self.avoid_own_unit.is_some(),
+            avoid_last_inspectors: self.avoid_last_inspectors.is_some(),
+        })
+    }
+}
+
+/// The staff's front page of the inspection area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub enterprises: i64,
+    pub inspectors: i64,
+    pub active_inspectors: i64,
+    pub draws: Vec<DrawSummary>,
+    pub import: Option<ImportReport>,
+}
+
+/// The outcome of a registry import from the staff area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub kind: String,
+    pub file_name: String,
+    pub inserted: i64,
+    pub updated: i64,
+    pub errors: Vec<String>,
+}
+
+/// A selected enterprise with what only staff see: the recorded result and its deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub row: SelectedRow,
+    pub result: Option<PublicResult>,
+    pub produced_on: Option<String>,
+    /// The publication deadline and the working days left (negative: overdue).
+    pub deadline: Option<(String, i64)>,
+}
+
+/// A draw in the staff area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffDraw {
+    pub detail: DrawDetail,
+    pub rows: Vec<StaffRow>,
+}
+
+#[server(prefix = "/api/staff", endpoint = "inspections_overview")]
+pub async fn inspection_overview(
+    #[server(default)] import: Option<i64>,
+) -> Result<Overview, ServerFnError> {
+    use crate::server_support::{internal, pool};
+    crate::staff::access::require(OFFICERS)?;
+    let pool = pool()?;
+    let (enterprises, inspectors, active_inspectors) = super::store::registry_counts(&pool)
+        .await
+        .map_err(internal)?;
+    let draws = super::store::list_draws(&pool).await.map_err(internal)?;
+    let import = match import {
+        Some(id) => server::import_report(&pool, id).await.map_err(internal)?,
+        None => None,
+    };
+    Ok(Overview {
+        enterprises,
+        inspectors,
+        active_inspectors,
+        draws,
+        import,
+    })
+}
+
+#[server(prefix = "/api/staff", endpoint = "draw_announce")]
+pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
+    use crate::server_support::{audit, go, internal, pool};
+    let staff = crate::staff::access::require(OFFICERS)?;
+    let pool = pool()?;
+    let now = crate::clock::now();
+    let back = |message: &str| {
+        let filled = serde_qs::to_string(&form).unwrap_or_default();
+        go(&format!(
+            "/admin/inspections/draws/new?error={}&{filled}",
+            crate::server_support::encode(message)
+        ));
+    };
+    match server::validate_announcement(&pool, &form, now).await {
+        Err(message) => {
+            back(&message);
+            Ok(())
+        }
+        Ok((title, rules, sources, snapshot)) => {
+            let id = super::store::announce(
+                &pool,
+                super::store::NewDraw {
+                    title: &title,
+                    check_items: &form.check_items,
+                    rules: &rules,
+                    sources: &sources,
+                    snapshot: &snapshot,
+                    created_by: staff.id,
+                },
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            audit(
+                &pool,
+                crate::audit::Actor::Staff(&staff),
+                "draw_announced",
+                &format!("draw:{id}"),
+                &title,
+            )
+            .await?;
+            go(&format!("/admin/inspections/draws/{id}?done=announced"));
+            Ok(())
+        }
+    }
+}
+
+#[server(prefix = "/api/staff", endpoint = "draw_staff")]
+pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, ServerFnError> {
+    use crate::server_support::{internal, pool};
+    crate::staff::access::require(OFFICERS)?;
+    server::staff_draw(&pool()?, id).await.map_err(internal)
+}
+
+#[server(prefix = "/api/staff", endpoint = "draw_run")]
+pub async fn run_draw(
+    id: i64,
+    #[server(default)] values: Vec<String>,
+) -> Result<(), ServerFnError> {
+    use crate::server_support::{audit, encode, go, internal, pool};
+    let staff = crate::staff::access::require(OFFICERS)?;
+    let pool = pool()?;
+    let Some(draw) = super::store::find_draw(&pool, id).await.map_err(internal)? else {
+        go("/admin/inspections?error=no_draw");
+        return Ok(());
+    };
+    let page = format!("/admin/inspections/draws/{id}");
+    let back = |message: &str| {
+        let filled: String = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("&values[{i}]={}", encode(v)))
+            .collect();
+        go(&format!("{page}?error={}{filled}", encode(message)));
+    };
+    if draw.status != super::DrawStatus::Announced {
+        back("这次任务已经抽取过，不能重新抽取");
+        return Ok(());
+    }
+    let sources = match server::sources_with_values(&draw.sources, &values) {
+        Ok(sources) => sources,
+        Err(message) => {
+            back(&message);
+            return Ok(());
+        }
+    };
+    let source_values: Vec<Vec<u64>> = sources.iter().map(|s| s.values.clone()).collect();
+    let outcome = match domain::inspection::draw::run(&draw.snapshot, &draw.rules, &source_values) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            back(&error.to_string());
+            return Ok(());
+        }
+    };
+    let now = crate::clock::now();
+    if !super::store::record_drawn(&pool, &draw, &sources, &outcome.assignments, now)
+        .await
+        .map_err(internal)?
+    {
+        back("这次任务已经抽取过，不能重新抽取");
+        return Ok(());
+    }
+    audit(
+        &pool,
+        crate::audit::Actor::Staff(&staff),
+        "draw_drawn",
+        &format!("draw:{id}"),
+        &format!("{} 家", outcome.assignments.len()),
+    )
+    .await?;
+    go(&format!("{page}?done=drawn"));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "draw_reveal")]
+pub async fn reveal_draw(id: i64) -> Result<(), ServerFnError> {
+    use crate::server_support::{audit, go, internal, pool};
+    let staff = crate::staff::access::require(OFFICERS)?;
+    let pool = pool()?;
+    let page = format!("/admin/inspections/draws/{id}");
+    let Some(draw) = super::store::find_draw(&pool, id).await.map_err(internal)? else {
+        go("/admin/inspections");
+        return Ok(());
+    };
+    // The list must still be the one committed to: re-run and re-hash before going public.
+    let verified = draw
+        .record()
+        .map(|mut record| {
+            record.revealed = Some(domain::inspection::record::Revealed {
+                snapshot: draw.snapshot.clone(),
+                assignments: draw.assignments.clone().unwrap_or_default(),
+            });
+            domain::inspection::record::verify(&record).all_ok()
+                && draw.commitment_digest.as_deref() == Some(record.commitment_digest.as_str())
+        })
+        .unwrap_or(false);
+    if draw.status != super::DrawStatus::Drawn {
+        go(&format!("{page}?error=not_drawn"));
+        return Ok(());
+    }
+    if !verified {
+        tracing::error!(draw = id, "a reveal did not match its commitment");
+        go(&format!("{page}?error=mismatch"));
+        return Ok(());
+    }
+    if !super::store::record_revealed(&pool, &draw, crate::clock::now())
+        .await
+        .map_err(internal)?
+    {
+        go(&format!("{page}?error=not_drawn"));
+        return Ok(());
+    }
+    audit(
+        &pool,
+        crate::audit::Actor::Staff(&staff),
+        "draw_revealed",
+        &format!("draw:{id}"),
+        "",
+    )
+    .await?;
+    go(&format!("{page}?done=revealed"));
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api/staff", endpoint = "result_save")]
+pub async fn save_result(
+    draw_id: i64,
+    uscc: String,
+    inspected_on: String,
+    produced_on: String,
+    category: String,
+    hazards_found: String,
+    hazards_rectified: String,
+    #[server(default)] follow_up: String,
+) -> Result<(), ServerFnError> {
+    use crate::server_support::{audit, encode, go, internal, pool};
+    let staff = crate::staff::access::require(OFFICERS)?;
+    let pool = pool()?;
+    let page = format!("/admin/inspections/draws/{draw_id}");
+    let back = |message: &str| {
+        go(&format!(
+            "{page}?error={}&uscc={}&inspected_on={}&produced_on={}&category={}&hazards_found={}&hazards_rectified={}&follow_up={}#result-{}",
+            encode(message),
+            encode(&uscc),
+            encode(&inspected_on),
+            encode(&produced_on),
+            encode(&category),
+            encode(&hazards_found),
+            encode(&hazards_rectified),
+            encode(&follow_up),
+            encode(&uscc)
+        ))
+    };
+    let Some(draw) = super::store::find_draw(&pool, draw_id)
+        .await
+        .map_err(internal)?
+    else {
+        go("/admin/inspections");
+        return Ok(());
+    };
+    let form = server::ResultForm {
+        uscc: &uscc,
+        inspected_on: &inspected_on,
+        produced_on: &produced_on,
+        category: &category,
+        hazards_found: &hazards_found,
+        hazards_rectified: &hazards_rectified,
+        follow_up: &follow_up,
+    };
+    let result = match server::validate_result(&draw, &form, crate::clock::now()) {
+        Ok(result) => result,
+        Err(message) => {
+            back(&message);
+            return Ok(());
+        }
+    };
+    super::store::save_result(
+        &pool,
+        super::store::NewResult {
+            recorded_by: staff.id,
+            ..result
+        },
+        crate::clock::now(),
+    )
+    .await
+    .map_err(internal)?;
+    audit(
+        &pool,
+        crate::audit::Actor::Staff(&staff),
+        "result_recorded",
+        &format!("draw:{draw_id}"),
+        &uscc,
+    )
+    .await?;
+    go(&format!("{page}?done=result#result-{}", encode(&uscc)));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "results_publish")]
+pub async fn publish_results(id: i64) -> Result<(), ServerFnError> {
+    use crate::server_support::{audit, go, internal, pool};
+    let staff = crate::staff::access::require(OFFICERS)?;
+    let pool = pool()?;
+    let page = format!("/admin/inspections/draws/{id}");
+    match super::store::record_results_published(&pool, id, crate::clock::now())
+        .await
+        .map_err(internal)?
+    {
+        None => go(&format!("{page}?error=not_revealed")),
+        Some(count) => {
+            audit(
+                &pool,
+                crate::audit::Actor::Staff(&staff),
+                "results_published",
+                &format!("draw:{id}"),
+                &format!("{count} 条"),
+            )
+            .await?;
+            go(&format!("{page}?done=published"));
+        }
+    }
+    Ok(())
+}
+
+/// The server-side work behind the forms.
+#[cfg(feature = "ssr")]
+pub mod server {
+    use std::collections::HashMap;
+
+    use domain::{
+        date::Date,
+        inspection::{
+            calendar::Calendar,
+            draw::{self, Rules, Snapshot},
+            record::PublicSource,
+            rfc3797,
+        },
+    };
+    use sqlx::SqlitePool;
+
+    use super::{ImportReport, StaffDraw, StaffRow};
+    use crate::inspections::{DrawStatus, ResultCategory, store};
+
+    /// Everything about a new draw, checked; or what to tell the officer.
+    pub async fn validate_announcement(
+        pool: &SqlitePool,
+        form: &super::DrawForm,
+        now: i64,
+    ) -> Result<(String, Rules, Vec<PublicSource>, Snapshot), String> {
+        let title = form.title.trim().to_string();
+        if title.is_empty() || title.chars().count() > 100 {
+            return Err("请填写任务名称（不超过 100 字）".into());
+        }
+        let items = store::check_items(pool)
+            .await
+            .map_err(|_| "服务器内部错误".to_string())?;
+        if form.check_items.is_empty() {
+            return Err("请至少选择一项抽查事项（清单外不得检查）".into());
+        }
+        if let Some(bad) = form
+            .check_items
+            .iter()
+            .find(|code| !items.iter().any(|i| &i.code == *code))
+        {
+            return Err(format!("抽查事项“{bad}”不在公布的清单中"));
+        }
+        let sources: Vec<PublicSource> = form
+            .sources
+            .iter()
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty())
+            .map(|description| PublicSource {
+                description: description.chars().take(200).collect(),
+                values: Vec::new(),
+            })
+            .collect();
+        if sources.is_empty() {
+            return Err(
+                "请至少公告一个公开随机数来源（例如某期彩票开奖号码及开奖日期），抽取前须先公告"
+                    .into(),
+            );
+        }
+        let rules = form.to_rules(Date::beijing_of_unix(now))?;
+        let snapshot = store::snapshot(pool)
+            .await
+            .map_err(|_| "服务器内部错误".to_string())?;
+        let pools = draw::pools(&snapshot, &rules).map_err(|e| e.to_string())?;
+        // Refuse now, not at draw time, when any enterprise in the pools could not get a team.
+        for pool in &pools {
+            for enterprise in &pool.members {
+                let eligible = draw::eligible_inspectors(&snapshot, &rules, enterprise).len();
+                if eligible < rules.team_size as usize {
+                    return Err(draw::DrawError::NotEnoughInspectors {
+                        enterprise: enterprise.name.clone(),
+                        team_size: rules.team_size as usize,
+                        eligible,
+                    }
+                    .to_string());
+                }
+            }
+        }
+        Ok((title, rules, sources, snapshot))
+    }
+
+    /// The announced sources with the values the officer typed.
+    pub fn sources_with_values(
+        announced: &[PublicSource],
+        values: &[String],
+    ) -> Result<Vec<PublicSource>, String> {
+        if values.len() != announced.len() {
+            return Err(format!(
+                "请为全部 {} 个公告的来源填写开奖号码",
+                announced.len()
+            ));
+        }
+        announced
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(index, (source, text))| {
+                Ok(PublicSource {
+                    description: source.description.clone(),
+                    values: rfc3797::parse_source(text, index + 1).map_err(|e| e.to_string())?,
+                })
+            })
+            .collect()
+    }
+
+    pub struct ResultForm<'a> {
+        pub uscc: &'a str,
+        pub inspected_on: &'a str,
+        pub produced_on: &'a str,
+        pub category: &'a str,
+        pub hazards_found: &'a str,
+        pub hazards_rectified: &'a str,
+        pub follow_up: &'a str,
+    }
+
+    /// A result form, checked against the draw.
+    pub fn validate_result<'a>(
+        draw: &'a store::StoredDraw,
+        form: &ResultForm<'a>,
+        now: i64,
+    ) -> Result<store::NewResult<'a>, String> {
+        if draw.status == DrawStatus::Announced {
+            return Err("还没有抽取，不能记录检查结果".into());
+        }
+        let Some(assignment) = draw
+            .assignments
+            .iter()
+            .flatten()
+            .find(|a| a.uscc.as_str() == form.uscc)
+        else {
+            return Err("这家企业不在本次抽取名单中".into());
+        };
+        let today = Date::beijing_of_unix(now);
+        let date = |text: &str, what: &str| {
+            Date::parse(text.trim())
+                .map_err(|_| format!("{what}应为日期，如 2026-11-20"))
+                .and_then(|d| {
+                    if d > today {
+                        Err(format!("{what}不能晚于今天"))
+                    } else {
+                        Ok(d)
+                    }
+                })
+        };
+        let inspected_on = date(form.inspected_on, "检查日期")?;
+        let produced_on = date(form.produced_on, "结果作出日期")?;
+        if produced_on < inspected_on {
+            return Err("结果作出日期不能早于检查日期".into());
+        }
+        let category = ResultCategory::parse(form.category).ok_or("请选择检查结果")?;
+        let count = |text: &str, what: &str| {
+            text.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (0..=10_000).contains(n))
+                .ok_or(format!("{what}应为 0 以上的整数"))
+        };
+        let hazards_found = count(form.hazards_found, "发现隐患数")?;
+        let hazards_rectified = count(form.hazards_rectified, "已整改隐患数")?;
+        if hazards_rectified > hazards_found {
+            return Err("已整改隐患数不能多于发现隐患数".into());
+        }
+        if form.follow_up.chars().count() > 500 {
+            return Err("后续处理不超过 500 字".into());
+        }
+        Ok(store::NewResult {
+            draw_id: draw.id,
+            uscc: assignment.uscc.as_str(),
+            inspected_on,
+            produced_on,
+            check_items: &draw.check_items,
+            category,
+            hazards_found,
+            hazards_rectified,
+            follow_up: form.follow_up.trim(),
+            recorded_by: 0,
+        })
+    }
+
+    /// The staff view of a draw: all of it, with deadlines.
+    pub async fn staff_draw(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<StaffDraw>> {
+        let Some(draw) = store::find_draw(pool, id).await? else {
+            return Ok(None);
+        };
+        let Some(mut detail) = store::public_detail(pool, id).await? else {
+            return Ok(None);
+        };
+        let calendar = leptos::prelude::use_context::<std::sync::Arc<Calendar>>()
+            .map(|c| (*c).clone())
+            .unwrap_or_default();
+        let today = Date::beijing_of_unix(crate::clock::now());
+        let mut results: HashMap<String, (crate::inspections::PublicResult, String)> =
+            store::draw_results(pool, id)
+                .await?
+                .into_iter()
+                .map(|(r, produced)| (r.uscc.clone(), (r, produced)))
+                .collect();
+        let rows = store::selected_rows(&draw, HashMap::new())
+            .into_iter()
+            .map(|row| {
+                let recorded = results.remove(&row.uscc);
+                let deadline = recorded.as_ref().and_then(|(_, produced)| {
+                    let produced = Date::parse(produced).ok()?;
+                    let due = calendar.publication_deadline(produced);
+                    let left = if today <= due {
+                        i64::from(calendar.working_days_between(today, due))
+                    } else {
+                        -i64::from(calendar.working_days_between(due, today))
+                    };
+                    Some((due.to_string(), left))
+                });
+                StaffRow {
+                    row,
+                    produced_on: recorded.as_ref().map(|(_, p)| p.clone()),
+                    result: recorded.map(|(r, _)| r),
+                    deadline,
+                }
+            })
+            .collect();
+        detail.selected = None;
+        Ok(Some(StaffDraw { detail, rows }))
+    }
+
+    pub async fn import_report(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ImportReport>> {
+        let row: Option<(String, String, i64, i64, String)> = sqlx::query_as(
+            "SELECT kind, file_name, inserted, updated, errors FROM registry_imports WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        Ok(row.map(
+            |(kind, file_name, inserted, updated, errors)| ImportReport {
+                kind,
+                file_name,
+                inserted,
+                updated,
+                errors: serde_json::from_str(&errors).unwrap_or_default(),
+            },
+        ))
+    }
+}

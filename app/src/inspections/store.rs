@@ -1,0 +1,998 @@
+//! The SQL of the inspection draws. Public queries never select the private columns
+//! (`legal_representative`, `phone`); only the staff export does.
+
+use std::collections::HashMap;
+
+use domain::{
+    date::Date,
+    inspection::{
+        chain::ChainEntry,
+        draw::{Assignment, Rules, Snapshot, SnapshotEnterprise, SnapshotInspector},
+        record::PublicSource,
+        registry::{Enterprise, Inspector, RiskTier},
+        uscc::Uscc,
+    },
+};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+
+use super::{
+    CheckItem, DrawDetail, DrawStatus, DrawSummary, EnterpriseHit, PublicResult, ResultCategory,
+    SelectedRow, Statistics, TeamMember,
+};
+
+// ---- Check items -------------------------------------------------------------------------
+
+/// Replaces the published check-item list.
+pub async fn replace_check_items(pool: &SqlitePool, items: &[CheckItem]) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM check_items")
+        .execute(&mut *tx)
+        .await?;
+    for (position, item) in items.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO check_items (code, name, basis, subject, method, position)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&item.code)
+        .bind(&item.name)
+        .bind(&item.basis)
+        .bind(&item.subject)
+        .bind(&item.method)
+        .bind(position as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+pub async fn check_items(pool: &SqlitePool) -> sqlx::Result<Vec<CheckItem>> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT code, name, basis, subject, method FROM check_items ORDER BY position",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, basis, subject, method)| CheckItem {
+            code,
+            name,
+            basis,
+            subject,
+            method,
+        })
+        .collect())
+}
+
+// ---- Registries ----------------------------------------------------------------------------
+
+/// How an import went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportCount {
+    pub inserted: usize,
+    pub updated: usize,
+}
+
+/// Inserts or updates every enterprise, all in one transaction.
+pub async fn import_enterprises(
+    pool: &SqlitePool,
+    enterprises: &[Enterprise],
+    now: i64,
+) -> sqlx::Result<ImportCount> {
+    let mut tx = pool.begin().await?;
+    let mut count = ImportCount::default();
+    for e in enterprises {
+        let existed: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM enterprises WHERE uscc = ?)")
+                .bind(e.uscc.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO enterprises (uscc, name, town, address, industry, risk, high_risk_industry,
+                 accident_prone, directly_supervised, legal_representative, phone, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, town = excluded.town,
+                 address = excluded.address, industry = excluded.industry, risk = excluded.risk,
+                 high_risk_industry = excluded.high_risk_industry,
+                 accident_prone = excluded.accident_prone,
+                 directly_supervised = excluded.directly_supervised,
+                 legal_representative = excluded.legal_representative, phone = excluded.phone,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(e.uscc.as_str())
+        .bind(&e.name)
+        .bind(&e.town)
+        .bind(&e.address)
+        .bind(&e.industry)
+        .bind(e.risk.as_str())
+        .bind(e.high_risk_industry)
+        .bind(e.accident_prone)
+        .bind(e.directly_supervised)
+        .bind(&e.legal_representative)
+        .bind(&e.phone)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if existed {
+            count.updated += 1;
+        } else {
+            count.inserted += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Inserts or updates every inspector, all in one transaction.
+pub async fn import_inspectors(
+    pool: &SqlitePool,
+    inspectors: &[Inspector],
+    now: i64,
+) -> sqlx::Result<ImportCount> {
+    let mut tx = pool.begin().await?;
+    let mut count = ImportCount::default();
+    for i in inspectors {
+        let existed: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM inspectors WHERE certificate = ?)")
+                .bind(&i.certificate)
+                .fetch_one(&mut *tx)
+                .await?;
+        let conflicts: Vec<&str> = i.declared_conflicts.iter().map(Uscc::as_str).collect();
+        sqlx::query(
+            "INSERT INTO inspectors (certificate, name, unit, field, town, active,
+                 declared_conflicts, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (certificate) DO UPDATE SET name = excluded.name, unit = excluded.unit,
+                 field = excluded.field, town = excluded.town, active = excluded.active,
+                 declared_conflicts = excluded.declared_conflicts, updated_at = excluded.updated_at",
+        )
+        .bind(&i.certificate)
+        .bind(&i.name)
+        .bind(&i.unit)
+        .bind(&i.field)
+        .bind(&i.town)
+        .bind(i.active)
+        .bind(conflicts.join(";"))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if existed {
+            count.updated += 1;
+        } else {
+            count.inserted += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+#[derive(FromRow)]
+struct EnterpriseRow {
+    uscc: String,
+    name: String,
+    town: String,
+    address: String,
+    industry: String,
+    risk: String,
+    high_risk_industry: bool,
+    accident_prone: bool,
+    directly_supervised: bool,
+    legal_representative: String,
+    phone: String,
+}
+
+/// The whole enterprise registry, private fields included: staff export only.
+pub async fn all_enterprises(pool: &SqlitePool) -> sqlx::Result<Vec<Enterprise>> {
+    let rows: Vec<EnterpriseRow> = sqlx::query_as(
+        "SELECT uscc, name, town, address, industry, risk, high_risk_industry, accident_prone,
+                directly_supervised, legal_representative, phone
+         FROM enterprises ORDER BY uscc",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Enterprise {
+                uscc: Uscc::parse(&r.uscc).ok()?,
+                name: r.name,
+                town: r.town,
+                address: r.address,
+                industry: r.industry,
+                risk: RiskTier::parse(&r.risk)?,
+                high_risk_industry: r.high_risk_industry,
+                accident_prone: r.accident_prone,
+                directly_supervised: r.directly_supervised,
+                legal_representative: r.legal_representative,
+                phone: r.phone,
+            })
+        })
+        .collect())
+}
+
+#[derive(FromRow)]
+struct InspectorRow {
+    certificate: String,
+    name: String,
+    unit: String,
+    field: String,
+    town: String,
+    active: bool,
+    declared_conflicts: String,
+}
+
+impl InspectorRow {
+    fn conflicts(&self) -> Vec<Uscc> {
+        self.declared_conflicts
+            .split(';')
+            .filter_map(|code| Uscc::parse(code).ok())
+            .collect()
+    }
+}
+
+pub async fn all_inspectors(pool: &SqlitePool) -> sqlx::Result<Vec<Inspector>> {
+    let rows: Vec<InspectorRow> = sqlx::query_as(
+        "SELECT certificate, name, unit, field, town, active, declared_conflicts
+         FROM inspectors ORDER BY certificate",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Inspector {
+            declared_conflicts: r.conflicts(),
+            certificate: r.certificate,
+            name: r.name,
+            unit: r.unit,
+            field: r.field,
+            town: r.town,
+            active: r.active,
+        })
+        .collect())
+}
+
+/// Enterprises and inspectors on record.
+pub async fn registry_counts(pool: &SqlitePool) -> sqlx::Result<(i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM enterprises), (SELECT COUNT(*) FROM inspectors),
+                (SELECT COUNT(*) FROM inspectors WHERE active)",
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Freezes both registries, with each enterprise's inspection history, for a draw.
+pub async fn snapshot(pool: &SqlitePool) -> sqlx::Result<Snapshot> {
+    let rows: Vec<EnterpriseRow> = sqlx::query_as(
+        "SELECT uscc, name, town, address, industry, risk, high_risk_industry, accident_prone,
+                directly_supervised, '' AS legal_representative, '' AS phone
+         FROM enterprises",
+    )
+    .fetch_all(pool)
+    .await?;
+    // The latest inspection of each enterprise, with its team, and the latest case filed.
+    let history: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT r.uscc, r.inspected_on, r.draw_id, r.category FROM inspection_results r
+         ORDER BY r.inspected_on",
+    )
+    .fetch_all(pool)
+    .await?;
+    let teams = draw_teams(pool).await?;
+    let mut last: HashMap<String, (Date, Vec<String>)> = HashMap::new();
+    let mut penalised: HashMap<String, Date> = HashMap::new();
+    for (uscc, on, draw_id, category) in history {
+        let Ok(date) = Date::parse(&on) else { continue };
+        let team = teams
+            .get(&(draw_id, uscc.clone()))
+            .cloned()
+            .unwrap_or_default();
+        last.insert(uscc.clone(), (date, team));
+        if category == ResultCategory::CaseFiled.as_str() {
+            penalised.insert(uscc, date);
+        }
+    }
+    let enterprises = rows
+        .into_iter()
+        .filter_map(|r| {
+            let (last_inspected, last_inspectors) = match last.remove(&r.uscc) {
+                Some((date, team)) => (Some(date), team),
+                None => (None, Vec::new()),
+            };
+            Some(SnapshotEnterprise {
+                last_penalised: penalised.get(&r.uscc).copied(),
+                uscc: Uscc::parse(&r.uscc).ok()?,
+                name: r.name,
+                town: r.town,
+                industry: r.industry,
+                risk: RiskTier::parse(&r.risk)?,
+                high_risk_industry: r.high_risk_industry,
+                accident_prone: r.accident_prone,
+                directly_supervised: r.directly_supervised,
+                last_inspected,
+                last_inspectors,
+            })
+        })
+        .collect();
+    let inspectors: Vec<InspectorRow> = sqlx::query_as(
+        "SELECT certificate, name, unit, field, town, active, declared_conflicts FROM inspectors",
+    )
+    .fetch_all(pool)
+    .await?;
+    let inspectors = inspectors
+        .into_iter()
+        .map(|r| SnapshotInspector {
+            declared_conflicts: r.conflicts(),
+            certificate: r.certificate,
+            name: r.name,
+            unit: r.unit,
+            town: r.town,
+            active: r.active,
+        })
+        .collect();
+    Ok(Snapshot {
+        enterprises,
+        inspectors,
+    }
+    .canonical())
+}
+
+/// The team of every drawn enterprise, by (draw, enterprise).
+async fn draw_teams(pool: &SqlitePool) -> sqlx::Result<HashMap<(i64, String), Vec<String>>> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, assignments FROM draws WHERE assignments IS NOT NULL")
+            .fetch_all(pool)
+            .await?;
+    let mut teams = HashMap::new();
+    for (id, json) in rows {
+        let assignments: Vec<Assignment> = serde_json::from_str(&json).unwrap_or_default();
+        for a in assignments {
+            teams.insert((id, a.uscc.to_string()), a.team);
+        }
+    }
+    Ok(teams)
+}
+
+// ---- Draws -----------------------------------------------------------------------------------
+
+/// A new draw, as the officer defined it.
+pub struct NewDraw<'a> {
+    pub title: &'a str,
+    pub check_items: &'a [String],
+    pub rules: &'a Rules,
+    pub sources: &'a [PublicSource],
+    pub snapshot: &'a Snapshot,
+    pub created_by: i64,
+}
+
+/// Stores an announced draw and logs it in the chain, in one transaction.
+pub async fn announce(pool: &SqlitePool, draw: NewDraw<'_>, now: i64) -> sqlx::Result<i64> {
+    let snapshot_digest = draw.snapshot.digest();
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO draws (title, check_items, rules, sources, status, snapshot, snapshot_digest,
+             announced_at, created_by)
+         VALUES (?, ?, ?, ?, 'announced', ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(draw.title)
+    .bind(json(&draw.check_items))
+    .bind(json(draw.rules))
+    .bind(json(&draw.sources))
+    .bind(json(draw.snapshot))
+    .bind(&snapshot_digest)
+    .bind(now)
+    .bind(draw.created_by)
+    .fetch_one(&mut *tx)
+    .await?;
+    let payload = serde_json::json!({
+        "title": draw.title,
+        "check_items": draw.check_items,
+        "rules": draw.rules,
+        "sources": draw.sources,
+        "snapshot_digest": snapshot_digest,
+    });
+    append_log(&mut tx, id, "announced", now, &payload).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Everything stored about a draw (staff view; public pages filter it).
+#[derive(Clone, Debug)]
+pub struct StoredDraw {
+    pub id: i64,
+    pub title: String,
+    pub check_items: Vec<String>,
+    pub rules: Rules,
+    pub sources: Vec<PublicSource>,
+    pub status: DrawStatus,
+    pub snapshot: Snapshot,
+    pub snapshot_digest: String,
+    pub assignments: Option<Vec<Assignment>>,
+    pub result_digest: Option<String>,
+    pub commitment_digest: Option<String>,
+    pub announced_at: i64,
+    pub drawn_at: Option<i64>,
+    pub revealed_at: Option<i64>,
+    pub results_published_at: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct DrawRow {
+    id: i64,
+    title: String,
+    check_items: String,
+    rules: String,
+    sources: String,
+    status: String,
+    snapshot: String,
+    snapshot_digest: String,
+    assignments: Option<String>,
+    result_digest: Option<String>,
+    commitment_digest: Option<String>,
+    announced_at: i64,
+    drawn_at: Option<i64>,
+    revealed_at: Option<i64>,
+    results_published_at: Option<i64>,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data always serializes")
+}
+
+impl DrawRow {
+    fn into_draw(self) -> sqlx::Result<StoredDraw> {
+        Ok(StoredDraw {
+            id: self.id,
+            title: self.title,
+            check_items: decode(&self.check_items)?,
+            rules: decode(&self.rules)?,
+            sources: decode(&self.sources)?,
+            status: DrawStatus::parse(&self.status)
+                .ok_or_else(|| sqlx::Error::Decode("unknown draw status".into()))?,
+            snapshot: decode(&self.snapshot)?,
+            snapshot_digest: self.snapshot_digest,
+            assignments: self.assignments.as_deref().map(decode).transpose()?,
+            result_digest: self.result_digest,
+            commitment_digest: self.commitment_digest,
+            announced_at: self.announced_at,
+            drawn_at: self.drawn_at,
+            revealed_at: self.revealed_at,
+            results_published_at: self.results_published_at,
+        })
+    }
+}
+
+impl StoredDraw {
+    pub fn summary(&self) -> DrawSummary {
+        DrawSummary {
+            id: self.id,
+            title: self.title.clone(),
+            status: self.status,
+            announced_at: self.announced_at,
+            drawn_at: self.drawn_at,
+            revealed_at: self.revealed_at,
+            selected: self.assignments.as_ref().map(Vec::len),
+        }
+    }
+
+    /// The commitment as published at draw time (`None` before the draw).
+    pub fn commitment(&self) -> Option<domain::inspection::record::Commitment> {
+        Some(domain::inspection::record::Commitment {
+            format: domain::inspection::draw::FORMAT.into(),
+            draw_id: self.id,
+            title: self.title.clone(),
+            check_items: self.check_items.clone(),
+            rules: self.rules.clone(),
+            sources: self.sources.clone(),
+            snapshot_digest: self.snapshot_digest.clone(),
+            result_digest: self.result_digest.clone()?,
+        })
+    }
+
+    /// The open-data record: the commitment, and after the reveal the snapshot and the list.
+    pub fn record(&self) -> Option<domain::inspection::record::DrawRecord> {
+        let commitment = self.commitment()?;
+        let revealed =
+            (self.status == DrawStatus::Revealed).then(|| domain::inspection::record::Revealed {
+                snapshot: self.snapshot.clone(),
+                assignments: self.assignments.clone().unwrap_or_default(),
+            });
+        Some(domain::inspection::record::DrawRecord {
+            commitment_digest: commitment.digest(),
+            commitment,
+            revealed,
+        })
+    }
+}
+
+const DRAW_COLUMNS: &str =
+    "id, title, check_items, rules, sources, status, snapshot, snapshot_digest,
+    assignments, result_digest, commitment_digest, announced_at, drawn_at, revealed_at,
+    results_published_at";
+
+pub async fn find_draw(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<StoredDraw>> {
+    let row: Option<DrawRow> =
+        sqlx::query_as(&format!("SELECT {DRAW_COLUMNS} FROM draws WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    row.map(DrawRow::into_draw).transpose()
+}
+
+/// Every draw, newest first.
+pub async fn list_draws(pool: &SqlitePool) -> sqlx::Result<Vec<DrawSummary>> {
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT id, title, status, announced_at, drawn_at, revealed_at, assignments
+             FROM draws ORDER BY announced_at DESC, id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(id, title, status, announced_at, drawn_at, revealed_at, assignments)| {
+                Some(DrawSummary {
+                    id,
+                    title,
+                    status: DrawStatus::parse(&status)?,
+                    announced_at,
+                    drawn_at,
+                    revealed_at,
+                    selected: assignments
+                        .and_then(|a| serde_json::from_str::<Vec<Assignment>>(&a).ok())
+                        .map(|a| a.len()),
+                })
+            },
+        )
+        .collect())
+}
+
+/// Records the draw's public values and result, and logs the commitment. Only an announced
+/// draw can be drawn, once.
+pub async fn record_drawn(
+    pool: &SqlitePool,
+    draw: &StoredDraw,
+    sources: &[PublicSource],
+    assignments: &[Assignment],
+    now: i64,
+) -> sqlx::Result<bool> {
+    let result_digest = domain::inspection::draw::result_digest(assignments);
+    let mut drawn = draw.clone();
+    drawn.sources = sources.to_vec();
+    drawn.result_digest = Some(result_digest.clone());
+    let commitment_digest = drawn.commitment().map(|c| c.digest()).unwrap_or_default();
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE draws SET status = 'drawn', sources = ?, assignments = ?, result_digest = ?,
+             commitment_digest = ?, drawn_at = ?
+         WHERE id = ? AND status = 'announced'",
+    )
+    .bind(json(sources))
+    .bind(json(assignments))
+    .bind(&result_digest)
+    .bind(&commitment_digest)
+    .bind(now)
+    .bind(draw.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    let values: Vec<&Vec<u64>> = sources.iter().map(|s| &s.values).collect();
+    let payload = serde_json::json!({
+        "values": values,
+        "result_digest": result_digest,
+        "commitment_digest": commitment_digest,
+    });
+    append_log(&mut tx, draw.id, "drawn", now, &payload).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Makes the list public. Only a drawn draw can be revealed, once.
+pub async fn record_revealed(pool: &SqlitePool, draw: &StoredDraw, now: i64) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE draws SET status = 'revealed', revealed_at = ? WHERE id = ? AND status = 'drawn'",
+    )
+    .bind(now)
+    .bind(draw.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    let payload = serde_json::json!({
+        "commitment_digest": draw.commitment_digest,
+        "snapshot_digest": draw.snapshot_digest,
+        "result_digest": draw.result_digest,
+    });
+    append_log(&mut tx, draw.id, "revealed", now, &payload).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Publishes the results recorded so far for a revealed draw, logging their digest.
+pub async fn record_results_published(
+    pool: &SqlitePool,
+    draw_id: i64,
+    now: i64,
+) -> sqlx::Result<Option<usize>> {
+    let results = draw_results(pool, draw_id).await?;
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE draws SET results_published_at = ? WHERE id = ? AND status = 'revealed'",
+    )
+    .bind(now)
+    .bind(draw_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    let payload = serde_json::json!({
+        "results": results.len(),
+        "results_digest": domain::inspection::draw::sha256_json(&results),
+    });
+    append_log(&mut tx, draw_id, "results_published", now, &payload).await?;
+    tx.commit().await?;
+    Ok(Some(results.len()))
+}
+
+// ---- Results ---------------------------------------------------------------------------------
+
+/// A result as the officer records it.
+pub struct NewResult<'a> {
+    pub draw_id: i64,
+    pub uscc: &'a str,
+    pub inspected_on: Date,
+    pub produced_on: Date,
+    pub check_items: &'a [String],
+    pub category: ResultCategory,
+    pub hazards_found: i64,
+    pub hazards_rectified: i64,
+    pub follow_up: &'a str,
+    pub recorded_by: i64,
+}
+
+/// Records (or corrects) the result of one selected enterprise.
+pub async fn save_result(pool: &SqlitePool, result: NewResult<'_>, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO inspection_results (draw_id, uscc, inspected_on, produced_on, check_items,
+             category, hazards_found, hazards_rectified, follow_up, recorded_by, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (draw_id, uscc) DO UPDATE SET inspected_on = excluded.inspected_on,
+             produced_on = excluded.produced_on, check_items = excluded.check_items,
+             category = excluded.category, hazards_found = excluded.hazards_found,
+             hazards_rectified = excluded.hazards_rectified, follow_up = excluded.follow_up,
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+    )
+    .bind(result.draw_id)
+    .bind(result.uscc)
+    .bind(result.inspected_on.to_string())
+    .bind(result.produced_on.to_string())
+    .bind(json(result.check_items))
+    .bind(result.category.as_str())
+    .bind(result.hazards_found)
+    .bind(result.hazards_rectified)
+    .bind(result.follow_up)
+    .bind(result.recorded_by)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct ResultRow {
+    draw_id: i64,
+    uscc: String,
+    enterprise: String,
+    town: String,
+    industry: String,
+    inspected_on: String,
+    produced_on: String,
+    check_items: String,
+    category: String,
+    hazards_found: i64,
+    hazards_rectified: i64,
+    follow_up: String,
+}
+
+impl ResultRow {
+    fn into_public(self) -> Option<(PublicResult, String)> {
+        Some((
+            PublicResult {
+                draw_id: self.draw_id,
+                uscc: self.uscc,
+                enterprise: self.enterprise,
+                town: self.town,
+                industry: self.industry,
+                inspected_on: self.inspected_on,
+                check_items: serde_json::from_str(&self.check_items).unwrap_or_default(),
+                category: ResultCategory::parse(&self.category)?,
+                hazards_found: self.hazards_found,
+                hazards_rectified: self.hazards_rectified,
+                follow_up: self.follow_up,
+            },
+            self.produced_on,
+        ))
+    }
+}
+
+const RESULT_COLUMNS: &str = "r.draw_id, r.uscc, e.name AS enterprise, e.town, e.industry,
+    r.inspected_on, r.produced_on, r.check_items, r.category, r.hazards_found,
+    r.hazards_rectified, r.follow_up";
+
+/// Public: results of revealed draws whose results were published.
+const PUBLISHED: &str = "d.status = 'revealed' AND d.results_published_at IS NOT NULL";
+
+/// Every result recorded for a draw, with the day it was produced (staff and publication).
+pub async fn draw_results(
+    pool: &SqlitePool,
+    draw_id: i64,
+) -> sqlx::Result<Vec<(PublicResult, String)>> {
+    let rows: Vec<ResultRow> = sqlx::query_as(&format!(
+        "SELECT {RESULT_COLUMNS} FROM inspection_results r
+         JOIN enterprises e ON e.uscc = r.uscc WHERE r.draw_id = ? ORDER BY r.uscc"
+    ))
+    .bind(draw_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(ResultRow::into_public)
+        .collect())
+}
+
+/// Every published result, newest inspection first (open data).
+pub async fn published_results(pool: &SqlitePool) -> sqlx::Result<Vec<PublicResult>> {
+    let rows: Vec<ResultRow> = sqlx::query_as(&format!(
+        "SELECT {RESULT_COLUMNS} FROM inspection_results r
+         JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
+         WHERE {PUBLISHED} ORDER BY r.inspected_on DESC, r.uscc"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(ResultRow::into_public)
+        .map(|(r, _)| r)
+        .collect())
+}
+
+/// The public page of a draw: the commitment, and after the reveal the list with teams and
+/// published results.
+pub async fn public_detail(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<DrawDetail>> {
+    let Some(draw) = find_draw(pool, id).await? else {
+        return Ok(None);
+    };
+    let items = check_items(pool).await?;
+    let check_items = draw
+        .check_items
+        .iter()
+        .filter_map(|code| items.iter().find(|i| &i.code == code).cloned())
+        .collect();
+    let selected = if draw.status == DrawStatus::Revealed {
+        let results: HashMap<String, PublicResult> = if draw.results_published_at.is_some() {
+            draw_results(pool, id)
+                .await?
+                .into_iter()
+                .map(|(r, _)| (r.uscc.clone(), r))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Some(selected_rows(&draw, results))
+    } else {
+        None
+    };
+    Ok(Some(DrawDetail {
+        summary: draw.summary(),
+        check_items,
+        rules: draw.rules.clone(),
+        sources: draw.sources.clone(),
+        snapshot_digest: draw.snapshot_digest.clone(),
+        result_digest: draw.result_digest.clone(),
+        commitment_digest: draw.commitment_digest.clone(),
+        results_published_at: draw.results_published_at,
+        snapshot_enterprises: draw.snapshot.enterprises.len(),
+        selected,
+    }))
+}
+
+/// The selected enterprises with names and teams, from the draw's own snapshot.
+pub fn selected_rows(
+    draw: &StoredDraw,
+    mut results: HashMap<String, PublicResult>,
+) -> Vec<SelectedRow> {
+    let assignments = draw.assignments.clone().unwrap_or_default();
+    assignments
+        .into_iter()
+        .map(|a| {
+            let enterprise = draw.snapshot.enterprises.iter().find(|e| e.uscc == a.uscc);
+            let team = a
+                .team
+                .iter()
+                .map(|certificate| TeamMember {
+                    certificate: certificate.clone(),
+                    name: draw
+                        .snapshot
+                        .inspectors
+                        .iter()
+                        .find(|i| &i.certificate == certificate)
+                        .map(|i| i.name.clone())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            SelectedRow {
+                uscc: a.uscc.to_string(),
+                name: enterprise.map(|e| e.name.clone()).unwrap_or_default(),
+                town: enterprise.map(|e| e.town.clone()).unwrap_or_default(),
+                industry: enterprise.map(|e| e.industry.clone()).unwrap_or_default(),
+                stratum: a.stratum,
+                team,
+                result: results.remove(a.uscc.as_str()),
+            }
+        })
+        .collect()
+}
+
+/// Public search by name or code: public fields and published results only.
+pub async fn search_enterprises(
+    pool: &SqlitePool,
+    query: &str,
+) -> sqlx::Result<Vec<EnterpriseHit>> {
+    let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT uscc, name, town, industry, risk FROM enterprises
+         WHERE uscc = upper(?1) OR name LIKE ?2 ORDER BY name LIMIT 30",
+    )
+    .bind(query)
+    .bind(&pattern)
+    .fetch_all(pool)
+    .await?;
+    let mut hits = Vec::with_capacity(rows.len());
+    for (uscc, name, town, industry, risk) in rows {
+        let results: Vec<ResultRow> = sqlx::query_as(&format!(
+            "SELECT {RESULT_COLUMNS} FROM inspection_results r
+             JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
+             WHERE r.uscc = ? AND {PUBLISHED} ORDER BY r.inspected_on DESC"
+        ))
+        .bind(&uscc)
+        .fetch_all(pool)
+        .await?;
+        hits.push(EnterpriseHit {
+            risk: RiskTier::parse(&risk)
+                .map(|t| t.label().to_string())
+                .unwrap_or_default(),
+            uscc,
+            name,
+            town,
+            industry,
+            results: results
+                .into_iter()
+                .filter_map(ResultRow::into_public)
+                .map(|(r, _)| r)
+                .collect(),
+        });
+    }
+    Ok(hits)
+}
+
+/// Published results counted by town, industry and result.
+pub async fn statistics(pool: &SqlitePool) -> sqlx::Result<Statistics> {
+    let results = published_results(pool).await?;
+    let mut stats = Statistics {
+        results: results.len() as i64,
+        ..Statistics::default()
+    };
+    let mut by_town: HashMap<String, i64> = HashMap::new();
+    let mut by_industry: HashMap<String, i64> = HashMap::new();
+    let mut by_category: HashMap<ResultCategory, i64> = HashMap::new();
+    for r in &results {
+        stats.hazards_found += r.hazards_found;
+        stats.hazards_rectified += r.hazards_rectified;
+        *by_town.entry(r.town.clone()).or_default() += 1;
+        *by_industry.entry(r.industry.clone()).or_default() += 1;
+        *by_category.entry(r.category).or_default() += 1;
+    }
+    let sorted = |map: HashMap<String, i64>| {
+        let mut list: Vec<(String, i64)> = map.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list
+    };
+    stats.by_town = sorted(by_town);
+    stats.by_industry = sorted(by_industry);
+    stats.by_category = ResultCategory::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.label().to_string(),
+                by_category.get(c).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    Ok(stats)
+}
+
+// ---- The log -----------------------------------------------------------------------------------
+
+async fn append_log(
+    conn: &mut SqliteConnection,
+    draw_id: i64,
+    kind: &str,
+    at: i64,
+    payload: &serde_json::Value,
+) -> sqlx::Result<()> {
+    let last: Option<ChainEntry> = sqlx::query_as::<_, LogRow>(
+        "SELECT seq, draw_id, kind, at, payload, prev_hash, hash FROM draw_log
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(LogRow::into_entry);
+    let entry = ChainEntry::next(last.as_ref(), draw_id, kind, at, payload.to_string());
+    sqlx::query(
+        "INSERT INTO draw_log (seq, draw_id, kind, at, payload, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(entry.seq)
+    .bind(entry.draw_id)
+    .bind(&entry.kind)
+    .bind(entry.at)
+    .bind(&entry.payload)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct LogRow {
+    seq: i64,
+    draw_id: i64,
+    kind: String,
+    at: i64,
+    payload: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl LogRow {
+    fn into_entry(self) -> ChainEntry {
+        ChainEntry {
+            seq: self.seq,
+            draw_id: self.draw_id,
+            kind: self.kind,
+            at: self.at,
+            payload: self.payload,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        }
+    }
+}
+
+/// The whole log, oldest first.
+pub async fn log(pool: &SqlitePool) -> sqlx::Result<Vec<ChainEntry>> {
+    let rows: Vec<LogRow> = sqlx::query_as(
+        "SELECT seq, draw_id, kind, at, payload, prev_hash, hash FROM draw_log ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(LogRow::into_entry).collect())
+}

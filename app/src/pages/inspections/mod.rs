@@ -1,0 +1,43 @@
+//! The public side of the random inspections (双随机、一公开).
+
+/// `/inspections/draws/{id}`: one draw's commitment, then its list, teams and results.
+pub mod draw;
+/// `/inspections/items`: the published check-item list.
+pub mod items;
+/// `/inspections/log`: the hash-chained log of draw events.
+pub mod log;
+/// `/inspections`: how it works, and the draws.
+pub mod overview;
+/// `/inspections/search`: an enterprise by name or code.
+pub mod search;
+/// `/inspections/statistics`: results by town, industry and outcome.
+pub mod statistics;
+
+use leptos::prelude::*;
+
+use crate::site::use_site;
+
+/// The links between the inspection pages.
+#[component]
+pub fn InspectionNav() -> impl IntoView {
+    let site = use_site();
+    view! {
+        <nav class="subnav" aria-label="双随机抽查">
+            <a href=site.href("/inspections")>"抽查任务"</a>
+            <a href=site.href("/inspections/items")>"抽查事项清单"</a>
+            <a href=site.href("/inspections/search")>"企业查询"</a>
+            <a href=site.href("/inspections/statistics")>"统计"</a>
+            <a href=site.href("/inspections/log")>"抽签日志"</a>
+            <a href=site.href("/api/v1/draws")>"开放数据"</a>
+        </nav>
+    }
+}
+
+/// Shortens a hex digest for reading; the whole value is in the `title` and the open data.
+pub fn short_digest(digest: &str) -> String {
+    if digest.len() > 16 {
+        format!("{}…{}", &digest[..8], &digest[digest.len() - 8..])
+    } else {
+        digest.to_string()
+    }
+}

@@ -1,0 +1,81 @@
+//! `server draw …`: the bare RFC 3797 selection, and offline verification of a published draw.
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+
+use domain::inspection::{record, rfc3797};
+
+#[derive(Debug, Subcommand)]
+pub enum DrawCommand {
+    /// Select positions from a pool by RFC 3797 and print them (1-based, space-separated).
+    Rfc3797 {
+        /// How many items are in the pool.
+        #[arg(long)]
+        pool: usize,
+        /// How many to select.
+        #[arg(long)]
+        pick: usize,
+        /// One public source: its numbers separated by commas. Repeat for each source, in the
+        /// announced order.
+        #[arg(long = "values", required = true)]
+        values: Vec<String>,
+    },
+    /// Re-check a draw offline from its open-data record (`/api/v1/draws/{id}`).
+    Verify {
+        /// The record, as downloaded (JSON).
+        file: std::path::PathBuf,
+    },
+}
+
+impl DrawCommand {
+    /// Runs the command; a failed verification is an error (non-zero exit).
+    pub fn run(self) -> anyhow::Result<()> {
+        match self {
+            DrawCommand::Rfc3797 { pool, pick, values } => {
+                let sources = values
+                    .iter()
+                    .enumerate()
+                    .map(|(index, text)| rfc3797::parse_source(text, index + 1))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let positions = rfc3797::select_positions(&sources, pool, pick)?;
+                let line: Vec<String> = positions.iter().map(usize::to_string).collect();
+                println!("{}", line.join(" "));
+                Ok(())
+            }
+            DrawCommand::Verify { file } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                let record: record::DrawRecord = serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not a draw record", file.display()))?;
+                let report = record::verify(&record);
+                if let Some(outcome) = &report.outcome {
+                    println!("key: {}", outcome.key);
+                    for picked in &outcome.steps {
+                        println!(
+                            "{:>5}  {}  {:>6}  -> {:>6}  {}  ({})",
+                            u32::from(picked.step.counter) + 1,
+                            picked.step.md5_hex,
+                            picked.step.remaining,
+                            picked.step.remainder + 1,
+                            picked.item,
+                            picked.within
+                        );
+                    }
+                }
+                for check in &report.checks {
+                    let mark = if check.ok { "OK  " } else { "FAIL" };
+                    println!("{mark} {}: {}", check.label, check.detail);
+                }
+                if report.all_ok() {
+                    println!(
+                        "verified: draw {} matches its commitment",
+                        record.commitment.draw_id
+                    );
+                    Ok(())
+                } else {
+                    bail!("draw {} does not verify", record.commitment.draw_id)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Open data (`/api/v1/…`), versioned and documented in the README: the draws, each draw's
+//! record (the commitment; after the reveal also the snapshot and the list), the published
+//! results as JSON and CSV, the check items and the draw log. Public fields only.
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde_json::json;
+
+use app::inspections::{open_data, store};
+
+use crate::startup::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/draws", get(draws))
+        .route("/api/v1/draws/{id}", get(draw))
+        .route("/api/v1/results.json", get(results_json))
+        .route("/api/v1/results.csv", get(results_csv))
+        .route("/api/v1/check-items", get(check_items))
+        .route("/api/v1/log", get(log))
+}
+
+fn unavailable(error: sqlx::Error) -> Response {
+    tracing::error!(%error, "reading open data failed");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({ "error": "暂时无法读取，请稍后再试" })),
+    )
+        .into_response()
+}
+
+/// Open data changes only when staff act; a short cache keeps it fresh enough.
+fn cached(response: impl IntoResponse) -> Response {
+    ([(header::CACHE_CONTROL, "public, max-age=60")], response).into_response()
+}
+
+async fn draws(State(state): State<AppState>) -> Response {
+    match store::list_draws(&state.pool).await {
+        Ok(draws) => cached(Json(open_data::draw_index(draws, |path| {
+            state.site.href(path)
+        }))),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn draw(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let id = id.trim_end_matches(".json");
+    let Ok(id) = id.parse::<i64>() else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "没有这个抽查任务" })),
+        )
+            .into_response();
+    };
+    match store::find_draw(&state.pool, id).await {
+        Ok(Some(draw)) => match draw.record() {
+            Some(record) => cached(Json(record)),
+            None => (
+                StatusCode::NOT_FOUND,
+                Json(json!({ "error": "这次任务尚未抽签，还没有可公开的记录", "status": draw.status.as_str() })),
+            )
+                .into_response(),
+        },
+        Ok(None) => (StatusCode::NOT_FOUND, Json(json!({ "error": "没有这个抽查任务" }))).into_response(),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn results_json(State(state): State<AppState>) -> Response {
+    match store::published_results(&state.pool).await {
+        Ok(results) => cached(Json(
+            json!({ "version": open_data::VERSION, "results": results }),
+        )),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn results_csv(State(state): State<AppState>) -> Response {
+    match store::published_results(&state.pool).await {
+        Ok(results) => cached((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"results.csv\"",
+                ),
+            ],
+            open_data::results_csv(&results),
+        )),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn check_items(State(state): State<AppState>) -> Response {
+    match store::check_items(&state.pool).await {
+        Ok(items) => cached(Json(
+            json!({ "version": open_data::VERSION, "items": items }),
+        )),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn log(State(state): State<AppState>) -> Response {
+    match store::log(&state.pool).await {
+        Ok(entries) => {
+            let intact = domain::inspection::chain::verify_chain(&entries).is_ok();
+            cached(Json(json!({
+                "version": open_data::VERSION,
+                "genesis": domain::inspection::chain::GENESIS,
+                "intact": intact,
+                "entries": entries,
+            })))
+        }
+        Err(error) => unavailable(error),
+    }
+}
