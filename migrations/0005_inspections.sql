@@ -57,7 +57,7 @@ CREATE TABLE draws (
     drawn_at          INTEGER,
     revealed_at       INTEGER,
     results_published_at INTEGER,
-    created_by        INTEGER NOT NULL REFERENCES users (id)
+    created_by        INTEGER NOT NULL REFERENCES staff_users (id)
 ) STRICT;
 
 CREATE TABLE inspection_results (
@@ -71,7 +71,7 @@ CREATE TABLE inspection_results (
     hazards_found     INTEGER NOT NULL CHECK (hazards_found >= 0),
     hazards_rectified INTEGER NOT NULL CHECK (hazards_rectified >= 0 AND hazards_rectified <= hazards_found),
     follow_up         TEXT NOT NULL,
-    recorded_by       INTEGER NOT NULL REFERENCES users (id),
+    recorded_by       INTEGER NOT NULL REFERENCES staff_users (id),
     recorded_at       INTEGER NOT NULL,
     PRIMARY KEY (draw_id, uscc)
 ) STRICT;
@@ -106,7 +106,7 @@ CREATE TABLE registry_imports (
     kind      TEXT NOT NULL CHECK (kind IN ('enterprises', 'inspectors')),
     file_name TEXT NOT NULL,
     at        INTEGER NOT NULL,
-    staff_id  INTEGER NOT NULL REFERENCES users (id),
+    staff_id  INTEGER NOT NULL REFERENCES staff_users (id),
     inserted  INTEGER NOT NULL,
     updated   INTEGER NOT NULL,
     errors    TEXT NOT NULL  -- JSON array of messages; empty when the file was imported

@@ -49,7 +49,7 @@ pub fn DrawVerifier(draw_id: i64) -> impl IntoView {
             </div>
             {move || shown.get().map(|s| {
                 let checks = s.checks.into_iter().map(|(label, ok, detail)| view! {
-                    <li class=if ok { "check check--ok" } else { "check check--bad" }>
+                    <li class=if ok { "verify-check verify-check--ok" } else { "verify-check verify-check--bad" }>
                         <strong>{if ok { "一致 ✓ " } else { "不一致 ✗ " }}{label}</strong>
                         <br /><span class="hint">{detail}</span>
                     </li>
@@ -59,12 +59,12 @@ pub fn DrawVerifier(draw_id: i64) -> impl IntoView {
                     <tr><td>{n}</td><td>{within}</td><td><code>{md5}</code></td><td>{remaining}</td><td>{position}</td><td><code>{item}</code></td></tr>
                 }).collect_view();
                 view! {
-                    <ul class="checks">{checks}</ul>
+                    <ul class="verify-checks">{checks}</ul>
                     <p class="hint">{format!("在本机用时 {:.1} 毫秒。", s.millis)}</p>
                     <h3>"逐步抽签"</h3>
                     <p>"密钥（按 RFC 3797 由公开数据组成）："<code>{s.key}</code></p>
-                    <div class="table-wrap">
-                        <table class="data-table">
+                    <div class="table-scroll">
+                        <table class="table">
                             <caption class="visually-hidden">"逐步抽签过程"</caption>
                             <thead><tr>
                                 <th scope="col">"序号"</th><th scope="col">"分层或企业"</th><th scope="col">"MD5"</th>

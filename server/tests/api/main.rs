@@ -7,6 +7,7 @@ mod base_path;
 mod binary;
 mod health;
 mod helpers;
+mod inspections;
 mod pages;
 mod prefs;
 mod security;

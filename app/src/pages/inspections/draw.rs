@@ -212,8 +212,8 @@ fn SelectedList(rows: Vec<SelectedRow>, results_published: bool) -> impl IntoVie
     view! {
         <section aria-labelledby="list-title">
             <h2 id="list-title">{format!("抽查名单（{count} 家）")}</h2>
-            <div class="table-wrap">
-                <table class="data-table">
+            <div class="table-scroll">
+                <table class="table">
                     <caption class="visually-hidden">"抽查名单、检查组和检查结果"</caption>
                     <thead><tr>
                         <th scope="col">"企业名称"</th><th scope="col">"统一社会信用代码"</th><th scope="col">"镇街"</th>

@@ -35,8 +35,8 @@ pub fn CheckItemsPage() -> impl IntoView {
                             </tr>
                         }).collect_view();
                         view! {
-                            <div class="table-wrap">
-                                <table class="data-table">
+                            <div class="table-scroll">
+                                <table class="table">
                                     <caption class="visually-hidden">"随机抽查事项清单"</caption>
                                     <thead><tr>
                                         <th scope="col">"编号"</th><th scope="col">"抽查事项"</th><th scope="col">"法律依据"</th>

@@ -57,8 +57,8 @@ pub fn DrawLogPage() -> impl IntoView {
                         }).collect_view();
                         view! {
                             {verdict}
-                            <div class="table-wrap">
-                                <table class="data-table">
+                            <div class="table-scroll">
+                                <table class="table">
                                     <caption class="visually-hidden">"抽签日志，最新在前"</caption>
                                     <thead><tr>
                                         <th scope="col">"序号"</th><th scope="col">"时间"</th><th scope="col">"任务"</th>

@@ -55,8 +55,8 @@ pub fn InspectionsPage() -> impl IntoView {
                             }
                         }).collect_view();
                         view! {
-                            <div class="table-wrap">
-                                <table class="data-table">
+                            <div class="table-scroll">
+                                <table class="table">
                                     <caption class="visually-hidden">"抽查任务列表"</caption>
                                     <thead><tr><th scope="col">"任务"</th><th scope="col">"公告日期"</th><th scope="col">"状态"</th><th scope="col">"抽取企业"</th></tr></thead>
                                     <tbody>{rows}</tbody>

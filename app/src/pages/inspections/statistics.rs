@@ -63,8 +63,8 @@ fn BarTable(caption: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data-table bar-table">
+        <div class="table-scroll">
+            <table class="table bar-table">
                 <caption>{caption}</caption>
                 <thead><tr><th scope="col">"分类"</th><th scope="col">"家次"</th></tr></thead>
                 <tbody>{body}</tbody>

@@ -73,7 +73,7 @@ pub fn InspectionsAdminPage() -> impl IntoView {
                             </tr>
                         }).collect_view();
                         view! {
-                            <table class="data-table">
+                            <table class="table">
                                 <thead><tr><th scope="col">"任务"</th><th scope="col">"公告时间"</th><th scope="col">"状态"</th><th scope="col">"抽取企业"</th></tr></thead>
                                 <tbody>{rows}</tbody>
                             </table>
@@ -232,7 +232,7 @@ fn DrawFormView(
                 let id = format!("{name}-{value}");
                 let label_for = id.clone();
                 view! {
-                    <label class="check-option" for=label_for>
+                    <label class="check" for=label_for>
                         <input type="checkbox" id=id name=format!("form[{name}][]") value=value checked=checked />
                         {label}
                     </label>
@@ -315,7 +315,7 @@ fn DrawFormView(
             </fieldset>
             <fieldset>
                 <legend>"分层抽取（每家企业归入第一个符合的分层；空行忽略）"</legend>
-                <table class="data-table">
+                <table class="table">
                     <thead><tr><th scope="col">"分层名称"</th><th scope="col">"对象"</th><th scope="col">"方式"</th><th scope="col">"比例或数量"</th></tr></thead>
                     <tbody>{strata_rows}</tbody>
                 </table>
@@ -330,9 +330,9 @@ fn DrawFormView(
             </div>
             <fieldset>
                 <legend>"回避规则（申报回避的企业始终回避）"</legend>
-                <label class="check-option" for="avoid-town"><input id="avoid-town" type="checkbox" name="form[avoid_own_town]" checked=form.avoid_own_town.is_some() />"不检查本人所在镇街的企业"</label>
-                <label class="check-option" for="avoid-unit"><input id="avoid-unit" type="checkbox" name="form[avoid_own_unit]" checked=form.avoid_own_unit.is_some() />"不检查本人单位（镇街应急办）辖区的企业"</label>
-                <label class="check-option" for="avoid-last"><input id="avoid-last" type="checkbox" name="form[avoid_last_inspectors]" checked=form.avoid_last_inspectors.is_some() />"不检查本人上次检查过的企业"</label>
+                <label class="check" for="avoid-town"><input id="avoid-town" type="checkbox" name="form[avoid_own_town]" checked=form.avoid_own_town.is_some() />"不检查本人所在镇街的企业"</label>
+                <label class="check" for="avoid-unit"><input id="avoid-unit" type="checkbox" name="form[avoid_own_unit]" checked=form.avoid_own_unit.is_some() />"不检查本人单位（镇街应急办）辖区的企业"</label>
+                <label class="check" for="avoid-last"><input id="avoid-last" type="checkbox" name="form[avoid_last_inspectors]" checked=form.avoid_last_inspectors.is_some() />"不检查本人上次检查过的企业"</label>
             </fieldset>
             <fieldset>
                 <legend>"公开随机数来源（须为公告时尚未产生的公开数据，按顺序组成密钥）"</legend>

@@ -1,0 +1,651 @@
+//! The random inspection draws over HTTP: an officer imports the registries, announces,
+//! draws, records results, reveals and publishes; the public sees only the commitment until
+//! the reveal, then the list and results, and can check everything; private data never shows.
+
+use app::staff::Role;
+use domain::inspection::{record::DrawRecord, uscc::Uscc};
+
+use crate::helpers::{Options, TestApp, location, spawn_app_with};
+
+const CHECK_ITEMS: &str = include_str!("../../../content/inspections/check-items.toml");
+const CALENDAR: &str = include_str!("../../../content/calendar/holidays.toml");
+const LEGAL_REP: &str = "私密法人甲";
+const PHONE: &str = "13900001111";
+
+fn code(serial: u32) -> String {
+    let first17 = format!("91440783{serial:09}");
+    format!("{first17}{}", Uscc::check_character_for(&first17).unwrap())
+}
+
+/// Twelve enterprises: 1–4 in a high-risk industry, the rest general risk, across two towns.
+fn enterprises_csv() -> String {
+    let mut csv = String::from(
+        "统一社会信用代码,名称,镇街,地址,行业,风险等级,高危行业,事故多发行业,直接监管,法定代表人,联系电话\n",
+    );
+    for n in 1..=12 {
+        let (industry, high) = if n <= 4 {
+            ("危险化学品", "是")
+        } else {
+            ("机械", "否")
+        };
+        let town = if n % 2 == 0 { "水口镇" } else { "月山镇" };
+        csv.push_str(&format!(
+            "{},开平市测试企业{n:02}有限公司,{town},{town}工业路{n}号,{industry},一般风险,{high},否,否,{LEGAL_REP},{PHONE}\n",
+            code(n)
+        ));
+    }
+    csv
+}
+
+fn inspectors_csv() -> String {
+    let mut csv = String::from("执法证号,姓名,单位,执法领域,镇街,在岗,回避企业\n");
+    for (n, town) in [
+        "长沙街道",
+        "三埠街道",
+        "赤坎镇",
+        "水口镇",
+        "月山镇",
+        "百合镇",
+    ]
+    .iter()
+    .enumerate()
+    {
+        csv.push_str(&format!(
+            "4407832000{n},检查员{n},开平市应急管理局安全生产执法大队,工贸,{town},是,\n"
+        ));
+    }
+    csv
+}
+
+async fn spawn() -> TestApp {
+    spawn_app_with(Options {
+        content_files: &[
+            ("inspections/check-items.toml", CHECK_ITEMS),
+            ("calendar/holidays.toml", CALENDAR),
+        ],
+        ..Options::default()
+    })
+    .await
+}
+
+/// Uploads a registry file as the staff form does; returns the page the officer lands on.
+async fn import(app: &TestApp, kind: &str, csv: String) -> String {
+    let token = app.csrf_token().await;
+    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name(format!("{kind}.csv"));
+    let response = app
+        .client
+        .post(app.url(&format!("/admin/inspections/import/{kind}")))
+        .header("x-csrf-token", token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("import sent");
+    let to = location(&response);
+    let status = response.status();
+    assert!(
+        to.starts_with("/admin/inspections?import="),
+        "{status}: {}",
+        response.text().await.unwrap_or_default()
+    );
+    app.page(&to).await.1
+}
+
+fn draw_fields(title: &str, count: &str, team: &str) -> Vec<(String, String)> {
+    [
+        ("form[title]", title),
+        ("form[check_items][]", "KP-YJ-01"),
+        ("form[strata][0][name]", "高危行业"),
+        ("form[strata][0][group]", "high_risk_industry"),
+        ("form[strata][0][quota_kind]", "count"),
+        ("form[strata][0][quota]", count),
+        ("form[strata][1][name]", "其他"),
+        ("form[strata][1][group]", "all"),
+        ("form[strata][1][quota_kind]", "percent"),
+        ("form[strata][1][quota]", "25"),
+        ("form[exclude_months]", "6"),
+        ("form[team_size]", team),
+        ("form[avoid_own_town]", "on"),
+        (
+            "form[sources][0]",
+            "中国福利彩票双色球第 2026140 期开奖号码",
+        ),
+        ("form[sources][1]", "体育彩票大乐透第 26140 期开奖号码"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+async fn post(app: &TestApp, path: &str, fields: &[(String, String)]) -> String {
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    location(&app.post_form(path, &borrowed).await)
+}
+
+/// Every public response of the inspection pages and open data, as text.
+async fn public_texts(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    let visitor = app.another_browser();
+    let mut texts = Vec::new();
+    for path in [
+        "/inspections".to_string(),
+        format!("/inspections/draws/{id}"),
+        format!("/inspections/search?q={}", code(2)),
+        "/inspections/search?q=测试企业".to_string(),
+        "/inspections/statistics".to_string(),
+        "/inspections/log".to_string(),
+        "/api/v1/draws".to_string(),
+        format!("/api/v1/draws/{id}"),
+        "/api/v1/results.csv".to_string(),
+        "/api/v1/results.json".to_string(),
+        "/api/v1/log".to_string(),
+    ] {
+        let (_, body) = visitor.page(&path).await;
+        texts.push((path, body));
+    }
+    texts
+}
+
+#[tokio::test]
+async fn a_draw_goes_from_announcement_to_published_results_and_anyone_can_verify_it() {
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+
+    let page = import(&app, "enterprises", enterprises_csv()).await;
+    assert!(page.contains("已导入：新增 12 条"), "{page}");
+    let page = import(&app, "inspectors", inspectors_csv()).await;
+    assert!(page.contains("新增 6 条"), "{page}");
+
+    let to = post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("2026 年第四季度危化企业抽查", "2", "2"),
+    )
+    .await;
+    assert_eq!(to, "/admin/inspections/draws/1?done=announced");
+
+    // Announced: the public sees the task and the snapshot digest, no list.
+    let visitor = app.another_browser();
+    let (status, html) = visitor.page("/inspections/draws/1").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2026 年第四季度危化企业抽查"));
+    assert!(html.contains("尚未揭晓"));
+    assert!(!html.contains("测试企业"));
+
+    // A second draw attempt with a value in the wrong format is refused and keeps what was typed.
+    let to = post(
+        &app,
+        "/api/staff/draw_run",
+        &[
+            ("id".into(), "1".into()),
+            ("values[0]".into(), "3, 11, x".into()),
+            ("values[1]".into(), "5 8".into()),
+        ],
+    )
+    .await;
+    assert!(to.contains("error="), "{to}");
+    let (_, html) = app.page(&to).await;
+    assert!(html.contains("不是非负整数"), "{html}");
+    assert!(
+        html.contains(r#"value="3, 11, x""#),
+        "what was typed is lost"
+    );
+
+    let to = post(
+        &app,
+        "/api/staff/draw_run",
+        &[
+            ("id".into(), "1".into()),
+            ("values[0]".into(), "3, 11, 19, 25, 30, 32, 7".into()),
+            ("values[1]".into(), "5 8 14 22 30 2 9".into()),
+        ],
+    )
+    .await;
+    assert_eq!(to, "/admin/inspections/draws/1?done=drawn");
+
+    // Drawing again is refused; the result stays as it was.
+    let to = post(
+        &app,
+        "/api/staff/draw_run",
+        &[
+            ("id".into(), "1".into()),
+            ("values[0]".into(), "1".into()),
+            ("values[1]".into(), "2".into()),
+        ],
+    )
+    .await;
+    assert!(to.contains("error="), "{to}");
+
+    // Drawn: only the commitment is public.
+    let record: DrawRecord = visitor.get("/api/v1/draws/1").await.json().await.unwrap();
+    assert!(record.revealed.is_none());
+    assert_eq!(
+        record.commitment.sources[0].values,
+        vec![3, 11, 19, 25, 30, 32, 7]
+    );
+    let (_, html) = visitor.page("/inspections/draws/1").await;
+    assert!(
+        !html.contains("测试企业"),
+        "the list leaked before the reveal"
+    );
+
+    // The officer sees the list and records a result for the first selected enterprise.
+    let (_, staff_page) = app.page("/admin/inspections/draws/1").await;
+    let first = staff_page
+        .split("id=\"result-")
+        .nth(1)
+        .map(|rest| rest[..18].to_string())
+        .expect("a selected enterprise");
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &[
+            ("draw_id".into(), "1".into()),
+            ("uscc".into(), first.clone()),
+            ("inspected_on".into(), "2026-11-20".into()),
+            ("produced_on".into(), "2026-11-20".into()),
+            ("category".into(), "corrected".into()),
+            ("hazards_found".into(), "3".into()),
+            ("hazards_rectified".into(), "2".into()),
+            ("follow_up".into(), "责令限期整改，12 月复查".into()),
+        ],
+    )
+    .await;
+    assert!(
+        to.starts_with("/admin/inspections/draws/1?done=result"),
+        "{to}"
+    );
+    let (_, staff_page) = app.page("/admin/inspections/draws/1").await;
+    assert!(
+        staff_page.contains("公开期限 2026-12-18"),
+        "20 working days from 2026-11-20"
+    );
+
+    // A result for an enterprise outside the draw is refused.
+    let outsider = (1..=12)
+        .map(code)
+        .find(|c| !staff_page.contains(c.as_str()))
+        .unwrap();
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &[
+            ("draw_id".into(), "1".into()),
+            ("uscc".into(), outsider),
+            ("inspected_on".into(), "2026-11-20".into()),
+            ("produced_on".into(), "2026-11-20".into()),
+            ("category".into(), "no_problem".into()),
+            ("hazards_found".into(), "0".into()),
+            ("hazards_rectified".into(), "0".into()),
+        ],
+    )
+    .await;
+    assert!(to.contains("error="), "{to}");
+
+    assert_eq!(
+        post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await,
+        "/admin/inspections/draws/1?done=revealed"
+    );
+    assert_eq!(
+        post(
+            &app,
+            "/api/staff/results_publish",
+            &[("id".into(), "1".into())]
+        )
+        .await,
+        "/admin/inspections/draws/1?done=published"
+    );
+
+    // Revealed: the list, the teams and the result are public, and the record verifies.
+    let record: DrawRecord = visitor.get("/api/v1/draws/1").await.json().await.unwrap();
+    let report = domain::inspection::record::verify(&record);
+    assert!(report.all_ok(), "{:?}", report.checks);
+    let selected = record.revealed.as_ref().unwrap().assignments.len();
+    assert_eq!(selected, 2 + 2, "2 high-risk + 25% of the other 8");
+    let (_, html) = visitor.page("/inspections/draws/1").await;
+    assert!(html.contains("测试企业"));
+    assert!(html.contains("发现问题已责令改正"));
+    let (_, csv) = visitor.page("/api/v1/results.csv").await;
+    assert!(csv.contains(&first) && csv.contains("责令限期整改"));
+    let (_, found) = visitor
+        .page(&format!("/inspections/search?q={first}"))
+        .await;
+    assert!(
+        found.contains("找到 1 家企业") && found.contains("发现问题已责令改正"),
+        "{found}"
+    );
+
+    // The log holds the four events and is intact.
+    let (_, log) = visitor.page("/api/v1/log").await;
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    assert_eq!(log["intact"], true);
+    let kinds: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["announced", "drawn", "revealed", "results_published"]
+    );
+
+    // Private fields appear in no public response.
+    for (path, text) in public_texts(&app, 1).await {
+        assert!(
+            !text.contains(LEGAL_REP) && !text.contains(PHONE),
+            "{path} shows private data"
+        );
+    }
+
+    // The staff export has them (officers only).
+    let (_, export) = app.page("/admin/inspections/export/enterprises.csv").await;
+    assert!(export.contains(LEGAL_REP));
+    assert_eq!(
+        visitor
+            .get("/admin/inspections/export/enterprises.csv")
+            .await
+            .status(),
+        401
+    );
+
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, a, _)| a)
+        .collect();
+    for action in [
+        "enterprises_imported",
+        "draw_announced",
+        "draw_drawn",
+        "result_recorded",
+        "draw_revealed",
+        "results_published",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action} not audited");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_registry_file_is_reported_row_by_row_and_nothing_is_imported() {
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    let mut csv = enterprises_csv();
+    csv.push_str(&format!(
+        "{},重复企业,水口镇,,机械,低风险,否,否,否,,\n",
+        code(3)
+    ));
+    csv.push_str("91440783000000001X,坏代码企业,水口镇,,机械,低风险,否,否,否,,\n");
+    csv.push_str(&format!(
+        "{},未知镇企业,东城镇,,机械,低风险,否,否,否,,\n",
+        code(40)
+    ));
+    csv.push_str(&format!(
+        "{},未知行业企业,水口镇,,造船,低风险,否,否,否,,\n",
+        code(41)
+    ));
+    let page = import(&app, "enterprises", csv).await;
+    assert!(page.contains("有 4 处问题，没有导入任何一条"), "{page}");
+    for line in ["第 14 行", "第 15 行", "第 16 行", "第 17 行"] {
+        assert!(page.contains(line), "{line} missing");
+    }
+    assert!(
+        page.contains("重复")
+            && page.contains("校验位")
+            && page.contains("东城镇")
+            && page.contains("造船")
+    );
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn impossible_draws_are_refused_with_the_reason_and_the_form_kept() {
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(&app, "enterprises", enterprises_csv()).await;
+    import(&app, "inspectors", inspectors_csv()).await;
+
+    // A stratum asking for more than it has.
+    let to = post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("过多", "5", "2"),
+    )
+    .await;
+    assert!(
+        to.starts_with("/admin/inspections/draws/new?error="),
+        "{to}"
+    );
+    let (_, html) = app.page(&to).await;
+    assert!(html.contains("要抽 5 家，但符合条件的只有 4 家"), "{html}");
+    assert!(html.contains(r#"value="过多""#), "the form came back empty");
+
+    // A team larger than the eligible inspectors (six, minus the one in the enterprise's town).
+    let to = post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("人数过多", "1", "6"),
+    )
+    .await;
+    let (_, html) = app.page(&to).await;
+    assert!(html.contains("每组需要 6 名检查人员"), "{html}");
+
+    // A team of one.
+    let to = post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("一人", "1", "1"),
+    )
+    .await;
+    let (_, html) = app.page(&to).await;
+    assert!(html.contains("每组检查人员至少 2 人"), "{html}");
+
+    let draws: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM draws")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(draws, 0);
+
+    // Revealing or publishing what was never drawn is refused.
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("正常", "1", "2"),
+    )
+    .await;
+    let to = post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
+    assert!(to.ends_with("error=not_drawn"), "{to}");
+    let to = post(
+        &app,
+        "/api/staff/results_publish",
+        &[("id".into(), "1".into())],
+    )
+    .await;
+    assert!(to.ends_with("error=not_revealed"), "{to}");
+    let (_, record) = app.page("/api/v1/draws/1").await;
+    assert!(record.contains("尚未抽签"));
+}
+
+#[tokio::test]
+async fn only_inspection_officers_may_run_draws() {
+    let app = spawn().await;
+    app.signed_in_as("writer", &[Role::Editor]).await;
+    let response = app
+        .post_form("/api/staff/draw_announce", &[("form[title]", "x")])
+        .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(app.get("/admin/inspections").await.status(), 403);
+    let visitor = app.another_browser();
+    assert_eq!(
+        visitor.get("/admin/inspections/draws/new").await.status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn an_edited_log_entry_shows_on_the_public_log() {
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(&app, "enterprises", enterprises_csv()).await;
+    import(&app, "inspectors", inspectors_csv()).await;
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("日志测试", "1", "2"),
+    )
+    .await;
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("日志测试二", "1", "2"),
+    )
+    .await;
+    let (_, html) = app.page("/inspections/log").await;
+    assert!(html.contains("日志完整：2 条记录"), "{html}");
+
+    // The log is append-only in the database…
+    let update = sqlx::query("UPDATE draw_log SET payload = '{}' WHERE seq = 1")
+        .execute(&app.pool)
+        .await;
+    assert!(update.is_err());
+    // …and whoever gets past that (here by dropping the guard) is seen at once.
+    sqlx::query("DROP TRIGGER draw_log_no_update")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE draw_log SET payload = '{\"redrawn\":true}' WHERE seq = 1")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, html) = app.page("/inspections/log").await;
+    assert!(html.contains("日志已被改动：第 1 条记录"), "{html}");
+}
+
+/// The command line: the bare RFC 3797 selection reproduces the RFC's own example, an import
+/// with a bad row imports nothing, and a downloaded record verifies offline (and a tampered one
+/// does not).
+#[tokio::test]
+async fn the_command_line_selects_imports_and_verifies() {
+    use std::process::Command;
+    let server = env!("CARGO_BIN_EXE_server");
+
+    let output = Command::new(server)
+        .args(["draw", "rfc3797", "--pool", "25", "--pick", "10"])
+        .args([
+            "--values",
+            "9319",
+            "--values",
+            "2,5,12,8,10",
+            "--values",
+            "9,18,26,34,41,45",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "17 7 2 16 25 23 8 24 19 13"
+    );
+
+    let output = Command::new(server)
+        .args([
+            "draw", "rfc3797", "--pool", "3", "--pick", "2", "--values", "1,x",
+        ])
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("不是非负整数"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let bad = dir.path().join("bad.csv");
+    let bad_row = format!("{},坏企业,东城镇,,机械,低风险,否,否,否,,\n", code(50));
+    std::fs::write(&bad, format!("{}{bad_row}", enterprises_csv())).unwrap();
+    let output = Command::new(server)
+        .args(["import", "--database-url", &database, "enterprises"])
+        .arg(&bad)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("第 14 行") && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, enterprises_csv()).unwrap();
+    let output = Command::new(server)
+        .args(["import", "--database-url", &database, "enterprises"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("12 new"));
+
+    // A record from a real draw, saved as a visitor would download it.
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(&app, "enterprises", enterprises_csv()).await;
+    import(&app, "inspectors", inspectors_csv()).await;
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("离线复核", "1", "2"),
+    )
+    .await;
+    let values = [
+        ("id".to_string(), "1".to_string()),
+        ("values[0]".to_string(), "8 16 23".to_string()),
+        ("values[1]".to_string(), "4".to_string()),
+    ];
+    post(&app, "/api/staff/draw_run", &values).await;
+    post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
+    let (_, json) = app.page("/api/v1/draws/1").await;
+    let file = dir.path().join("draw.json");
+    std::fs::write(&file, &json).unwrap();
+    let output = Command::new(server)
+        .args(["draw", "verify"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("verified: draw 1 matches its commitment"),
+        "{stdout}"
+    );
+
+    // Swap one selected enterprise for another in the downloaded list: verification fails.
+    let mut record: DrawRecord = serde_json::from_str(&json).unwrap();
+    let revealed = record.revealed.as_mut().unwrap();
+    let unpicked = revealed
+        .snapshot
+        .enterprises
+        .iter()
+        .find(|e| revealed.assignments.iter().all(|a| a.uscc != e.uscc))
+        .unwrap()
+        .uscc
+        .clone();
+    revealed.assignments[0].uscc = unpicked;
+    std::fs::write(&file, serde_json::to_string(&record).unwrap()).unwrap();
+    let output = Command::new(server)
+        .args(["draw", "verify"])
+        .arg(&file)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("FAIL"));
+}
