@@ -393,21 +393,41 @@ pub async fn reveal_draw(id: i64) -> Result<(), ServerFnError> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The result form of one selected enterprise, as posted (`result[…]` fields).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultInput {
+    pub draw_id: i64,
+    #[serde(default)]
+    pub uscc: String,
+    #[serde(default)]
+    pub inspected_on: String,
+    #[serde(default)]
+    pub produced_on: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub hazards_found: String,
+    #[serde(default)]
+    pub hazards_rectified: String,
+    #[serde(default)]
+    pub follow_up: String,
+}
+
 #[server(prefix = "/api/staff", endpoint = "result_save")]
-pub async fn save_result(
-    draw_id: i64,
-    uscc: String,
-    inspected_on: String,
-    produced_on: String,
-    category: String,
-    hazards_found: String,
-    hazards_rectified: String,
-    #[server(default)] follow_up: String,
-) -> Result<(), ServerFnError> {
+pub async fn save_result(result: ResultInput) -> Result<(), ServerFnError> {
     use crate::server_support::{audit, encode, go, internal, pool};
     let staff = crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
+    let ResultInput {
+        draw_id,
+        uscc,
+        inspected_on,
+        produced_on,
+        category,
+        hazards_found,
+        hazards_rectified,
+        follow_up,
+    } = result;
     let page = format!("/admin/inspections/draws/{draw_id}");
     let back = |message: &str| {
         go(&format!(

@@ -521,39 +521,39 @@ pub async fn find_draw(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Stored
     row.map(DrawRow::into_draw).transpose()
 }
 
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    status: String,
+    announced_at: i64,
+    drawn_at: Option<i64>,
+    revealed_at: Option<i64>,
+    selected: Option<i64>,
+}
+
 /// Every draw, newest first.
 pub async fn list_draws(pool: &SqlitePool) -> sqlx::Result<Vec<DrawSummary>> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-    )> = sqlx::query_as(
-        "SELECT id, title, status, announced_at, drawn_at, revealed_at, assignments
-             FROM draws ORDER BY announced_at DESC, id DESC",
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT id, title, status, announced_at, drawn_at, revealed_at,
+                json_array_length(assignments) AS selected
+         FROM draws ORDER BY announced_at DESC, id DESC",
     )
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(
-            |(id, title, status, announced_at, drawn_at, revealed_at, assignments)| {
-                Some(DrawSummary {
-                    id,
-                    title,
-                    status: DrawStatus::parse(&status)?,
-                    announced_at,
-                    drawn_at,
-                    revealed_at,
-                    selected: assignments
-                        .and_then(|a| serde_json::from_str::<Vec<Assignment>>(&a).ok())
-                        .map(|a| a.len()),
-                })
-            },
-        )
+        .filter_map(|r| {
+            Some(DrawSummary {
+                id: r.id,
+                title: r.title,
+                status: DrawStatus::parse(&r.status)?,
+                announced_at: r.announced_at,
+                drawn_at: r.drawn_at,
+                revealed_at: r.revealed_at,
+                selected: r.selected.map(|n| n as usize),
+            })
+        })
         .collect())
 }
 

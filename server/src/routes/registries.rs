@@ -30,11 +30,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/inspections/export/{file}", get(export))
 }
 
-fn officer(staff: Option<Staff>) -> Result<Staff, Response> {
+/// The signed-in inspection officer, or the refusal to send.
+fn officer(staff: Option<Staff>) -> Result<Staff, (StatusCode, &'static str)> {
     match staff {
-        None => Err((StatusCode::UNAUTHORIZED, "请先登录").into_response()),
+        None => Err((StatusCode::UNAUTHORIZED, "请先登录")),
         Some(staff) if !staff.has_any(OFFICERS) => {
-            Err((StatusCode::FORBIDDEN, "您没有管理名录库的权限").into_response())
+            Err((StatusCode::FORBIDDEN, "您没有管理名录库的权限"))
         }
         Some(staff) => Ok(staff),
     }
@@ -49,7 +50,7 @@ async fn import(
 ) -> Response {
     let staff = match officer(staff) {
         Ok(staff) => staff,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     if kind != "enterprises" && kind != "inspectors" {
         return (StatusCode::NOT_FOUND, "没有这个名录").into_response();
@@ -163,8 +164,8 @@ async fn export(
     axum::Extension(CurrentStaff(staff)): axum::Extension<CurrentStaff>,
     Path(file): Path<String>,
 ) -> Response {
-    if let Err(response) = officer(staff) {
-        return response;
+    if let Err(refusal) = officer(staff) {
+        return refusal.into_response();
     }
     let body = match file.as_str() {
         "enterprises.csv" => store::all_enterprises(&state.pool)

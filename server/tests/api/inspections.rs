@@ -241,14 +241,14 @@ async fn a_draw_goes_from_announcement_to_published_results_and_anyone_can_verif
         &app,
         "/api/staff/result_save",
         &[
-            ("draw_id".into(), "1".into()),
-            ("uscc".into(), first.clone()),
-            ("inspected_on".into(), "2026-11-20".into()),
-            ("produced_on".into(), "2026-11-20".into()),
-            ("category".into(), "corrected".into()),
-            ("hazards_found".into(), "3".into()),
-            ("hazards_rectified".into(), "2".into()),
-            ("follow_up".into(), "责令限期整改，12 月复查".into()),
+            ("result[draw_id]".into(), "1".into()),
+            ("result[uscc]".into(), first.clone()),
+            ("result[inspected_on]".into(), "2026-11-20".into()),
+            ("result[produced_on]".into(), "2026-11-20".into()),
+            ("result[category]".into(), "corrected".into()),
+            ("result[hazards_found]".into(), "3".into()),
+            ("result[hazards_rectified]".into(), "2".into()),
+            ("result[follow_up]".into(), "责令限期整改，12 月复查".into()),
         ],
     )
     .await;
@@ -271,13 +271,13 @@ async fn a_draw_goes_from_announcement_to_published_results_and_anyone_can_verif
         &app,
         "/api/staff/result_save",
         &[
-            ("draw_id".into(), "1".into()),
-            ("uscc".into(), outsider),
-            ("inspected_on".into(), "2026-11-20".into()),
-            ("produced_on".into(), "2026-11-20".into()),
-            ("category".into(), "no_problem".into()),
-            ("hazards_found".into(), "0".into()),
-            ("hazards_rectified".into(), "0".into()),
+            ("result[draw_id]".into(), "1".into()),
+            ("result[uscc]".into(), outsider),
+            ("result[inspected_on]".into(), "2026-11-20".into()),
+            ("result[produced_on]".into(), "2026-11-20".into()),
+            ("result[category]".into(), "no_problem".into()),
+            ("result[hazards_found]".into(), "0".into()),
+            ("result[hazards_rectified]".into(), "0".into()),
         ],
     )
     .await;

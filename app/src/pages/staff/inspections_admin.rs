@@ -536,14 +536,14 @@ fn ResultRow(draw_id: i64, row: StaffRow) -> impl IntoView {
             {deadline}
             <form class="form result-form" method="post" action=site.href(SaveResult::url())>
                 <CsrfField />
-                <input type="hidden" name="draw_id" value=draw_id />
-                <input type="hidden" name="uscc" value=uscc.clone() />
-                <div class="field"><label for=format!("{p}-inspected")>"检查日期"</label><input id=format!("{p}-inspected") type="date" name="inspected_on" value=inspected required /></div>
-                <div class="field"><label for=format!("{p}-produced")>"结果作出日期"</label><input id=format!("{p}-produced") type="date" name="produced_on" value=produced required /></div>
-                <div class="field"><label for=format!("{p}-category")>"检查结果"</label><select id=format!("{p}-category") name="category" required><option value="">"请选择"</option>{options}</select></div>
-                <div class="field"><label for=format!("{p}-found")>"发现隐患数"</label><input id=format!("{p}-found") type="number" min="0" name="hazards_found" value=found /></div>
-                <div class="field"><label for=format!("{p}-rectified")>"已整改隐患数"</label><input id=format!("{p}-rectified") type="number" min="0" name="hazards_rectified" value=rectified /></div>
-                <div class="field"><label for=format!("{p}-follow")>"后续处理"</label><input id=format!("{p}-follow") type="text" name="follow_up" value=follow_up maxlength="500" /></div>
+                <input type="hidden" name="result[draw_id]" value=draw_id />
+                <input type="hidden" name="result[uscc]" value=uscc.clone() />
+                <div class="field"><label for=format!("{p}-inspected")>"检查日期"</label><input id=format!("{p}-inspected") type="date" name="result[inspected_on]" value=inspected required /></div>
+                <div class="field"><label for=format!("{p}-produced")>"结果作出日期"</label><input id=format!("{p}-produced") type="date" name="result[produced_on]" value=produced required /></div>
+                <div class="field"><label for=format!("{p}-category")>"检查结果"</label><select id=format!("{p}-category") name="result[category]" required><option value="">"请选择"</option>{options}</select></div>
+                <div class="field"><label for=format!("{p}-found")>"发现隐患数"</label><input id=format!("{p}-found") type="number" min="0" name="result[hazards_found]" value=found /></div>
+                <div class="field"><label for=format!("{p}-rectified")>"已整改隐患数"</label><input id=format!("{p}-rectified") type="number" min="0" name="result[hazards_rectified]" value=rectified /></div>
+                <div class="field"><label for=format!("{p}-follow")>"后续处理"</label><input id=format!("{p}-follow") type="text" name="result[follow_up]" value=follow_up maxlength="500" /></div>
                 <button type="submit" class="button">"保存检查结果"</button>
             </form>
         </li>
