@@ -1,26 +1,5 @@
-import { execFileSync } from "node:child_process";
-import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
-import { waitForHydration, watchForErrors } from "./support";
-
-const server = process.env.AQXC_SERVER_BIN ?? "../target/release/server";
-const database = `sqlite://${path.resolve(__dirname, "../.tmp/root/portal.db")}`;
-const PASSWORD = "flood-season-drill-2026";
-
-function createStaff(username: string, role: string) {
-  execFileSync(server, ["admin", "create", "--username", username, "--role", role], {
-    input: `${PASSWORD}\n`,
-    env: { ...process.env, AQXC_DATABASE_URL: database, RUST_LOG: "warn" },
-  });
-}
-
-async function signIn(page: Page, username: string) {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL("/admin");
-}
+import { expect, test } from "@playwright/test";
+import { createStaff, signIn, waitForHydration, watchForErrors } from "./support";
 
 test.describe("writing and publishing an article", () => {
   test("an editor writes an article with a table, a reviewer publishes it, the public finds it", async ({ page, browser }) => {
