@@ -98,20 +98,24 @@ ensure_browser_tools() {
   ensure_playwright
 }
 
-# The editor's live-preview bundle: the markdown renderer as its own WASM, outside the islands
-# bundle so that public pages never download it. Goes to target/site/editor/.
-build_editor_preview() {
-  local out="$ROOT/target/site/editor"
-  cargo build -p editor-preview --lib --target wasm32-unknown-unknown --profile wasm-release
+# A bundle of its own for a page that needs Rust in the browser beyond the islands (which every
+# page loads): crate $1 goes to target/site/$2/ as $3.js + $3_bg.wasm.
+#   editor-preview -> editor/preview   the markdown renderer, for the staff editor only
+#   draw-verifier  -> verifier/verifier the draw code, for revealed draw pages only
+build_browser_bundle() {
+  local crate="$1" folder="$2" name="$3"
+  local out="$ROOT/target/site/$folder"
+  cargo build -p "$crate" --lib --target wasm32-unknown-unknown --profile wasm-release
   mkdir -p "$out"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name preview \
-    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/editor_preview.wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/${crate//-/_}.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    -o "$out/preview_bg.wasm" "$out/preview_bg.wasm"
+    -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
 }
 
-# The whole site in release mode: server, islands bundle, CSS, then the editor's bundle.
+# The whole site in release mode: server, islands bundle, CSS, then the page bundles.
 build_release_site() {
   cargo leptos build --release
-  build_editor_preview
+  build_browser_bundle editor-preview editor preview
+  build_browser_bundle draw-verifier verifier verifier
 }

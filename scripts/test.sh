@@ -9,19 +9,19 @@ cd "$ROOT"
 step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
-step "Lints: server, app (as the server builds it), domain, editor-preview"
-cargo clippy -p server -p app -p domain -p editor-preview --all-targets -- -D warnings
+step "Lints: server, app (as the server builds it), domain, page bundles"
+cargo clippy -p server -p app -p domain -p editor-preview -p draw-verifier --all-targets -- -D warnings
 
 step "Lints: app as the browser builds it (wasm32, hydrate)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   -- -D warnings
 
-step "Lints: the editor's preview bundle as the browser builds it (wasm32)"
-cargo clippy -p editor-preview --lib --target wasm32-unknown-unknown -- -D warnings
+step "Lints: the page bundles (editor preview, draw verifier) as the browser builds them (wasm32)"
+cargo clippy -p editor-preview -p draw-verifier --lib --target wasm32-unknown-unknown -- -D warnings
 
 step "Unit and integration tests"
 # A hung test fails the run in minutes rather than eating CI's whole budget.
-timeout 900 cargo test -p server -p app -p domain -p editor-preview
+timeout 900 cargo test -p server -p app -p domain -p editor-preview -p draw-verifier
 
 step "Release build (server + WASM)"
 build_release_site

@@ -3,8 +3,10 @@
 //! `bench/draw.sh`; on its own:
 //!
 //! ```sh
-//! cargo run --release -p domain --example draw_bench [enterprises] [inspectors]
+//! cargo run --release -p domain --example draw_bench [enterprises] [inspectors] [record.json]
 //! ```
+//!
+//! With a third argument it also writes the draw's open-data record there, for the browser run.
 
 use std::time::Instant;
 
@@ -24,6 +26,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let enterprises: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let inspectors: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
+    let record_path = args.next();
     let snapshot = synthetic(enterprises, inspectors);
     let rules = rules();
     let sources = vec![vec![3, 11, 19, 25, 30, 32, 7], vec![5, 8, 14, 22, 30, 2, 9]];
@@ -61,6 +64,9 @@ fn main() {
     let verify_ms = started.elapsed().as_secs_f64() * 1000.0;
     assert!(report.all_ok(), "{:?}", report.checks);
     let json = serde_json::to_string(&record).expect("serializes");
+    if let Some(path) = record_path {
+        std::fs::write(&path, &json).expect("the record is written");
+    }
 
     println!(
         "enterprises={enterprises} inspectors={inspectors} selected={} picks={} draw_ms={draw_ms:.1} verify_ms={verify_ms:.1} record_bytes={}",

@@ -1,4 +1,4 @@
 // Loads the editor's live-preview WASM (built into this folder by scripts/setup.sh,
-// build_editor_preview); its start function wires the markdown field to the preview.
+// build_browser_bundle); its start function wires the markdown field to the preview.
 import init from "./preview.js";
 init();

@@ -50,14 +50,3 @@ pub async fn draw_log() -> Result<(Vec<ChainEntry>, Option<String>), ServerFnErr
         .map(|b| b.to_string());
     Ok((entries, broken))
 }
-
-/// The open-data record of a draw: only the commitment before the reveal.
-#[server(prefix = "/api", endpoint = "draw_record")]
-pub async fn draw_record(
-    id: i64,
-) -> Result<Option<domain::inspection::record::DrawRecord>, ServerFnError> {
-    Ok(super::store::find_draw(&pool()?, id)
-        .await
-        .map_err(internal)?
-        .and_then(|draw| draw.record()))
-}

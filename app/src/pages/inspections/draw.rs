@@ -7,7 +7,6 @@ use crate::{
     clock::format_beijing,
     components::forms::{Notice, NoticeKind},
     inspections::{DrawDetail, DrawStatus, Rules, SelectedRow, api::draw},
-    islands::draw_verifier::DrawVerifier,
     pages::not_found::NotFoundPage,
     site::use_site,
 };
@@ -112,7 +111,12 @@ fn DrawView(detail: DrawDetail) -> impl IntoView {
             <section aria-labelledby="verify-title">
                 <h2 id="verify-title">"复核这次抽签"</h2>
                 <p>"在您的浏览器中，用与服务器相同的程序（WebAssembly）从公开记录重新计算：名录摘要、结果摘要、逐步抽签。"</p>
-                <DrawVerifier draw_id=id />
+                // Its own WASM bundle (the draw code), loaded by revealed draw pages only.
+                <div id="draw-verifier" class="verifier" data-record=site.href(&format!("/api/v1/draws/{id}"))>
+                    <button type="button" class="button" hidden>"在浏览器中复核这次抽签"</button>
+                    <div class="verifier__output" aria-live="polite"></div>
+                </div>
+                <script type="module" src=site.href("/verifier/start.js")></script>
                 <noscript><p class="hint">"复核需要启用 JavaScript。也可以下载上面的公开记录，用命令 server draw verify 离线复核。"</p></noscript>
             </section>
         })}
