@@ -12,6 +12,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AQXC_CACHE="${AQXC_CACHE:-$HOME/.cache/aqxc}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$AQXC_CACHE/target}"
 TOOLS_DIR="$AQXC_CACHE/tools"
+# Each fresh clone (CI makes one per run) would add its own incremental state to the shared
+# cache, without bound; the scripts build without it.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 CARGO_LEPTOS_VERSION="0.3.10"
@@ -84,8 +87,24 @@ ensure_playwright() {
   fi
 }
 
+# The workspace's own artifacts are rebuilt per clone path; drop those no build has touched for
+# two days, so that a machine running CI day after day does not fill its disk.
+prune_build_cache() {
+  local deps
+  for deps in "$CARGO_TARGET_DIR"/debug/deps "$CARGO_TARGET_DIR"/*/debug/deps; do
+    [ -d "$deps" ] || continue
+    find "$deps" -maxdepth 1 -type f -mtime +1 \
+      \( -name 'app-*' -o -name 'libapp-*' -o -name 'server-*' -o -name 'libserver-*' \
+         -o -name 'api-*' -o -name 'domain-*' -o -name 'libdomain-*' -o -name 'draw_properties-*' \
+         -o -name 'render_snapshots-*' -o -name '*editor_preview-*' -o -name '*draw_verifier-*' \) \
+      -delete 2>/dev/null || true
+  done
+  rm -rf "$CARGO_TARGET_DIR/debug/incremental"
+}
+
 # Everything `cargo leptos build --release` needs.
 ensure_build_tools() {
+  prune_build_cache
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_wasm_opt
