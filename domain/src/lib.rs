@@ -8,7 +8,7 @@ pub mod article;
 pub mod date;
 /// Random inspection draws: registries, RFC 3797, strata and teams, verification.
 pub mod inspection;
-/// The knowledge contest: question bank, papers, scoring.
-pub mod quiz;
 /// Markdown to safe HTML, with a table of contents, a summary and a reading time.
 pub mod markdown;
+/// The knowledge contest: question bank, papers, scoring.
+pub mod quiz;

@@ -335,10 +335,15 @@ source = "src"
 "#;
         let (questions, errors) = parse_file("bad.toml", text);
         assert!(questions.is_empty());
-        let found: Vec<(usize, &str)> =
-            errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
         assert_eq!(found.len(), 4, "{found:?}");
-        assert!(found[0].1.contains("恰好有一个答案") && found[0].0 == 3, "{found:?}");
+        assert!(
+            found[0].1.contains("恰好有一个答案") && found[0].0 == 3,
+            "{found:?}"
+        );
         assert!(found[1].1.contains("至少要有两个"), "{found:?}");
         assert!(found[2].1.contains("出处"), "{found:?}");
         assert!(found[3].1.contains("2 到 6 个选项"), "{found:?}");
@@ -354,7 +359,10 @@ source = "src"
     #[test]
     fn duplicate_ids_across_files_are_reported() {
         let (questions, _) = parse_file("fire.toml", GOOD);
-        let errors = duplicate_ids(&[("a.toml".into(), questions.clone()), ("b.toml".into(), questions)]);
+        let errors = duplicate_ids(&[
+            ("a.toml".into(), questions.clone()),
+            ("b.toml".into(), questions),
+        ]);
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].file, "b.toml");
     }
@@ -363,11 +371,14 @@ source = "src"
     fn the_shipped_bank_is_valid() {
         let mut total = 0;
         let mut files = Vec::new();
-        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../content/questions")).unwrap() {
+        for entry in
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../content/questions")).unwrap()
+        {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "toml") {
                 let name = path.file_name().unwrap().to_string_lossy().to_string();
-                let (questions, errors) = parse_file(&name, &std::fs::read_to_string(&path).unwrap());
+                let (questions, errors) =
+                    parse_file(&name, &std::fs::read_to_string(&path).unwrap());
                 assert!(errors.is_empty(), "{errors:?}");
                 total += questions.len();
                 files.push((name, questions));

@@ -172,7 +172,11 @@ mod tests {
             .map(|n| Question {
                 id: format!("q{n}"),
                 topic: if n < 10 { "消防" } else { "燃气" }.into(),
-                kind: if n % 3 == 0 { Kind::Judge } else { Kind::Single },
+                kind: if n % 3 == 0 {
+                    Kind::Judge
+                } else {
+                    Kind::Single
+                },
                 difficulty: (n % 3 + 1) as u8,
                 stem: format!("题{n}"),
                 options: if n % 3 == 0 {
@@ -207,8 +211,14 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_paper_and_another_seed_another() {
-        assert_eq!(draw(&bank(), 10, &[], 7).unwrap(), draw(&bank(), 10, &[], 7).unwrap());
-        assert_ne!(draw(&bank(), 10, &[], 7).unwrap(), draw(&bank(), 10, &[], 8).unwrap());
+        assert_eq!(
+            draw(&bank(), 10, &[], 7).unwrap(),
+            draw(&bank(), 10, &[], 7).unwrap()
+        );
+        assert_ne!(
+            draw(&bank(), 10, &[], 7).unwrap(),
+            draw(&bank(), 10, &[], 8).unwrap()
+        );
     }
 
     #[test]
@@ -241,6 +251,9 @@ mod tests {
             draw(&bank(), 10, &quotas, 1),
             Err(PaperError::NotEnough { asked: 9, .. })
         ));
-        assert!(matches!(draw(&bank(), 31, &[], 1), Err(PaperError::NotEnough { .. })));
+        assert!(matches!(
+            draw(&bank(), 31, &[], 1),
+            Err(PaperError::NotEnough { .. })
+        ));
     }
 }

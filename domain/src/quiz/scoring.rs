@@ -45,8 +45,7 @@ pub fn credit(kind: Kind, correct: &[usize], chosen: &[usize]) -> Credit {
     if chosen == correct {
         return Credit::Full;
     }
-    if kind == Kind::Multiple && !chosen.is_empty() && chosen.iter().all(|c| correct.contains(c))
-    {
+    if kind == Kind::Multiple && !chosen.is_empty() && chosen.iter().all(|c| correct.contains(c)) {
         return Credit::Half;
     }
     Credit::None
@@ -169,7 +168,10 @@ mod tests {
         assert_eq!(credit(Kind::Multiple, &[0, 2, 3], &[3, 0, 2]), Credit::Full);
         assert_eq!(credit(Kind::Multiple, &[0, 2, 3], &[0, 2]), Credit::Half);
         assert_eq!(credit(Kind::Multiple, &[0, 2, 3], &[0, 1]), Credit::None);
-        assert_eq!(credit(Kind::Multiple, &[0, 2, 3], &[0, 1, 2, 3]), Credit::None);
+        assert_eq!(
+            credit(Kind::Multiple, &[0, 2, 3], &[0, 1, 2, 3]),
+            Credit::None
+        );
         assert_eq!(credit(Kind::Multiple, &[0, 2], &[]), Credit::None);
     }
 
@@ -192,7 +194,10 @@ mod tests {
         let single = question(Kind::Single, vec![0]);
         let multiple = question(Kind::Multiple, vec![1, 2]);
         // Shown reversed: position 3 is bank option 0.
-        let paper = PaperQuestion { id: "q".into(), order: vec![3, 2, 1, 0] };
+        let paper = PaperQuestion {
+            id: "q".into(),
+            order: vec![3, 2, 1, 0],
+        };
         let questions = [(&single, &paper), (&multiple, &paper)];
         // Right single (position 3), half of the multiple (position 1 = bank 2).
         let answers = vec![vec![3], vec![1]];
@@ -206,14 +211,26 @@ mod tests {
     #[test]
     fn malformed_answers_are_refused() {
         let single = question(Kind::Single, vec![0]);
-        let paper = PaperQuestion { id: "q".into(), order: vec![0, 1, 2, 3] };
+        let paper = PaperQuestion {
+            id: "q".into(),
+            order: vec![0, 1, 2, 3],
+        };
         let questions = [(&single, &paper)];
         assert_eq!(
             check_answers(&questions, &[vec![0], vec![1]]),
-            Err(AnswerError::WrongCount { expected: 1, got: 2 })
+            Err(AnswerError::WrongCount {
+                expected: 1,
+                got: 2
+            })
         );
-        assert_eq!(check_answers(&questions, &[vec![4]]), Err(AnswerError::NoSuchOption(1)));
-        assert_eq!(check_answers(&questions, &[vec![0, 1]]), Err(AnswerError::MoreThanOne(1)));
+        assert_eq!(
+            check_answers(&questions, &[vec![4]]),
+            Err(AnswerError::NoSuchOption(1))
+        );
+        assert_eq!(
+            check_answers(&questions, &[vec![0, 1]]),
+            Err(AnswerError::MoreThanOne(1))
+        );
     }
 
     #[test]
