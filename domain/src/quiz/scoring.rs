@@ -135,11 +135,7 @@ pub fn score(questions: &[(&Question, &PaperQuestion)], answers: &[Vec<usize>]) 
         })
         .collect();
     let max = 2 * questions.len() as u32;
-    let score = if max == 0 {
-        0
-    } else {
-        (points * 100 + max / 2) / max
-    };
+    let score = (points * 100 + max / 2).checked_div(max).unwrap_or(0);
     Scored {
         score,
         answered,
