@@ -15,6 +15,8 @@ pub mod audit;
 pub mod clock;
 /// Building blocks shared by pages: header, footer, page headings, empty states.
 pub mod components;
+/// The knowledge contest: attempts, scoring, leaderboards, certificates.
+pub mod contest;
 /// HTML escaping for text written outside `view!`.
 pub mod html;
 /// Random inspection draws: registries, draws, results, open data.

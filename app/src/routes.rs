@@ -11,7 +11,13 @@ use crate::{
     pages::{
         article::ArticlePage,
         articles::{ArticlesPage, CategoryPage},
-        contest::ContestPage,
+        contest::{
+            contest::ContestPage,
+            leaderboard::LeaderboardPage,
+            list::ContestsPage,
+            practice::PracticePage,
+            result::{CertificateCheckPage, ResultPage},
+        },
         home::HomePage,
         inspections::{
             draw::DrawPage, items::CheckItemsPage, log::DrawLogPage, overview::InspectionsPage,
@@ -21,11 +27,11 @@ use crate::{
         search::SearchPage,
         staff::{
             account::AccountPage,
-            areas::ContestsAdminPage,
             articles_admin::{
                 ArticleEditorPage, ArticleHistoryPage, ArticleVersionPage, ArticlesAdminPage,
             },
             audit_log::AuditLogPage,
+            contests_admin::{ContestStatsPage, ContestsAdminPage, NewContestPage},
             dashboard::DashboardPage,
             inspections_admin::{InspectionsAdminPage, NewDrawPage, StaffDrawPage},
             login::LoginPage,
@@ -74,7 +80,12 @@ pub fn App() -> impl IntoView {
                         view=CategoryPage
                     />
                     <Route ssr=SsrMode::Async path=StaticSegment("search") view=SearchPage />
-                    <Route ssr=SsrMode::Async path=StaticSegment("contest") view=ContestPage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("contest") view=ContestsPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("contest"), StaticSegment("practice")) view=PracticePage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("contest"), StaticSegment("certificate")) view=CertificateCheckPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("contest"), ParamSegment("id")) view=ContestPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("contest"), ParamSegment("id"), StaticSegment("leaderboard")) view=LeaderboardPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("contest"), StaticSegment("result"), ParamSegment("attempt")) view=ResultPage />
                     <Route ssr=SsrMode::Async path=StaticSegment("login") view=LoginPage />
                     <Route ssr=SsrMode::Async path=StaticSegment("admin") view=DashboardPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage />
@@ -109,6 +120,8 @@ pub fn App() -> impl IntoView {
                         view=StaffDrawPage
                     />
                     <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests")) view=ContestsAdminPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests"), StaticSegment("new")) view=NewContestPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests"), ParamSegment("id")) view=ContestStatsPage />
                 </FlatRoutes>
             </Layout>
         </Router>

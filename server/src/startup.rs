@@ -61,6 +61,12 @@ impl Application {
         let pool = db::connect_and_migrate(&config.database).await?;
         record_first_start(&pool).await?;
         import_content(&pool, &config.content_dir).await?;
+        app::contest::import::import_bank(
+            &pool,
+            &config.content_dir.join("questions"),
+            app::clock::now(),
+        )
+        .await;
         let calendar =
             app::inspections::import::import_content(&pool, &config.content_dir, app::clock::now())
                 .await;

@@ -24,6 +24,8 @@ use app::{App, shell};
 pub mod assets;
 /// Serving the whole portal under a configurable path prefix.
 pub mod base_path;
+/// Contest files: QR codes, certificates, the staff export.
+pub mod contest_files;
 /// RSS feeds, the sitemap and robots.txt.
 pub mod feeds;
 /// `GET /healthz` for the load balancer and monitoring.
@@ -62,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads::routes())
         .merge(open_data::routes())
         .merge(registries::routes())
+        .merge(contest_files::routes())
         .leptos_routes_with_context(&state, route_list(), page_context, app_fn)
         .fallback(
             move |State(assets): State<Arc<assets::AssetStore>>, request: Request| {

@@ -5,6 +5,7 @@ mod articles;
 mod assets;
 mod base_path;
 mod binary;
+mod contest;
 mod health;
 mod helpers;
 mod inspections;

@@ -4,12 +4,12 @@
 
 /// Changing one's own password.
 pub mod account;
-/// The landing page of the contest area.
-pub mod areas;
 /// The article area: list, editor, workflow, history.
 pub mod articles_admin;
 /// The audit log (admins).
 pub mod audit_log;
+/// The contest area: contests, the bank, statistics.
+pub mod contests_admin;
 /// The staff dashboard: what this person can do.
 pub mod dashboard;
 /// The inspection area: registries, draws, results.

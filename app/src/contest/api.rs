@@ -1,0 +1,239 @@
+//! Server functions of the contest: the quiz island calls them with JSON bodies. A refusal the
+//! participant should read comes back as `Err(message)` inside `Ok`, so the island can show it.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use super::{
+    AttemptResult, AttemptView, CertificateInfo, ContestInfo, Entrant, Leaderboard,
+    PracticeFeedback, PracticeQuestion,
+};
+
+/// The participant cookie: a random token that keeps a person's attempts together on one
+/// device (no account, no personal data). Stored only hashed.
+pub const PLAYER_COOKIE: &str = "aqxc_player";
+
+/// Server-side helpers of the functions below.
+#[cfg(feature = "ssr")]
+mod server {
+    use leptos::prelude::*;
+
+    use super::PLAYER_COOKIE;
+    use crate::contest::engine::{Caller, Refusal};
+
+    /// The caller, creating the participant cookie when `create` and there is none.
+    pub fn caller(create: bool) -> Result<Option<Caller>, ServerFnError> {
+        use sha2::{Digest, Sha256};
+        let token = use_context::<http::request::Parts>().and_then(|parts| {
+            let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+            crate::request::cookie_value(header, PLAYER_COOKIE)
+                .filter(|t| t.len() >= 32 && t.len() <= 64)
+                .map(str::to_owned)
+        });
+        let token = match (token, create) {
+            (Some(token), _) => token,
+            (None, false) => return Ok(None),
+            (None, true) => {
+                let token = crate::staff::session::random_token();
+                let policy = use_context::<crate::staff::session::SessionPolicy>();
+                let secure = if policy.as_ref().is_some_and(|p| p.secure_cookies) {
+                    "; Secure"
+                } else {
+                    ""
+                };
+                let path = policy.map_or("/".to_string(), |p| p.cookie_path);
+                crate::server_support::set_cookie(&format!(
+                    "{PLAYER_COOKIE}={token}; Path={path}; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
+                ))?;
+                token
+            }
+        };
+        let digest = Sha256::digest(token.as_bytes());
+        Ok(Some(Caller {
+            participant: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            client_ip: crate::request::client_ip(),
+        }))
+    }
+
+    /// A refusal as the island reads it, or a hidden internal error.
+    pub fn answer<T>(result: Result<T, Refusal>) -> Result<Result<T, String>, ServerFnError> {
+        match result {
+            Ok(value) => Ok(Ok(value)),
+            Err(Refusal::Said(message)) => Ok(Err(message)),
+            Err(Refusal::Failed(error)) => Err(crate::server_support::internal(error)),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+use crate::server_support::{internal, pool};
+
+#[server(prefix = "/api", endpoint = "contests")]
+pub async fn contests() -> Result<Vec<ContestInfo>, ServerFnError> {
+    super::store::contests(&pool()?).await.map_err(internal)
+}
+
+#[server(prefix = "/api", endpoint = "contest")]
+pub async fn contest(id: i64) -> Result<Option<ContestInfo>, ServerFnError> {
+    super::store::contest(&pool()?, id).await.map_err(internal)
+}
+
+/// The caller's running attempt at a contest (after a reload, say).
+#[server(prefix = "/api", endpoint = "attempt_current", input = Json)]
+pub async fn current_attempt(contest_id: i64) -> Result<Option<AttemptView>, ServerFnError> {
+    let Some(caller) = server::caller(false)? else {
+        return Ok(None);
+    };
+    let now = crate::clock::now();
+    match server::answer(super::engine::current(&pool()?, contest_id, &caller, now).await)? {
+        Ok(view) => Ok(view),
+        Err(_) => Ok(None),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "attempt_start", input = Json)]
+pub async fn start_attempt(
+    contest_id: i64,
+    entrant: Entrant,
+) -> Result<Result<AttemptView, String>, ServerFnError> {
+    let pool = pool()?;
+    let Some(contest) = super::store::contest(&pool, contest_id)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(Err("没有这个竞赛".into()));
+    };
+    let caller = server::caller(true)?.ok_or_else(|| internal("no participant"))?;
+    let now = crate::clock::now();
+    server::answer(super::engine::start(&pool, &contest, &caller, &entrant, now).await)
+}
+
+#[server(prefix = "/api", endpoint = "attempt_save", input = Json)]
+pub async fn save_answers(
+    attempt_id: String,
+    answers: Vec<Vec<usize>>,
+) -> Result<Result<(), String>, ServerFnError> {
+    let Some(caller) = server::caller(false)? else {
+        return Ok(Err("没有找到这次答题".into()));
+    };
+    let now = crate::clock::now();
+    server::answer(super::engine::save(&pool()?, &attempt_id, &caller, &answers, now).await)
+}
+
+#[server(prefix = "/api", endpoint = "attempt_submit", input = Json)]
+pub async fn submit_answers(
+    attempt_id: String,
+    answers: Vec<Vec<usize>>,
+) -> Result<Result<(), String>, ServerFnError> {
+    let Some(caller) = server::caller(false)? else {
+        return Ok(Err("没有找到这次答题".into()));
+    };
+    let now = crate::clock::now();
+    server::answer(super::engine::submit(&pool()?, &attempt_id, &caller, answers, now).await)
+}
+
+#[server(prefix = "/api", endpoint = "attempt_result")]
+pub async fn load_attempt_result(
+    attempt_id: String,
+) -> Result<Result<AttemptResult, String>, ServerFnError> {
+    let Some(caller) = server::caller(false)? else {
+        return Ok(Err(
+            "没有找到这次答题（答题记录只能在开始答题的设备上查看）".into(),
+        ));
+    };
+    let now = crate::clock::now();
+    server::answer(super::engine::result(&pool()?, &attempt_id, &caller, now).await)
+}
+
+#[server(prefix = "/api", endpoint = "leaderboard")]
+pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, ServerFnError> {
+    let pool = pool()?;
+    let Some(contest) = super::store::contest(&pool, contest_id)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let people = super::store::people(&pool, contest_id, 50)
+        .await
+        .map_err(internal)?;
+    let towns = super::store::towns(&pool, contest_id)
+        .await
+        .map_err(internal)?;
+    Ok(Some(Leaderboard {
+        contest,
+        people,
+        towns,
+    }))
+}
+
+#[server(prefix = "/api", endpoint = "certificate")]
+pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>, ServerFnError> {
+    let code: String = code.trim().to_uppercase().chars().take(20).collect();
+    super::store::certificate(&pool()?, &code)
+        .await
+        .map_err(internal)
+}
+
+/// A random question of the whole bank for practice, avoiding the ones just seen.
+#[server(prefix = "/api", endpoint = "practice_question", input = Json)]
+pub async fn next_practice_question(
+    seen: Vec<String>,
+) -> Result<Option<PracticeQuestion>, ServerFnError> {
+    let bank = super::store::bank(&pool()?).await.map_err(internal)?;
+    let fresh: Vec<_> = bank.iter().filter(|q| !seen.contains(&q.id)).collect();
+    let pool_of = if fresh.is_empty() {
+        bank.iter().collect()
+    } else {
+        fresh
+    };
+    if pool_of.is_empty() {
+        return Ok(None);
+    }
+    let mut rng = domain::quiz::paper::Rng::new(rand::random());
+    let question = pool_of[rng.below(pool_of.len())];
+    let mut order: Vec<usize> = (0..question.options.len()).collect();
+    if question.kind != super::Kind::Judge {
+        rng.shuffle(&mut order);
+    }
+    let paper = domain::quiz::paper::PaperQuestion {
+        id: question.id.clone(),
+        order: order.clone(),
+    };
+    Ok(Some(PracticeQuestion {
+        question: domain::quiz::paper::shown(question, &paper),
+        order,
+        topic: question.topic.clone(),
+    }))
+}
+
+/// Instant feedback on one practice answer. Nothing is stored.
+#[server(prefix = "/api", endpoint = "practice_check", input = Json)]
+pub async fn practice_check(
+    id: String,
+    order: Vec<usize>,
+    chosen: Vec<usize>,
+) -> Result<Option<PracticeFeedback>, ServerFnError> {
+    let bank = super::store::bank(&pool()?).await.map_err(internal)?;
+    let Some(question) = bank.into_iter().find(|q| q.id == id) else {
+        return Ok(None);
+    };
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    if sorted != (0..question.options.len()).collect::<Vec<_>>()
+        || chosen.iter().any(|&c| c >= order.len())
+    {
+        return Ok(None);
+    }
+    let as_bank: Vec<usize> = chosen.iter().map(|&c| order[c]).collect();
+    let credit = domain::quiz::scoring::credit(question.kind, &question.answer, &as_bank);
+    let correct = (0..order.len())
+        .filter(|&shown| question.answer.contains(&order[shown]))
+        .collect();
+    Ok(Some(PracticeFeedback {
+        credit,
+        correct,
+        explanation: question.explanation,
+        source: question.source,
+    }))
+}

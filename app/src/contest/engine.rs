@@ -1,0 +1,365 @@
+//! The attempt rules, enforced on the server: the contest window, the daily limits per person
+//! and per address, one open attempt at a time, the time limit with a grace, one submission per
+//! attempt, and answers only for the attempt's own questions. The browser never holds an
+//! answer before it has submitted.
+
+use domain::{
+    date::Date,
+    quiz::{paper, scoring},
+};
+use sqlx::SqlitePool;
+
+use super::{
+    AttemptResult, AttemptView, ContestInfo, Entrant, GRACE_SECS, ReviewItem,
+    store::{self, AttemptRow},
+};
+
+/// Attempts allowed from one client address per contest and day, as a multiple of the
+/// per-person limit (a school or an office shares one address).
+pub const ADDRESS_FACTOR: i64 = 20;
+
+/// Who is calling: the participant cookie (hashed) and the client address.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub participant: String,
+    pub client_ip: String,
+}
+
+/// Why a request is refused: a message for the participant, or an internal failure.
+#[derive(Debug)]
+pub enum Refusal {
+    Said(String),
+    Failed(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(error: sqlx::Error) -> Self {
+        Refusal::Failed(error)
+    }
+}
+
+fn said(message: impl Into<String>) -> Refusal {
+    Refusal::Said(message.into())
+}
+
+/// Checks what the participant typed: the minimum, and nothing that looks like an ID number.
+pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant, Refusal> {
+    let nickname = entrant.nickname.trim().to_string();
+    let count = nickname.chars().count();
+    if count == 0 || count > 20 || nickname.chars().any(char::is_control) {
+        return Err(said("请填写昵称（1 到 20 个字）"));
+    }
+    if nickname.chars().filter(char::is_ascii_digit).count() >= 11 {
+        return Err(said("昵称中不要填写身份证号或电话号码"));
+    }
+    let town = if contest.ask_town {
+        let town = entrant.town.trim();
+        if !town.is_empty() && !domain::inspection::registry::TOWNS.contains(&town) {
+            return Err(said("请从列表中选择镇街"));
+        }
+        town.to_string()
+    } else {
+        String::new()
+    };
+    let employer = if contest.ask_employer {
+        let employer = entrant.employer.trim();
+        if employer.chars().count() > 50 || employer.chars().any(char::is_control) {
+            return Err(said("单位名称不超过 50 个字"));
+        }
+        employer.to_string()
+    } else {
+        String::new()
+    };
+    Ok(Entrant {
+        nickname,
+        town,
+        employer,
+    })
+}
+
+/// Starts an attempt, or returns the one still running.
+pub async fn start(
+    pool: &SqlitePool,
+    contest: &ContestInfo,
+    caller: &Caller,
+    entrant: &Entrant,
+    now: i64,
+) -> Result<AttemptView, Refusal> {
+    if now < contest.opens_at {
+        return Err(said("竞赛还没有开始，请在开始时间之后再来"));
+    }
+    if now >= contest.closes_at {
+        return Err(said("竞赛已经结束"));
+    }
+    let entrant = check_entrant(contest, entrant)?;
+    if let Some(open) = current(pool, contest.id, caller, now).await? {
+        return Ok(open);
+    }
+    let day = Date::beijing_of_unix(now).to_string();
+    let (mine, address) = store::started_today(
+        pool,
+        contest.id,
+        &caller.participant,
+        &caller.client_ip,
+        &day,
+    )
+    .await?;
+    if mine >= contest.attempts_per_day {
+        return Err(said(format!(
+            "每人每天可答 {} 次，今天的次数已用完，请明天再来",
+            contest.attempts_per_day
+        )));
+    }
+    if address >= contest.attempts_per_day * ADDRESS_FACTOR {
+        return Err(said("这个网络今天的答题次数已达上限，请明天再来"));
+    }
+    let bank = store::bank(pool).await?;
+    let quotas = store::contest_quotas(pool, contest.id).await?;
+    let seed = rand::random::<u64>();
+    let paper = paper::draw(&bank, contest.question_count as usize, &quotas, seed)
+        .map_err(|e| said(format!("暂时无法出题：{e}")))?;
+    let id = random_id();
+    store::insert_attempt(
+        pool,
+        store::NewAttempt {
+            id: &id,
+            contest_id: contest.id,
+            participant: &caller.participant,
+            client_ip: &caller.client_ip,
+            day: &day,
+            nickname: &entrant.nickname,
+            town: &entrant.town,
+            employer: &entrant.employer,
+            paper: &paper,
+            started_at: now,
+            deadline_at: now + contest.time_limit_secs,
+        },
+    )
+    .await?;
+    let row = store::attempt(pool, &id)
+        .await?
+        .ok_or(Refusal::Failed(sqlx::Error::RowNotFound))?;
+    view(pool, &row, &contest.title, now).await
+}
+
+/// The participant's running attempt at a contest; one whose time ran out is scored first.
+pub async fn current(
+    pool: &SqlitePool,
+    contest_id: i64,
+    caller: &Caller,
+    now: i64,
+) -> Result<Option<AttemptView>, Refusal> {
+    let Some(row) = store::unsubmitted(pool, contest_id, &caller.participant).await? else {
+        return Ok(None);
+    };
+    if now > row.deadline_at + GRACE_SECS {
+        let progress = row.progress();
+        finish(
+            pool,
+            &row,
+            progress,
+            row.progress_at.unwrap_or(row.started_at),
+            true,
+        )
+        .await?;
+        return Ok(None);
+    }
+    let title = store::contest(pool, contest_id)
+        .await?
+        .map(|c| c.title)
+        .unwrap_or_default();
+    Ok(Some(view(pool, &row, &title, now).await?))
+}
+
+async fn view(
+    pool: &SqlitePool,
+    row: &AttemptRow,
+    title: &str,
+    now: i64,
+) -> Result<AttemptView, Refusal> {
+    let paper = row.paper()?;
+    let questions = store::paper_questions(pool, &paper).await?;
+    let mut answers = row.progress();
+    answers.resize(paper.len(), Vec::new());
+    Ok(AttemptView {
+        id: row.id.clone(),
+        contest_title: title.to_string(),
+        questions: questions
+            .iter()
+            .zip(&paper)
+            .map(|(q, p)| paper::shown(q, p))
+            .collect(),
+        answers,
+        remaining_secs: (row.deadline_at - now).max(0),
+    })
+}
+
+/// Loads an attempt that belongs to the caller.
+async fn own(pool: &SqlitePool, id: &str, caller: &Caller) -> Result<AttemptRow, Refusal> {
+    match store::attempt(pool, id).await? {
+        Some(row) if row.participant == caller.participant => Ok(row),
+        _ => Err(said(
+            "没有找到这次答题（答题记录只能在开始答题的设备上查看）",
+        )),
+    }
+}
+
+/// Keeps the answers given so far.
+pub async fn save(
+    pool: &SqlitePool,
+    id: &str,
+    caller: &Caller,
+    answers: &[Vec<usize>],
+    now: i64,
+) -> Result<(), Refusal> {
+    let row = own(pool, id, caller).await?;
+    check(pool, &row, answers).await?;
+    if !store::save_progress(pool, id, answers, now).await? {
+        return Err(said("这次答题已经结束"));
+    }
+    Ok(())
+}
+
+async fn check(pool: &SqlitePool, row: &AttemptRow, answers: &[Vec<usize>]) -> Result<(), Refusal> {
+    let paper = row.paper()?;
+    let questions = store::paper_questions(pool, &paper).await?;
+    let pairs: Vec<_> = questions.iter().zip(paper.iter()).collect();
+    scoring::check_answers(&pairs, answers).map_err(|e| said(e.to_string()))
+}
+
+/// Scores and stores a submission, once. Past the time limit and its grace, the answers saved
+/// before the deadline are scored instead, and the attempt is marked late.
+pub async fn submit(
+    pool: &SqlitePool,
+    id: &str,
+    caller: &Caller,
+    answers: Vec<Vec<usize>>,
+    now: i64,
+) -> Result<(), Refusal> {
+    let row = own(pool, id, caller).await?;
+    if row.submitted_at.is_some() {
+        return Err(said("这次答题已经交卷，不能再次提交"));
+    }
+    check(pool, &row, &answers).await?;
+    if now > row.deadline_at + GRACE_SECS {
+        let progress = row.progress();
+        finish(pool, &row, progress, row.deadline_at, true).await?;
+        return Err(said("已超过答题时间，已按截止时保存的答案评分"));
+    }
+    finish(pool, &row, answers, now.min(row.deadline_at), false).await?;
+    Ok(())
+}
+
+async fn finish(
+    pool: &SqlitePool,
+    row: &AttemptRow,
+    mut answers: Vec<Vec<usize>>,
+    at: i64,
+    late: bool,
+) -> Result<(), Refusal> {
+    let paper = row.paper()?;
+    let questions = store::paper_questions(pool, &paper).await?;
+    let pairs: Vec<_> = questions.iter().zip(paper.iter()).collect();
+    answers.resize(paper.len(), Vec::new());
+    if scoring::check_answers(&pairs, &answers).is_err() {
+        answers = vec![Vec::new(); paper.len()];
+    }
+    let scored = scoring::score(&pairs, &answers);
+    let contest = store::contest(pool, row.contest_id).await?;
+    let pass_percent = contest.map_or(100, |c| c.pass_percent);
+    let passed = i64::from(scored.score) >= pass_percent;
+    let elapsed = (at - row.started_at).max(0);
+    let review: Vec<(String, scoring::Credit)> = paper
+        .iter()
+        .zip(&scored.reviewed)
+        .map(|(p, r)| (p.id.clone(), r.credit))
+        .collect();
+    let certificate = passed.then(certificate_code);
+    store::finish(
+        pool,
+        &row.id,
+        store::Finished {
+            answers: &answers,
+            review: &review,
+            score: i64::from(scored.score),
+            elapsed_secs: elapsed,
+            passed,
+            late,
+            flagged_fast: scoring::too_fast(elapsed, scored.answered),
+            certificate: certificate.as_deref(),
+        },
+        at.max(row.started_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A finished attempt with its review, for its participant only.
+pub async fn result(
+    pool: &SqlitePool,
+    id: &str,
+    caller: &Caller,
+    now: i64,
+) -> Result<AttemptResult, Refusal> {
+    let mut row = own(pool, id, caller).await?;
+    if row.submitted_at.is_none() {
+        if now <= row.deadline_at + GRACE_SECS {
+            return Err(said("这次答题还没有交卷"));
+        }
+        let progress = row.progress();
+        finish(pool, &row, progress, row.deadline_at, true).await?;
+        row = own(pool, id, caller).await?;
+    }
+    let paper = row.paper()?;
+    let questions = store::paper_questions(pool, &paper).await?;
+    let pairs: Vec<_> = questions.iter().zip(paper.iter()).collect();
+    let answers: Vec<Vec<usize>> = row
+        .answers
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok())
+        .unwrap_or_else(|| vec![Vec::new(); paper.len()]);
+    let scored = scoring::score(&pairs, &answers);
+    let contest = store::contest(pool, row.contest_id).await?;
+    Ok(AttemptResult {
+        id: row.id.clone(),
+        contest_id: row.contest_id,
+        contest_title: contest
+            .as_ref()
+            .map(|c| c.title.clone())
+            .unwrap_or_default(),
+        nickname: row.nickname.clone(),
+        score: row.score.unwrap_or(0),
+        passed: row.passed.unwrap_or(false),
+        pass_percent: contest.map_or(0, |c| c.pass_percent),
+        elapsed_secs: row.elapsed_secs.unwrap_or(0),
+        submitted_at: row.submitted_at.unwrap_or(now),
+        late: row.late,
+        certificate: row.certificate.clone(),
+        review: pairs
+            .iter()
+            .zip(scored.reviewed)
+            .map(|((q, p), r)| ReviewItem {
+                question: paper::shown(q, p),
+                chosen: r.chosen,
+                correct: r.correct,
+                credit: r.credit,
+                explanation: q.explanation.clone(),
+                source: q.source.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// 128 random bits, hex.
+fn random_id() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A certificate's verification code: 10 characters without look-alikes.
+fn certificate_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    (0..10)
+        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+        .collect()
+}

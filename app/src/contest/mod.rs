@@ -1,0 +1,161 @@
+//! The safety knowledge contest (安全知识竞赛): contests, attempts, scoring on the server,
+//! leaderboards and certificates. The rules (bank format, papers, scoring) live in
+//! `domain::quiz`, shared with the browser.
+
+use serde::{Deserialize, Serialize};
+
+pub use domain::quiz::{bank::Kind, paper::ShownQuestion, scoring::Credit};
+
+/// Server functions of the quiz and the public pages.
+pub mod api;
+/// The attempt rules: window, limits, time, one submission (server only).
+#[cfg(feature = "ssr")]
+pub mod engine;
+/// The question bank: loading `content/questions` (server only).
+#[cfg(feature = "ssr")]
+pub mod import;
+/// Server functions of the staff's contest area.
+pub mod staff;
+/// The SQL of contests and attempts (server only).
+#[cfg(feature = "ssr")]
+pub mod store;
+
+/// Seconds a submission may arrive after the time limit (a slow connection, a late tap).
+pub const GRACE_SECS: i64 = 15;
+
+/// A contest in a list or on its page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestInfo {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub question_count: i64,
+    pub time_limit_secs: i64,
+    pub pass_percent: i64,
+    pub attempts_per_day: i64,
+    pub ask_town: bool,
+    pub ask_employer: bool,
+    pub participants: i64,
+}
+
+impl ContestInfo {
+    pub fn is_open(&self, now: i64) -> bool {
+        self.opens_at <= now && now < self.closes_at
+    }
+}
+
+/// What the participant types before starting: the minimum, never an ID number.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entrant {
+    pub nickname: String,
+    #[serde(default)]
+    pub town: String,
+    #[serde(default)]
+    pub employer: String,
+}
+
+/// An attempt in progress, as the quiz shows it: questions without answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub id: String,
+    pub contest_title: String,
+    pub questions: Vec<ShownQuestion>,
+    /// Saved answers: for each question, the positions chosen as shown.
+    pub answers: Vec<Vec<usize>>,
+    /// Seconds left when this was sent.
+    pub remaining_secs: i64,
+}
+
+/// One question after submission, with the correct answer and the explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub question: ShownQuestion,
+    pub chosen: Vec<usize>,
+    pub correct: Vec<usize>,
+    pub credit: Credit,
+    pub explanation: String,
+    pub source: String,
+}
+
+/// A finished attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub id: String,
+    pub contest_id: i64,
+    pub contest_title: String,
+    pub nickname: String,
+    pub score: i64,
+    pub passed: bool,
+    pub pass_percent: i64,
+    pub elapsed_secs: i64,
+    pub submitted_at: i64,
+    pub late: bool,
+    pub certificate: Option<String>,
+    pub review: Vec<ReviewItem>,
+}
+
+/// A row of the leaderboard by person: best score, then shortest time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub rank: usize,
+    pub nickname: String,
+    pub town: String,
+    pub score: i64,
+    pub elapsed_secs: i64,
+}
+
+/// A row of the leaderboard by town or street.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TownRow {
+    pub town: String,
+    pub participants: i64,
+    pub average: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    pub contest: ContestInfo,
+    pub people: Vec<PersonRow>,
+    pub towns: Vec<TownRow>,
+}
+
+/// What a certificate's verification page confirms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateInfo {
+    pub code: String,
+    pub nickname: String,
+    pub contest_title: String,
+    pub score: i64,
+    pub submitted_at: i64,
+}
+
+/// A question in practice mode, with what is needed to check it (no answer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeQuestion {
+    pub question: ShownQuestion,
+    /// Bank indices of the options in the order shown.
+    pub order: Vec<usize>,
+    pub topic: String,
+}
+
+/// The instant feedback of practice mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeFeedback {
+    pub credit: Credit,
+    /// Positions as shown.
+    pub correct: Vec<usize>,
+    pub explanation: String,
+    pub source: String,
+}
+
+/// Formats seconds as `12 分 05 秒`.
+pub fn duration_label(secs: i64) -> String {
+    let secs = secs.max(0);
+    if secs >= 60 {
+        format!("{} 分 {:02} 秒", secs / 60, secs % 60)
+    } else {
+        format!("{secs} 秒")
+    }
+}

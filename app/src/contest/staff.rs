@@ -1,0 +1,286 @@
+//! The staff's contest area (role `contest_admin`): set up contests, read their statistics.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ContestInfo;
+use crate::staff::Role;
+
+/// Who may run contests.
+pub const CONTEST_OFFICERS: &[Role] = &[Role::ContestAdmin];
+
+/// A quota row as typed: a topic and/or a difficulty, and how many questions.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaForm {
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub difficulty: String,
+    #[serde(default)]
+    pub count: String,
+}
+
+/// The new-contest form, as posted (and as sent back when refused).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// `YYYY-MM-DDTHH:MM`, Beijing time.
+    #[serde(default)]
+    pub opens_at: String,
+    #[serde(default)]
+    pub closes_at: String,
+    #[serde(default)]
+    pub question_count: String,
+    #[serde(default)]
+    pub time_limit_minutes: String,
+    #[serde(default)]
+    pub pass_percent: String,
+    #[serde(default)]
+    pub attempts_per_day: String,
+    #[serde(default)]
+    pub ask_town: Option<String>,
+    #[serde(default)]
+    pub ask_employer: Option<String>,
+    #[serde(default)]
+    pub quotas: Vec<QuotaForm>,
+}
+
+/// The contest area's front page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestOverview {
+    pub contests: Vec<ContestInfo>,
+    pub bank: Vec<(String, i64)>,
+}
+
+/// Statistics of one contest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContestStats {
+    pub contest: ContestInfo,
+    pub submitted: usize,
+    pub passed: usize,
+    pub flagged: usize,
+    pub average: f64,
+    /// Submissions per Beijing day.
+    pub by_day: Vec<(String, usize)>,
+    /// Per question: id, stem, times answered, share answered fully right; hardest first.
+    pub questions: Vec<(String, String, usize, f64)>,
+}
+
+#[server(prefix = "/api/staff", endpoint = "contests_overview")]
+pub async fn load_contest_overview() -> Result<ContestOverview, ServerFnError> {
+    use crate::server_support::{internal, pool};
+    crate::staff::access::require(CONTEST_OFFICERS)?;
+    let pool = pool()?;
+    Ok(ContestOverview {
+        contests: super::store::contests(&pool).await.map_err(internal)?,
+        bank: super::store::bank_by_topic(&pool).await.map_err(internal)?,
+    })
+}
+
+#[server(prefix = "/api/staff", endpoint = "contest_create")]
+pub async fn create_contest(form: ContestForm) -> Result<(), ServerFnError> {
+    use crate::server_support::{audit, encode, go, internal, pool};
+    let staff = crate::staff::access::require(CONTEST_OFFICERS)?;
+    let pool = pool()?;
+    let back = |message: &str| {
+        let filled = serde_qs::to_string(&form).unwrap_or_default();
+        go(&format!(
+            "/admin/contests/new?error={}&{filled}",
+            encode(message)
+        ));
+    };
+    let bank = super::store::bank(&pool).await.map_err(internal)?;
+    let checked = match server::check(&form, &bank) {
+        Ok(checked) => checked,
+        Err(message) => {
+            back(&message);
+            return Ok(());
+        }
+    };
+    let id = super::store::create_contest(
+        &pool,
+        super::store::NewContest {
+            created_by: staff.id,
+            ..checked.as_new(&form)
+        },
+        crate::clock::now(),
+    )
+    .await
+    .map_err(internal)?;
+    audit(
+        &pool,
+        crate::audit::Actor::Staff(&staff),
+        "contest_created",
+        &format!("contest:{id}"),
+        form.title.trim(),
+    )
+    .await?;
+    go(&format!("/admin/contests/{id}?done=created"));
+    Ok(())
+}
+
+#[server(prefix = "/api/staff", endpoint = "contest_stats")]
+pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, ServerFnError> {
+    use crate::server_support::{internal, pool};
+    crate::staff::access::require(CONTEST_OFFICERS)?;
+    server::stats(&pool()?, id).await.map_err(internal)
+}
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    use std::collections::{BTreeMap, HashMap};
+
+    use domain::quiz::{bank::Question, paper::Quota, scoring::Credit};
+    use sqlx::SqlitePool;
+
+    use super::{ContestForm, ContestStats};
+    use crate::contest::store;
+
+    pub struct Checked {
+        pub title: String,
+        pub description: String,
+        pub opens_at: i64,
+        pub closes_at: i64,
+        pub question_count: i64,
+        pub quotas: Vec<Quota>,
+        pub time_limit_secs: i64,
+        pub pass_percent: i64,
+        pub attempts_per_day: i64,
+    }
+
+    impl Checked {
+        pub fn as_new<'a>(&'a self, form: &ContestForm) -> store::NewContest<'a> {
+            store::NewContest {
+                title: &self.title,
+                description: &self.description,
+                opens_at: self.opens_at,
+                closes_at: self.closes_at,
+                question_count: self.question_count,
+                quotas: &self.quotas,
+                time_limit_secs: self.time_limit_secs,
+                pass_percent: self.pass_percent,
+                attempts_per_day: self.attempts_per_day,
+                ask_town: form.ask_town.is_some(),
+                ask_employer: form.ask_employer.is_some(),
+                created_by: 0,
+            }
+        }
+    }
+
+    fn number(text: &str, what: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, String> {
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| format!("{what}应为 {} 到 {} 之间的整数", range.start(), range.end()))
+    }
+
+    /// The form as a contest, or the first thing wrong with it.
+    pub fn check(form: &ContestForm, bank: &[Question]) -> Result<Checked, String> {
+        let title = form.title.trim().to_string();
+        if title.is_empty() || title.chars().count() > 100 {
+            return Err("请填写竞赛名称（不超过 100 字）".into());
+        }
+        let description = form.description.trim().to_string();
+        if description.chars().count() > 1000 {
+            return Err("竞赛说明不超过 1000 字".into());
+        }
+        let opens_at = crate::clock::parse_beijing(&form.opens_at).ok_or("请填写开始时间")?;
+        let closes_at = crate::clock::parse_beijing(&form.closes_at).ok_or("请填写结束时间")?;
+        if closes_at <= opens_at {
+            return Err("结束时间应晚于开始时间".into());
+        }
+        let question_count = number(&form.question_count, "题目数量", 1..=100)?;
+        let time_limit_secs = number(&form.time_limit_minutes, "答题时间（分钟）", 1..=120)? * 60;
+        let pass_percent = number(&form.pass_percent, "及格分", 0..=100)?;
+        let attempts_per_day = number(&form.attempts_per_day, "每天答题次数", 1..=20)?;
+        let mut quotas = Vec::new();
+        for row in &form.quotas {
+            if row.count.trim().is_empty() {
+                continue;
+            }
+            let count = number(&row.count, "分类抽题数量", 1..=100)? as usize;
+            let topic = Some(row.topic.trim().to_string()).filter(|t| !t.is_empty());
+            let difficulty = match row.difficulty.trim() {
+                "" => None,
+                d => Some(number(d, "难度", 1..=3)? as u8),
+            };
+            quotas.push(Quota {
+                topic,
+                difficulty,
+                count,
+            });
+        }
+        if quotas.iter().map(|q| q.count as i64).sum::<i64>() > question_count {
+            return Err("分类抽题数量之和超过了题目数量".into());
+        }
+        // The bank must be able to give every paper: try one.
+        domain::quiz::paper::draw(bank, question_count as usize, &quotas, 1)
+            .map_err(|e| e.to_string())?;
+        Ok(Checked {
+            title,
+            description,
+            opens_at,
+            closes_at,
+            question_count,
+            quotas,
+            time_limit_secs,
+            pass_percent,
+            attempts_per_day,
+        })
+    }
+
+    pub async fn stats(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestStats>> {
+        let Some(contest) = store::contest(pool, id).await? else {
+            return Ok(None);
+        };
+        let rows = store::submitted(pool, id).await?;
+        let pass = contest.pass_percent;
+        let mut by_day: BTreeMap<String, usize> = BTreeMap::new();
+        let mut per_question: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut total = 0i64;
+        for (_, _, _, score, _, at, _, _, review) in &rows {
+            total += score;
+            *by_day
+                .entry(domain::date::Date::beijing_of_unix(*at).to_string())
+                .or_default() += 1;
+            let review: Vec<(String, Credit)> = serde_json::from_str(review).unwrap_or_default();
+            for (qid, credit) in review {
+                let entry = per_question.entry(qid).or_default();
+                entry.0 += 1;
+                if credit == Credit::Full {
+                    entry.1 += 1;
+                }
+            }
+        }
+        let stems: HashMap<String, String> = store::bank(pool)
+            .await?
+            .into_iter()
+            .map(|q| (q.id, q.stem))
+            .collect();
+        let mut questions: Vec<(String, String, usize, f64)> = per_question
+            .into_iter()
+            .map(|(qid, (seen, right))| {
+                let stem = stems.get(&qid).cloned().unwrap_or_default();
+                (qid, stem, seen, right as f64 / seen.max(1) as f64)
+            })
+            .collect();
+        questions.sort_by(|a, b| a.3.total_cmp(&b.3).then(a.0.cmp(&b.0)));
+        Ok(Some(ContestStats {
+            submitted: rows.len(),
+            passed: rows.iter().filter(|r| r.3 >= pass).count(),
+            flagged: rows.iter().filter(|r| r.6).count(),
+            average: if rows.is_empty() {
+                0.0
+            } else {
+                total as f64 / rows.len() as f64
+            },
+            by_day: by_day.into_iter().collect(),
+            questions,
+            contest,
+        }))
+    }
+}

@@ -1,0 +1,523 @@
+//! The SQL of the contest.
+
+use domain::quiz::{
+    bank::{Kind, Question},
+    paper::{PaperQuestion, Quota},
+};
+use sqlx::{FromRow, SqlitePool};
+
+use super::{CertificateInfo, ContestInfo, PersonRow, TownRow};
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data always serializes")
+}
+
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn kind_str(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Single => "single",
+        Kind::Multiple => "multiple",
+        Kind::Judge => "judge",
+    }
+}
+
+fn kind_of(value: &str) -> Option<Kind> {
+    match value {
+        "single" => Some(Kind::Single),
+        "multiple" => Some(Kind::Multiple),
+        "judge" => Some(Kind::Judge),
+        _ => None,
+    }
+}
+
+// ---- The bank ----------------------------------------------------------------------------------
+
+/// Makes the stored bank what the files say: questions upserted, those gone from the files
+/// retired (kept for the attempts that used them).
+pub async fn replace_bank(
+    pool: &SqlitePool,
+    questions: &[(Question, String)],
+    now: i64,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE questions SET active = 0")
+        .execute(&mut *tx)
+        .await?;
+    for (q, file) in questions {
+        sqlx::query(
+            "INSERT INTO questions (id, topic, kind, difficulty, stem, options, answer, explanation,
+                 source, source_file, active, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+             ON CONFLICT (id) DO UPDATE SET topic = excluded.topic, kind = excluded.kind,
+                 difficulty = excluded.difficulty, stem = excluded.stem, options = excluded.options,
+                 answer = excluded.answer, explanation = excluded.explanation,
+                 source = excluded.source, source_file = excluded.source_file, active = 1,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(&q.id)
+        .bind(&q.topic)
+        .bind(kind_str(q.kind))
+        .bind(i64::from(q.difficulty))
+        .bind(&q.stem)
+        .bind(json(&q.options))
+        .bind(json(&q.answer))
+        .bind(&q.explanation)
+        .bind(&q.source)
+        .bind(file)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+#[derive(FromRow)]
+struct QuestionRow {
+    id: String,
+    topic: String,
+    kind: String,
+    difficulty: i64,
+    stem: String,
+    options: String,
+    answer: String,
+    explanation: String,
+    source: String,
+}
+
+impl QuestionRow {
+    fn into_question(self) -> sqlx::Result<Question> {
+        Ok(Question {
+            kind: kind_of(&self.kind).ok_or_else(|| sqlx::Error::Decode("question kind".into()))?,
+            id: self.id,
+            topic: self.topic,
+            difficulty: self.difficulty as u8,
+            stem: self.stem,
+            options: decode(&self.options)?,
+            answer: decode(&self.answer)?,
+            explanation: self.explanation,
+            source: self.source,
+        })
+    }
+}
+
+const QUESTION_COLUMNS: &str =
+    "id, topic, kind, difficulty, stem, options, answer, explanation, source";
+
+/// Every active question.
+pub async fn bank(pool: &SqlitePool) -> sqlx::Result<Vec<Question>> {
+    let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
+        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active ORDER BY id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(QuestionRow::into_question).collect()
+}
+
+/// The questions of a paper, in the paper's order (retired ones included).
+pub async fn paper_questions(
+    pool: &SqlitePool,
+    paper: &[PaperQuestion],
+) -> sqlx::Result<Vec<Question>> {
+    let ids: Vec<&str> = paper.iter().map(|p| p.id.as_str()).collect();
+    let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
+        "SELECT {QUESTION_COLUMNS} FROM questions WHERE id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(json(&ids))
+    .fetch_all(pool)
+    .await?;
+    let mut questions: Vec<Question> = rows
+        .into_iter()
+        .map(QuestionRow::into_question)
+        .collect::<sqlx::Result<_>>()?;
+    questions.sort_by_key(|q| ids.iter().position(|id| *id == q.id));
+    if questions.len() != paper.len() {
+        return Err(sqlx::Error::RowNotFound);
+    }
+    Ok(questions)
+}
+
+/// Active questions by topic.
+pub async fn bank_by_topic(pool: &SqlitePool) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT topic, COUNT(*) FROM questions WHERE active GROUP BY topic ORDER BY topic",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+// ---- Contests ----------------------------------------------------------------------------------
+
+pub struct NewContest<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub question_count: i64,
+    pub quotas: &'a [Quota],
+    pub time_limit_secs: i64,
+    pub pass_percent: i64,
+    pub attempts_per_day: i64,
+    pub ask_town: bool,
+    pub ask_employer: bool,
+    pub created_by: i64,
+}
+
+pub async fn create_contest(pool: &SqlitePool, c: NewContest<'_>, now: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO contests (title, description, opens_at, closes_at, question_count, quotas,
+             time_limit_secs, pass_percent, attempts_per_day, ask_town, ask_employer, created_by,
+             created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(c.title)
+    .bind(c.description)
+    .bind(c.opens_at)
+    .bind(c.closes_at)
+    .bind(c.question_count)
+    .bind(json(c.quotas))
+    .bind(c.time_limit_secs)
+    .bind(c.pass_percent)
+    .bind(c.attempts_per_day)
+    .bind(c.ask_town)
+    .bind(c.ask_employer)
+    .bind(c.created_by)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+}
+
+#[derive(FromRow)]
+struct ContestRow {
+    id: i64,
+    title: String,
+    description: String,
+    opens_at: i64,
+    closes_at: i64,
+    question_count: i64,
+    time_limit_secs: i64,
+    pass_percent: i64,
+    attempts_per_day: i64,
+    ask_town: bool,
+    ask_employer: bool,
+    participants: i64,
+}
+
+impl From<ContestRow> for ContestInfo {
+    fn from(r: ContestRow) -> Self {
+        ContestInfo {
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+            question_count: r.question_count,
+            time_limit_secs: r.time_limit_secs,
+            pass_percent: r.pass_percent,
+            attempts_per_day: r.attempts_per_day,
+            ask_town: r.ask_town,
+            ask_employer: r.ask_employer,
+            participants: r.participants,
+        }
+    }
+}
+
+const CONTEST_COLUMNS: &str = "c.id, c.title, c.description, c.opens_at, c.closes_at,
+    c.question_count, c.time_limit_secs, c.pass_percent, c.attempts_per_day, c.ask_town,
+    c.ask_employer,
+    (SELECT COUNT(DISTINCT participant) FROM attempts a
+     WHERE a.contest_id = c.id AND a.submitted_at IS NOT NULL) AS participants";
+
+pub async fn contests(pool: &SqlitePool) -> sqlx::Result<Vec<ContestInfo>> {
+    let rows: Vec<ContestRow> = sqlx::query_as(&format!(
+        "SELECT {CONTEST_COLUMNS} FROM contests c ORDER BY c.opens_at DESC, c.id DESC"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(ContestInfo::from).collect())
+}
+
+pub async fn contest(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
+    let row: Option<ContestRow> = sqlx::query_as(&format!(
+        "SELECT {CONTEST_COLUMNS} FROM contests c WHERE c.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(ContestInfo::from))
+}
+
+pub async fn contest_quotas(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Quota>> {
+    let text: String = sqlx::query_scalar("SELECT quotas FROM contests WHERE id = ?")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    decode(&text)
+}
+
+// ---- Attempts ----------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, FromRow)]
+pub struct AttemptRow {
+    pub id: String,
+    pub contest_id: i64,
+    pub participant: String,
+    pub nickname: String,
+    pub town: String,
+    pub paper: String,
+    pub started_at: i64,
+    pub deadline_at: i64,
+    pub progress: String,
+    pub progress_at: Option<i64>,
+    pub submitted_at: Option<i64>,
+    pub answers: Option<String>,
+    pub score: Option<i64>,
+    pub elapsed_secs: Option<i64>,
+    pub passed: Option<bool>,
+    pub late: bool,
+    pub certificate: Option<String>,
+}
+
+impl AttemptRow {
+    pub fn paper(&self) -> sqlx::Result<Vec<PaperQuestion>> {
+        decode(&self.paper)
+    }
+
+    pub fn progress(&self) -> Vec<Vec<usize>> {
+        serde_json::from_str(&self.progress).unwrap_or_default()
+    }
+}
+
+const ATTEMPT_COLUMNS: &str = "id, contest_id, participant, nickname, town, paper, started_at,
+    deadline_at, progress, progress_at, submitted_at, answers, score, elapsed_secs, passed, late,
+    certificate";
+
+pub async fn attempt(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The participant's unsubmitted attempt at a contest, if any.
+pub async fn unsubmitted(
+    pool: &SqlitePool,
+    contest_id: i64,
+    participant: &str,
+) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts
+         WHERE contest_id = ? AND participant = ? AND submitted_at IS NULL
+         ORDER BY started_at DESC LIMIT 1"
+    ))
+    .bind(contest_id)
+    .bind(participant)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Attempts started today at a contest, by this participant and from this address.
+pub async fn started_today(
+    pool: &SqlitePool,
+    contest_id: i64,
+    participant: &str,
+    client_ip: &str,
+    day: &str,
+) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT
+            (SELECT COUNT(*) FROM attempts WHERE contest_id = ?1 AND participant = ?2 AND day = ?4),
+            (SELECT COUNT(*) FROM attempts WHERE contest_id = ?1 AND client_ip = ?3 AND day = ?4)",
+    )
+    .bind(contest_id)
+    .bind(participant)
+    .bind(client_ip)
+    .bind(day)
+    .fetch_one(pool)
+    .await
+}
+
+pub struct NewAttempt<'a> {
+    pub id: &'a str,
+    pub contest_id: i64,
+    pub participant: &'a str,
+    pub client_ip: &'a str,
+    pub day: &'a str,
+    pub nickname: &'a str,
+    pub town: &'a str,
+    pub employer: &'a str,
+    pub paper: &'a [PaperQuestion],
+    pub started_at: i64,
+    pub deadline_at: i64,
+}
+
+pub async fn insert_attempt(pool: &SqlitePool, a: NewAttempt<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO attempts (id, contest_id, participant, client_ip, day, nickname, town,
+             employer, paper, started_at, deadline_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(a.id)
+    .bind(a.contest_id)
+    .bind(a.participant)
+    .bind(a.client_ip)
+    .bind(a.day)
+    .bind(a.nickname)
+    .bind(a.town)
+    .bind(a.employer)
+    .bind(json(a.paper))
+    .bind(a.started_at)
+    .bind(a.deadline_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Keeps answers given so far, while the attempt is running.
+pub async fn save_progress(
+    pool: &SqlitePool,
+    id: &str,
+    answers: &[Vec<usize>],
+    now: i64,
+) -> sqlx::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE attempts SET progress = ?, progress_at = ?
+         WHERE id = ? AND submitted_at IS NULL AND deadline_at >= ?",
+    )
+    .bind(json(answers))
+    .bind(now)
+    .bind(id)
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub struct Finished<'a> {
+    pub answers: &'a [Vec<usize>],
+    pub review: &'a [(String, domain::quiz::scoring::Credit)],
+    pub score: i64,
+    pub elapsed_secs: i64,
+    pub passed: bool,
+    pub late: bool,
+    pub flagged_fast: bool,
+    pub certificate: Option<&'a str>,
+}
+
+/// Stores the scored answers, once: false when the attempt was already submitted.
+pub async fn finish(pool: &SqlitePool, id: &str, f: Finished<'_>, now: i64) -> sqlx::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE attempts SET submitted_at = ?, answers = ?, review = ?, score = ?,
+             elapsed_secs = ?, passed = ?, late = ?, flagged_fast = ?, certificate = ?
+         WHERE id = ? AND submitted_at IS NULL",
+    )
+    .bind(now)
+    .bind(json(f.answers))
+    .bind(json(f.review))
+    .bind(f.score)
+    .bind(f.elapsed_secs)
+    .bind(f.passed)
+    .bind(f.late)
+    .bind(f.flagged_fast)
+    .bind(f.certificate)
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+// ---- Leaderboards, certificates, statistics ----------------------------------------------------
+
+/// Each person's best attempt (score, then time), best first.
+pub async fn people(
+    pool: &SqlitePool,
+    contest_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<PersonRow>> {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT nickname, town, score, elapsed_secs FROM (
+             SELECT nickname, town, score, elapsed_secs,
+                    ROW_NUMBER() OVER (PARTITION BY participant
+                                       ORDER BY score DESC, elapsed_secs, submitted_at) AS n
+             FROM attempts WHERE contest_id = ? AND submitted_at IS NOT NULL AND NOT flagged_fast)
+         WHERE n = 1 ORDER BY score DESC, elapsed_secs LIMIT ?",
+    )
+    .bind(contest_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (nickname, town, score, elapsed_secs))| PersonRow {
+            rank: i + 1,
+            nickname,
+            town,
+            score,
+            elapsed_secs,
+        })
+        .collect())
+}
+
+/// Participation (distinct people) and average of best scores, by town.
+pub async fn towns(pool: &SqlitePool, contest_id: i64) -> sqlx::Result<Vec<TownRow>> {
+    let rows: Vec<(String, i64, f64)> = sqlx::query_as(
+        "SELECT town, COUNT(*), AVG(score) FROM (
+             SELECT town, MAX(score) AS score FROM attempts
+             WHERE contest_id = ? AND submitted_at IS NOT NULL AND town != ''
+             GROUP BY participant, town)
+         GROUP BY town ORDER BY COUNT(*) DESC, AVG(score) DESC",
+    )
+    .bind(contest_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(town, participants, average)| TownRow {
+            town,
+            participants,
+            average,
+        })
+        .collect())
+}
+
+pub async fn certificate(pool: &SqlitePool, code: &str) -> sqlx::Result<Option<CertificateInfo>> {
+    let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT a.certificate, a.nickname, c.title, a.score, a.submitted_at
+         FROM attempts a JOIN contests c ON c.id = a.contest_id
+         WHERE a.certificate = ? AND a.passed",
+    )
+    .bind(code)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(
+        |(code, nickname, contest_title, score, submitted_at)| CertificateInfo {
+            code,
+            nickname,
+            contest_title,
+            score,
+            submitted_at,
+        },
+    ))
+}
+
+/// Submitted attempts of a contest for statistics and export, oldest first:
+/// (nickname, town, employer, score, elapsed, submitted_at, flagged, late, review JSON).
+pub type ExportRow = (String, String, String, i64, i64, i64, bool, bool, String);
+
+pub async fn submitted(pool: &SqlitePool, contest_id: i64) -> sqlx::Result<Vec<ExportRow>> {
+    sqlx::query_as(
+        "SELECT nickname, town, employer, score, elapsed_secs, submitted_at, flagged_fast, late,
+                review
+         FROM attempts WHERE contest_id = ? AND submitted_at IS NOT NULL ORDER BY submitted_at",
+    )
+    .bind(contest_id)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,131 @@
+//! Practice mode over the whole bank: one question at a time, instant feedback with the
+//! explanation, no time limit, no ranking, nothing stored.
+
+use leptos::prelude::*;
+
+use crate::contest::{
+    Credit, Kind, PracticeFeedback, PracticeQuestion,
+    api::{next_practice_question, practice_check},
+};
+
+#[island]
+pub fn Practice() -> impl IntoView {
+    let question = RwSignal::new(None::<PracticeQuestion>);
+    let chosen = RwSignal::new(Vec::<usize>::new());
+    let feedback = RwSignal::new(None::<PracticeFeedback>);
+    let seen = StoredValue::new(Vec::<String>::new());
+    let tally = RwSignal::new((0usize, 0usize));
+    let failed = RwSignal::new(false);
+
+    let next = move || {
+        feedback.set(None);
+        chosen.set(Vec::new());
+        leptos::task::spawn_local(async move {
+            match next_practice_question(seen.get_value()).await {
+                Ok(Some(q)) => {
+                    seen.update_value(|s| {
+                        s.push(q.question.id.clone());
+                        if s.len() > 50 {
+                            s.remove(0);
+                        }
+                    });
+                    failed.set(false);
+                    question.set(Some(q));
+                }
+                _ => failed.set(true),
+            }
+        });
+    };
+    #[cfg(feature = "hydrate")]
+    next();
+
+    let check = move |_| {
+        let Some(q) = question.get_untracked() else {
+            return;
+        };
+        let picked = chosen.get_untracked();
+        if picked.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match practice_check(q.question.id.clone(), q.order.clone(), picked).await {
+                Ok(Some(result)) => {
+                    tally.update(|(asked, right)| {
+                        *asked += 1;
+                        if result.credit == Credit::Full {
+                            *right += 1;
+                        }
+                    });
+                    feedback.set(Some(result));
+                }
+                _ => failed.set(true),
+            }
+        });
+    };
+
+    view! {
+        <div class="quiz practice">
+            <p class="quiz-status" role="status">{move || {
+                let (asked, right) = tally.get();
+                format!("已练习 {asked} 题，答对 {right} 题")
+            }}</p>
+            {move || failed.get().then(|| view! { <p class="notice notice--error" role="alert">"题目暂时无法读取，请检查网络后再试。"</p> })}
+            {move || question.get().map(|q| {
+                let multiple = q.question.kind == Kind::Multiple;
+                let done = feedback.get();
+                let options = q.question.options.iter().enumerate().map(|(n, text)| {
+                    let id = format!("p-o{n}");
+                    let checked = move || chosen.with(|c| c.contains(&n));
+                    let mark = done.as_ref().map(|f| if f.correct.contains(&n) { " ✓ 正确答案" } else { "" }).unwrap_or("");
+                    let toggle = move |_| chosen.update(|c| {
+                        if multiple {
+                            if let Some(at) = c.iter().position(|&x| x == n) { c.remove(at); } else { c.push(n); }
+                        } else {
+                            *c = vec![n];
+                        }
+                    });
+                    let locked = done.is_some();
+                    let input = if multiple {
+                        view! { <input type="checkbox" id=id.clone() name="practice" prop:checked=checked disabled=locked on:change=toggle /> }.into_any()
+                    } else {
+                        view! { <input type="radio" id=id.clone() name="practice" prop:checked=checked disabled=locked on:change=toggle /> }.into_any()
+                    };
+                    view! {
+                        <label class="quiz-option" for=id>{input}<span>{format!("{}. {text}{mark}", domain::quiz::bank::letter(n))}</span></label>
+                    }
+                }).collect_view();
+                let verdict = done.map(|f| {
+                    let (class, text) = match f.credit {
+                        Credit::Full => ("verdict verdict--ok", "回答正确"),
+                        Credit::Half => ("verdict verdict--bad", "部分正确（少选）"),
+                        Credit::None => ("verdict verdict--bad", "回答错误"),
+                    };
+                    view! {
+                        <div role="status">
+                            <p class=class>{text}</p>
+                            <p><strong>"解析："</strong>{f.explanation}</p>
+                            <p class="hint">{format!("出处：{}", f.source)}</p>
+                        </div>
+                    }
+                });
+                view! {
+                    <fieldset class="quiz-question">
+                        <legend>
+                            <span class="quiz-question__number">{format!("{} · {}{}", q.topic, q.question.kind.label(), if multiple { "（可选多项）" } else { "" })}</span>
+                            <span class="quiz-question__stem">{q.question.stem.clone()}</span>
+                        </legend>
+                        <div class="quiz-options">{options}</div>
+                    </fieldset>
+                    {verdict}
+                    <div class="quiz-controls">
+                        {move || if feedback.get().is_none() {
+                            view! { <button type="button" class="button" disabled=move || chosen.with(Vec::is_empty) on:click=check>"提交答案"</button> }.into_any()
+                        } else {
+                            view! { <button type="button" class="button" on:click=move |_| next()>"下一题"</button> }.into_any()
+                        }}
+                    </div>
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,17 @@
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+use crate::islands::practice::Practice;
+
+/// 练习模式: the whole bank, instant feedback, always open.
+#[component]
+pub fn PracticePage() -> impl IntoView {
+    view! {
+        <Title text="练习模式" />
+        <Meta name="description" content="安全知识练习：随机出题，答完立即看对错和解析。" />
+        <h1>"练习模式"</h1>
+        <p class="lead">"从全部题库中随机出题，每答一题立即显示对错和解析。不计时，不排名，不记录。"</p>
+        <Practice />
+        <noscript><p class="notice notice--error">"练习需要启用浏览器的 JavaScript。"</p></noscript>
+    }
+}

@@ -1,0 +1,409 @@
+//! The knowledge contest over HTTP: fair scoring on the server, and every rule of "bad input":
+//! window, daily limits, someone else's attempt, tampered or malformed answers, replays, late
+//! submissions, reading speed; and an attempt's payload never carries the answers.
+
+use app::staff::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{Options, TestApp, location, spawn_app_with};
+
+const BANK: &str = include_str!("../../../content/questions/fire.toml");
+
+async fn spawn() -> TestApp {
+    spawn_app_with(Options {
+        content_files: &[
+            ("questions/fire.toml", BANK),
+            (
+                "questions/broken.toml",
+                "topic = \"坏题\"\n\n[[questions]]\nid = \"bad-1\"\nkind = \"single\"\ndifficulty = 1\nstem = \"s\"\noptions = [\"a\", \"b\"]\nanswer = [\"A\", \"B\"]\nexplanation = \"e\"\nsource = \"s\"\n",
+            ),
+        ],
+        ..Options::default()
+    })
+    .await
+}
+
+/// Creates a contest through the staff form; returns its id.
+async fn contest(app: &TestApp, fields: &[(&str, &str)]) -> i64 {
+    let staff = app.another_browser();
+    let name = format!("officer{}", rand_suffix());
+    staff.signed_in_as(&name, &[Role::ContestAdmin]).await;
+    let now = app::clock::now();
+    let opens = app::clock::format_beijing(now - 3600).replace(' ', "T");
+    let closes = app::clock::format_beijing(now + 86_400).replace(' ', "T");
+    let mut form = vec![
+        ("form[title]", "安全生产月知识竞赛"),
+        ("form[description]", "测试"),
+        ("form[opens_at]", opens.as_str()),
+        ("form[closes_at]", closes.as_str()),
+        ("form[question_count]", "5"),
+        ("form[time_limit_minutes]", "10"),
+        ("form[pass_percent]", "0"),
+        ("form[attempts_per_day]", "2"),
+        ("form[ask_town]", "on"),
+    ];
+    for (key, value) in fields {
+        form.retain(|(k, _)| k != key);
+        form.push((key, value));
+    }
+    let to = location(&staff.post_form("/api/staff/contest_create", &form).await);
+    assert!(to.ends_with("?done=created"), "{to}");
+    to.trim_start_matches("/admin/contests/")
+        .trim_end_matches("?done=created")
+        .parse()
+        .unwrap()
+}
+
+fn rand_suffix() -> u32 {
+    rand::random::<u32>() % 100_000
+}
+
+/// Calls a JSON server function as the quiz island does.
+async fn call(app: &TestApp, endpoint: &str, body: Value) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("origin", &app.origin)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn start(app: &TestApp, contest: i64, nickname: &str) -> Value {
+    let (status, body) = call(
+        app,
+        "attempt_start",
+        json!({ "contest_id": contest, "entrant": { "nickname": nickname, "town": "水口镇", "employer": "" } }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn answers_all_first(view: &Value) -> Value {
+    let count = view["questions"].as_array().unwrap().len();
+    json!(vec![vec![0]; count])
+}
+
+#[tokio::test]
+async fn an_attempt_is_scored_by_the_server_once_and_its_review_shows_the_answers() {
+    let app = spawn().await;
+    let id = contest(&app, &[]).await;
+    let started = start(&app, id, "张阿姨").await;
+    let view = &started["Ok"];
+    let attempt = view["id"].as_str().unwrap().to_string();
+    assert_eq!(view["questions"].as_array().unwrap().len(), 5);
+    assert!(view["remaining_secs"].as_i64().unwrap() > 590);
+    // The payload carries questions and options, never answers or explanations.
+    for question in view["questions"].as_array().unwrap() {
+        let mut keys: Vec<&str> = question
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["id", "kind", "options", "stem"]);
+    }
+    let text = started.to_string();
+    for secret in ["explanation", "correct", "source", "\"answer\""] {
+        assert!(
+            !text.contains(secret),
+            "the attempt payload carries {secret}"
+        );
+    }
+    assert_eq!(
+        view["answers"],
+        json!([[], [], [], [], []]),
+        "only the participant's own (none yet)"
+    );
+
+    // Starting again resumes the same attempt (a reload).
+    let again = start(&app, id, "张阿姨").await;
+    assert_eq!(again["Ok"]["id"], attempt.as_str());
+    let (_, current) = call(&app, "attempt_current", json!({ "contest_id": id })).await;
+    assert_eq!(current["id"], attempt.as_str());
+
+    // Progress is kept.
+    let answers = answers_all_first(view);
+    let (_, saved) = call(
+        &app,
+        "attempt_save",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await;
+    assert_eq!(saved, json!({ "Ok": null }));
+
+    // Someone else can neither submit nor read it.
+    let stranger = app.another_browser();
+    let (_, refused) = call(
+        &stranger,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await;
+    assert!(
+        refused["Err"].as_str().unwrap().contains("没有找到"),
+        "{refused}"
+    );
+
+    // Tampered answers are refused and the attempt stays open.
+    for (bad, reason) in [
+        (json!([[0]]), "数量与试卷不符"),
+        (json!([[9], [0], [0], [0], [0]]), "不是本题的选项"),
+    ] {
+        let (_, refused) = call(
+            &app,
+            "attempt_submit",
+            json!({ "attempt_id": attempt, "answers": bad }),
+        )
+        .await;
+        assert!(
+            refused["Err"].as_str().unwrap().contains(reason),
+            "{refused}"
+        );
+    }
+
+    let (_, submitted) = call(
+        &app,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await;
+    assert_eq!(submitted, json!({ "Ok": null }));
+    // A replay is refused; the stored result does not change.
+    let (_, replay) = call(
+        &app,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await;
+    assert!(
+        replay["Err"].as_str().unwrap().contains("已经交卷"),
+        "{replay}"
+    );
+
+    let (status, page) = app.page(&format!("/contest/result/{attempt}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("解析：") && page.contains("正确答案："),
+        "{page}"
+    );
+    assert!(page.contains("张阿姨"));
+    let (_, stranger_page) = stranger.page(&format!("/contest/result/{attempt}")).await;
+    assert!(stranger_page.contains("没有找到这次答题"));
+
+    // Answered at once: flagged as faster than reading, kept off the leaderboard.
+    let flagged: bool = sqlx::query_scalar("SELECT flagged_fast FROM attempts WHERE id = ?")
+        .bind(&attempt)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(flagged);
+}
+
+#[tokio::test]
+async fn daily_limits_windows_and_late_submissions_are_enforced() {
+    let app = spawn().await;
+    let id = contest(&app, &[("form[attempts_per_day]", "1")]).await;
+    let view = start(&app, id, "李伯").await["Ok"].clone();
+    let attempt = view["id"].as_str().unwrap().to_string();
+    let answers = answers_all_first(&view);
+    call(
+        &app,
+        "attempt_save",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await;
+
+    // Time runs out: the deadline is moved into the past, as a clock would.
+    sqlx::query("UPDATE attempts SET deadline_at = deadline_at - 3600, started_at = started_at - 3600 WHERE id = ?")
+        .bind(&attempt)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, late) = call(
+        &app,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": [[1],[1],[1],[1],[1]] }),
+    )
+    .await;
+    assert!(
+        late["Err"].as_str().unwrap().contains("已超过答题时间"),
+        "{late}"
+    );
+    let (late_flag, stored): (bool, String) =
+        sqlx::query_as("SELECT late, answers FROM attempts WHERE id = ?")
+            .bind(&attempt)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(late_flag);
+    assert_eq!(
+        stored,
+        answers.to_string(),
+        "the answers saved before the deadline were scored"
+    );
+
+    // One attempt a day.
+    let (_, refused) = call(
+        &app,
+        "attempt_start",
+        json!({ "contest_id": id, "entrant": { "nickname": "李伯" } }),
+    )
+    .await;
+    assert!(
+        refused["Err"].as_str().unwrap().contains("次数已用完"),
+        "{refused}"
+    );
+
+    // Outside the window.
+    let now = app::clock::now();
+    let future_open = app::clock::format_beijing(now + 86_400).replace(' ', "T");
+    let future_close = app::clock::format_beijing(now + 2 * 86_400).replace(' ', "T");
+    let later = contest(
+        &app,
+        &[
+            ("form[opens_at]", &future_open),
+            ("form[closes_at]", &future_close),
+        ],
+    )
+    .await;
+    let (_, refused) = call(
+        &app,
+        "attempt_start",
+        json!({ "contest_id": later, "entrant": { "nickname": "王" } }),
+    )
+    .await;
+    assert!(
+        refused["Err"].as_str().unwrap().contains("还没有开始"),
+        "{refused}"
+    );
+
+    // A nickname that is an ID number is refused.
+    let other = app.another_browser();
+    let (_, refused) = call(
+        &other,
+        "attempt_start",
+        json!({ "contest_id": id, "entrant": { "nickname": "440783199001011234" } }),
+    )
+    .await;
+    assert!(
+        refused["Err"].as_str().unwrap().contains("身份证号"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn a_pass_earns_a_certificate_the_site_confirms_and_a_place_on_the_leaderboard() {
+    let app = spawn().await;
+    let id = contest(&app, &[]).await;
+    let view = start(&app, id, "<b>陈</b>").await["Ok"].clone();
+    let attempt = view["id"].as_str().unwrap().to_string();
+    // Not too fast: the start is moved back a minute.
+    sqlx::query("UPDATE attempts SET started_at = started_at - 60 WHERE id = ?")
+        .bind(&attempt)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, done) = call(
+        &app,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers_all_first(&view) }),
+    )
+    .await;
+    assert_eq!(done, json!({ "Ok": null }));
+    let code: String = sqlx::query_scalar("SELECT certificate FROM attempts WHERE id = ?")
+        .bind(&attempt)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    let response = app.get(&format!("/contest/certificate/{code}.svg")).await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "image/svg+xml; charset=utf-8"
+    );
+    let svg = response.text().await.unwrap();
+    assert!(
+        svg.contains("&lt;b&gt;陈&lt;/b&gt;") && !svg.contains("<b>"),
+        "the name is text"
+    );
+    assert!(svg.contains(&code));
+
+    let visitor = app.another_browser();
+    let (_, page) = visitor
+        .page(&format!("/contest/certificate?code={code}"))
+        .await;
+    assert!(page.contains("证书有效"), "{page}");
+    let (_, page) = visitor.page("/contest/certificate?code=NOSUCHCODE").await;
+    assert!(page.contains("没有找到这个验证码"));
+
+    let (_, board) = visitor.page(&format!("/contest/{id}/leaderboard")).await;
+    assert!(board.contains("&lt;b&gt;陈&lt;/b&gt;"), "{board}");
+    assert!(board.contains("水口镇"));
+
+    let qr = visitor.get(&format!("/contest/{id}/qr.svg")).await;
+    assert_eq!(qr.status(), 200);
+    assert!(qr.text().await.unwrap().starts_with("<?xml"));
+}
+
+#[tokio::test]
+async fn the_bank_loads_the_good_questions_and_skips_the_bad_ones() {
+    let app = spawn().await;
+    let (good, bad): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM questions WHERE active), (SELECT COUNT(*) FROM questions WHERE id = 'bad-1')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(good >= 20);
+    assert_eq!(bad, 0);
+}
+
+#[tokio::test]
+async fn impossible_contests_are_refused_and_only_contest_officers_may_create_them() {
+    let app = spawn().await;
+    let staff = app.another_browser();
+    staff
+        .signed_in_as("quizmaster", &[Role::ContestAdmin])
+        .await;
+    let to = location(
+        &staff
+            .post_form(
+                "/api/staff/contest_create",
+                &[
+                    ("form[title]", "题太多"),
+                    ("form[opens_at]", "2026-12-01T08:00"),
+                    ("form[closes_at]", "2026-12-02T08:00"),
+                    ("form[question_count]", "100"),
+                    ("form[time_limit_minutes]", "10"),
+                    ("form[pass_percent]", "60"),
+                    ("form[attempts_per_day]", "1"),
+                ],
+            )
+            .await,
+    );
+    assert!(to.starts_with("/admin/contests/new?error="), "{to}");
+    let (_, page) = staff.page(&to).await;
+    assert!(page.contains("不够抽 100 道"), "{page}");
+    assert!(page.contains(r#"value="题太多""#));
+
+    let editor = app.another_browser();
+    editor.signed_in_as("writer", &[Role::Editor]).await;
+    let response = editor
+        .post_form("/api/staff/contest_create", &[("form[title]", "x")])
+        .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        editor.get("/admin/contests/1/export.csv").await.status(),
+        403
+    );
+}
