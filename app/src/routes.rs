@@ -12,7 +12,7 @@ use crate::{
         article::ArticlePage,
         articles::{ArticlesPage, CategoryPage},
         contest::{
-            contest::ContestPage,
+            landing::ContestPage,
             leaderboard::LeaderboardPage,
             list::ContestsPage,
             practice::PracticePage,

@@ -1,7 +1,7 @@
 //! The public side of the knowledge contest.
 
 /// `/contest/{id}`: a contest, with the quiz.
-pub mod contest;
+pub mod landing;
 /// `/contest/{id}/leaderboard`.
 pub mod leaderboard;
 /// `/contest`: the contests and practice mode.
