@@ -11,8 +11,10 @@ CREATE TABLE questions (
     answer      TEXT NOT NULL,  -- JSON array of option indices
     explanation TEXT NOT NULL,
     source      TEXT NOT NULL,
-    source_file TEXT NOT NULL,
+    source_file TEXT NOT NULL,     -- the bank file, or '' for a question added by staff
     active      INTEGER NOT NULL DEFAULT 1,
+    -- Changed in the staff area: the files no longer overwrite or retire it.
+    edited      INTEGER NOT NULL DEFAULT 0,
     updated_at  INTEGER NOT NULL
 ) STRICT;
 

@@ -31,7 +31,9 @@ use crate::{
                 ArticleEditorPage, ArticleHistoryPage, ArticleVersionPage, ArticlesAdminPage,
             },
             audit_log::AuditLogPage,
-            contests_admin::{ContestStatsPage, ContestsAdminPage, NewContestPage},
+            contests_admin::{
+                BankPage, ContestStatsPage, ContestsAdminPage, NewContestPage, QuestionEditPage,
+            },
             dashboard::DashboardPage,
             inspections_admin::{InspectionsAdminPage, NewDrawPage, StaffDrawPage},
             login::LoginPage,
@@ -121,6 +123,8 @@ pub fn App() -> impl IntoView {
                     />
                     <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests")) view=ContestsAdminPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests"), StaticSegment("new")) view=NewContestPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests"), StaticSegment("questions")) view=BankPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests"), StaticSegment("questions"), StaticSegment("edit")) view=QuestionEditPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("admin"), StaticSegment("contests"), ParamSegment("id")) view=ContestStatsPage />
                 </FlatRoutes>
             </Layout>

@@ -284,3 +284,155 @@ pub mod server {
         }))
     }
 }
+
+/// A question in the bank editor, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub topic: String,
+    /// `single`, `multiple`, `judge`.
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub difficulty: String,
+    #[serde(default)]
+    pub stem: String,
+    /// One option per line.
+    #[serde(default)]
+    pub options: String,
+    /// Letters (`A,C`), or `正确` / `错误`.
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub explanation: String,
+    #[serde(default)]
+    pub source: String,
+    /// Present when the question is in use.
+    #[serde(default)]
+    pub active: Option<String>,
+}
+
+/// The bank, for the editor's list: (id, topic, kind label, stem, active).
+#[server(prefix = "/api/staff", endpoint = "bank_list")]
+pub async fn bank_list() -> Result<Vec<(String, String, String, String, bool)>, ServerFnError> {
+    use crate::server_support::{internal, pool};
+    crate::staff::access::require(CONTEST_OFFICERS)?;
+    let rows: Vec<(String, String, String, String, bool)> =
+        sqlx::query_as("SELECT id, topic, kind, stem, active FROM questions ORDER BY topic, id")
+            .fetch_all(&pool()?)
+            .await
+            .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, topic, kind, stem, active)| {
+            let label = match kind.as_str() {
+                "single" => "单选题",
+                "multiple" => "多选题",
+                _ => "判断题",
+            };
+            (id, topic, label.to_string(), stem, active)
+        })
+        .collect())
+}
+
+/// A question as the editor shows it.
+#[server(prefix = "/api/staff", endpoint = "bank_question")]
+pub async fn load_question(id: String) -> Result<Option<QuestionForm>, ServerFnError> {
+    use crate::server_support::{internal, pool};
+    crate::staff::access::require(CONTEST_OFFICERS)?;
+    let Some((q, active)) = super::store::question(&pool()?, &id)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let letters: Vec<String> = q
+        .answer
+        .iter()
+        .map(|&i| domain::quiz::bank::letter(i).to_string())
+        .collect();
+    Ok(Some(QuestionForm {
+        kind: match q.kind {
+            super::Kind::Single => "single",
+            super::Kind::Multiple => "multiple",
+            super::Kind::Judge => "judge",
+        }
+        .into(),
+        answer: if q.kind == super::Kind::Judge {
+            if q.answer == [0] { "正确" } else { "错误" }.into()
+        } else {
+            letters.join(",")
+        },
+        options: if q.kind == super::Kind::Judge {
+            String::new()
+        } else {
+            q.options.join("\n")
+        },
+        id: q.id,
+        topic: q.topic,
+        difficulty: q.difficulty.to_string(),
+        stem: q.stem,
+        explanation: q.explanation,
+        source: q.source,
+        active: active.then(|| "on".into()),
+    }))
+}
+
+/// Saves a question from the editor, checked by the bank's own rules.
+#[server(prefix = "/api/staff", endpoint = "bank_save")]
+pub async fn save_question(form: QuestionForm) -> Result<(), ServerFnError> {
+    use crate::server_support::{audit, encode, go, internal, pool};
+    use domain::quiz::bank::{Kind, from_form};
+    let staff = crate::staff::access::require(CONTEST_OFFICERS)?;
+    let pool = pool()?;
+    let kind = match form.kind.as_str() {
+        "single" => Some(Kind::Single),
+        "multiple" => Some(Kind::Multiple),
+        "judge" => Some(Kind::Judge),
+        _ => None,
+    };
+    let difficulty = form.difficulty.trim().parse::<u8>().unwrap_or(0);
+    let checked = match kind {
+        None => Err("请选择题型".to_string()),
+        Some(kind) => from_form(
+            &form.id,
+            &form.topic,
+            kind,
+            difficulty,
+            &form.stem,
+            &form.options,
+            &form.answer,
+            &form.explanation,
+            &form.source,
+        ),
+    };
+    let question = match checked {
+        Ok(question) => question,
+        Err(message) => {
+            let filled = serde_qs::to_string(&form).unwrap_or_default();
+            go(&format!(
+                "/admin/contests/questions/edit?error={}&{filled}",
+                encode(&message)
+            ));
+            return Ok(());
+        }
+    };
+    super::store::save_edited(&pool, &question, form.active.is_some(), crate::clock::now())
+        .await
+        .map_err(internal)?;
+    audit(
+        &pool,
+        crate::audit::Actor::Staff(&staff),
+        "question_saved",
+        &format!("question:{}", question.id),
+        &question.stem.chars().take(40).collect::<String>(),
+    )
+    .await?;
+    go(&format!(
+        "/admin/contests/questions?done={}",
+        encode(&question.id)
+    ));
+    Ok(())
+}

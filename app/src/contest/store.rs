@@ -36,7 +36,8 @@ fn kind_of(value: &str) -> Option<Kind> {
 // ---- The bank ----------------------------------------------------------------------------------
 
 /// Makes the stored bank what the files say: questions upserted, those gone from the files
-/// retired (kept for the attempts that used them).
+/// retired (kept for the attempts that used them). Questions staff changed in the editor keep
+/// their changes.
 pub async fn replace_bank(
     pool: &SqlitePool,
     questions: &[(Question, String)],
@@ -55,7 +56,8 @@ pub async fn replace_bank(
                  difficulty = excluded.difficulty, stem = excluded.stem, options = excluded.options,
                  answer = excluded.answer, explanation = excluded.explanation,
                  source = excluded.source, source_file = excluded.source_file, active = 1,
-                 updated_at = excluded.updated_at",
+                 updated_at = excluded.updated_at
+             WHERE NOT questions.edited",
         )
         .bind(&q.id)
         .bind(&q.topic)
@@ -85,6 +87,9 @@ struct QuestionRow {
     answer: String,
     explanation: String,
     source: String,
+    /// Selected only where it matters.
+    #[sqlx(default)]
+    active: bool,
 }
 
 impl QuestionRow {
@@ -137,6 +142,54 @@ pub async fn paper_questions(
         return Err(sqlx::Error::RowNotFound);
     }
     Ok(questions)
+}
+
+/// Saves a question from the staff editor (new or changed); the files no longer touch it.
+pub async fn save_edited(
+    pool: &SqlitePool,
+    q: &Question,
+    active: bool,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO questions (id, topic, kind, difficulty, stem, options, answer, explanation,
+             source, source_file, active, edited, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 1, ?)
+         ON CONFLICT (id) DO UPDATE SET topic = excluded.topic, kind = excluded.kind,
+             difficulty = excluded.difficulty, stem = excluded.stem, options = excluded.options,
+             answer = excluded.answer, explanation = excluded.explanation,
+             source = excluded.source, active = excluded.active, edited = 1,
+             updated_at = excluded.updated_at",
+    )
+    .bind(&q.id)
+    .bind(&q.topic)
+    .bind(kind_str(q.kind))
+    .bind(i64::from(q.difficulty))
+    .bind(&q.stem)
+    .bind(json(&q.options))
+    .bind(json(&q.answer))
+    .bind(&q.explanation)
+    .bind(&q.source)
+    .bind(active)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// One question, active or not, with whether it is active.
+pub async fn question(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<(Question, bool)>> {
+    let row: Option<QuestionRow> = sqlx::query_as(&format!(
+        "SELECT {QUESTION_COLUMNS}, active FROM questions WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        let active = row.active;
+        row.into_question().map(|q| (q, active))
+    })
+    .transpose()
 }
 
 /// Active questions by topic.

@@ -222,6 +222,60 @@ fn check(topic: &str, raw: RawQuestion) -> Result<Question, String> {
     })
 }
 
+/// A question as staff type it in the bank editor: options one per line; the answer as
+/// letters (`A,C`) or, for 判断题, `正确` / `错误`. Checked by the same rules as the files.
+#[allow(clippy::too_many_arguments)]
+pub fn from_form(
+    id: &str,
+    topic: &str,
+    kind: Kind,
+    difficulty: u8,
+    stem: &str,
+    options: &str,
+    answer: &str,
+    explanation: &str,
+    source: &str,
+) -> Result<Question, String> {
+    let answer = if kind == Kind::Judge {
+        match answer.trim() {
+            "正确" | "对" | "true" => RawAnswer::Truth(true),
+            "错误" | "错" | "false" => RawAnswer::Truth(false),
+            _ => return Err("判断题的答案请填“正确”或“错误”".into()),
+        }
+    } else {
+        RawAnswer::Letters(
+            answer
+                .split([',', '，', '、', ' '])
+                .map(|l| l.trim().to_uppercase())
+                .filter(|l| !l.is_empty())
+                .collect(),
+        )
+    };
+    let options = if kind == Kind::Judge {
+        Vec::new()
+    } else {
+        options
+            .lines()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    check(
+        topic,
+        RawQuestion {
+            id: id.to_string(),
+            kind,
+            difficulty,
+            stem: stem.to_string(),
+            options,
+            answer,
+            explanation: explanation.to_string(),
+            source: source.to_string(),
+        },
+    )
+}
+
 /// `"A"` → 0, `"B"` → 1 …
 pub fn letter_index(letter: &str) -> Option<usize> {
     let mut chars = letter.trim().chars();
@@ -354,6 +408,51 @@ source = "src"
     fn a_broken_file_is_reported_with_its_line() {
         let (_, errors) = parse_file("x.toml", "topic = \"t\"\n[[questions]]\nid = \n");
         assert_eq!(errors[0].line, 3);
+    }
+
+    #[test]
+    fn the_editor_form_follows_the_same_rules() {
+        let q = from_form(
+            "f-9",
+            "消防",
+            Kind::Multiple,
+            2,
+            "题干",
+            "甲\n乙\n丙\n",
+            "a, c",
+            "解析",
+            "出处",
+        )
+        .unwrap();
+        assert_eq!(q.answer, vec![0, 2]);
+        assert!(
+            from_form(
+                "f-9",
+                "消防",
+                Kind::Single,
+                2,
+                "题干",
+                "甲\n乙",
+                "A,B",
+                "解析",
+                "出处"
+            )
+            .unwrap_err()
+            .contains("恰好有一个答案")
+        );
+        let judge = from_form(
+            "f-8",
+            "消防",
+            Kind::Judge,
+            1,
+            "题干",
+            "",
+            "错误",
+            "解析",
+            "出处",
+        )
+        .unwrap();
+        assert_eq!(judge.answer, vec![1]);
     }
 
     #[test]

@@ -407,3 +407,48 @@ async fn impossible_contests_are_refused_and_only_contest_officers_may_create_th
         403
     );
 }
+
+#[tokio::test]
+async fn staff_edit_the_bank_under_the_same_rules_as_the_files() {
+    let app = spawn().await;
+    let staff = app.another_browser();
+    staff
+        .signed_in_as("bankkeeper", &[Role::ContestAdmin])
+        .await;
+    let mut form = vec![
+        ("form[id]", "staff-1"),
+        ("form[topic]", "消防安全"),
+        ("form[kind]", "single"),
+        ("form[difficulty]", "1"),
+        ("form[stem]", "家中油锅起火，首先应当？"),
+        ("form[options]", "用水浇\n盖上锅盖并关火\n端起锅往外跑"),
+        ("form[answer]", "B,C"),
+        (
+            "form[explanation]",
+            "油锅起火不能用水浇，应盖锅盖窒息灭火并关闭燃气。",
+        ),
+        ("form[source]", "应急管理部 消防安全常识"),
+        ("form[active]", "on"),
+    ];
+    let to = location(&staff.post_form("/api/staff/bank_save", &form).await);
+    assert!(
+        to.starts_with("/admin/contests/questions/edit?error="),
+        "{to}"
+    );
+    let (_, page) = staff.page(&to).await;
+    assert!(page.contains("恰好有一个答案"), "{page}");
+    assert!(page.contains("家中油锅起火"), "what was typed is kept");
+
+    form.retain(|(k, _)| *k != "form[answer]");
+    form.push(("form[answer]", "B"));
+    let to = location(&staff.post_form("/api/staff/bank_save", &form).await);
+    assert_eq!(to, "/admin/contests/questions?done=staff-1");
+    let (active, edited): (bool, bool) =
+        sqlx::query_as("SELECT active, edited FROM questions WHERE id = 'staff-1'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(active && edited);
+    let (_, list) = staff.page("/admin/contests/questions").await;
+    assert!(list.contains("staff-1"));
+}

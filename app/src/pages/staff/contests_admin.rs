@@ -11,8 +11,8 @@ use crate::{
         staff_gate::StaffGate,
     },
     contest::staff::{
-        CONTEST_OFFICERS, ContestForm, ContestStats, CreateContest, QuotaForm,
-        load_contest_overview, load_contest_stats,
+        CONTEST_OFFICERS, ContestForm, ContestStats, CreateContest, QuestionForm, QuotaForm,
+        SaveQuestion, bank_list, load_contest_overview, load_contest_stats, load_question,
     },
     pages::contest::window_label,
     request::{query_param, raw_query},
@@ -55,6 +55,7 @@ pub fn ContestsAdminPage() -> impl IntoView {
                         <p><a class="button" href=site.href("/admin/contests/new")>"新建竞赛"</a></p>
                         {contests}
                         <h2>{format!("题库（{total} 道）")}</h2>
+                        <p><a href=site.href("/admin/contests/questions")>"查看和编辑题库"</a></p>
                         <ul>{bank}</ul>
                         <p class="hint">"题库保存在 content/questions/*.toml（格式见该目录的 README），每次启动时逐题检查后载入，有问题的题目连同文件名和行号记入日志并跳过。"</p>
                     }.into_any()
@@ -202,5 +203,125 @@ fn StatsView(stats: ContestStats) -> impl IntoView {
         <table class="table"><thead><tr><th scope="col">"日期"</th><th scope="col">"交卷次数"</th></tr></thead><tbody>{days}</tbody></table>
         <h2>"最难的题目（答对率从低到高）"</h2>
         <table class="table"><thead><tr><th scope="col">"编号"</th><th scope="col">"题干"</th><th scope="col">"作答次数"</th><th scope="col">"答对率"</th></tr></thead><tbody>{questions}</tbody></table>
+    }
+}
+
+/// `/admin/contests/questions`: the whole bank, with links to edit.
+#[component]
+pub fn BankPage() -> impl IntoView {
+    let list = Resource::new_blocking(|| (), |_| bank_list());
+    let done = query_param("done").map(|id| format!("题目 {id} 已保存。"));
+    view! {
+        <StaffGate title="题库" roles=CONTEST_OFFICERS>
+            <h1>"题库"</h1>
+            {done.map(|message| view! { <Notice kind=NoticeKind::Success message /> })}
+            <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
+                {move || Suspend::new(async move {
+                    let site = use_site();
+                    let Ok(rows) = list.await else {
+                        return view! { <Notice kind=NoticeKind::Error message="暂时无法读取，请稍后再试。" /> }.into_any();
+                    };
+                    let count = rows.len();
+                    let body = rows.into_iter().map(|(id, topic, kind, stem, active)| {
+                        let href = site.href(&format!("/admin/contests/questions/edit?id={id}"));
+                        view! {
+                            <tr>
+                                <td><a href=href>{id}</a></td><td>{topic}</td><td>{kind}</td><td>{stem}</td>
+                                <td>{if active { "使用中" } else { "已停用" }}</td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    view! {
+                        <p>
+                            <a class="button" href=site.href("/admin/contests/questions/edit")>"新增题目"</a>
+                            " "{format!("共 {count} 道。在这里修改过的题目，启动时不再被 content/questions 中的文件覆盖。")}
+                        </p>
+                        <div class="table-scroll"><table class="table">
+                            <thead><tr><th scope="col">"编号"</th><th scope="col">"主题"</th><th scope="col">"题型"</th><th scope="col">"题干"</th><th scope="col">"状态"</th></tr></thead>
+                            <tbody>{body}</tbody>
+                        </table></div>
+                    }.into_any()
+                })}
+            </Suspense>
+        </StaffGate>
+    }
+}
+
+fn question_from_query() -> Option<QuestionForm> {
+    #[cfg(feature = "ssr")]
+    {
+        let query = raw_query();
+        if query.contains("stem=") {
+            return serde_qs::Config::new(5, false)
+                .deserialize_str::<QuestionForm>(&query)
+                .ok();
+        }
+    }
+    None
+}
+
+/// `/admin/contests/questions/edit[?id=…]`: add or change a question.
+#[component]
+pub fn QuestionEditPage() -> impl IntoView {
+    let id = query_param("id").filter(|_| question_from_query().is_none());
+    let error = query_param("error");
+    let sent_back = question_from_query();
+    let loaded = Resource::new_blocking(
+        move || id.clone(),
+        |id| async move {
+            match id {
+                Some(id) => load_question(id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <StaffGate title="编辑题目" roles=CONTEST_OFFICERS>
+            <h1>"编辑题目"</h1>
+            {error.map(|text| { let message: String = text.chars().take(300).collect(); view! { <Notice kind=NoticeKind::Error message /> } })}
+            <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
+                {move || {
+                    let sent_back = sent_back.clone();
+                    Suspend::new(async move {
+                        let form = sent_back
+                            .or_else(|| loaded.get().and_then(Result::ok).flatten())
+                            .unwrap_or_else(|| QuestionForm { kind: "single".into(), difficulty: "1".into(), active: Some("on".into()), ..QuestionForm::default() });
+                        let _ = loaded.await;
+                        view! { <QuestionFormView form /> }
+                    })
+                }}
+            </Suspense>
+        </StaffGate>
+    }
+}
+
+#[component]
+fn QuestionFormView(form: QuestionForm) -> impl IntoView {
+    let site = use_site();
+    let kinds = [
+        ("single", "单选题"),
+        ("multiple", "多选题"),
+        ("judge", "判断题"),
+    ]
+    .map(
+        |(value, label)| view! { <option value=value selected=form.kind == value>{label}</option> },
+    );
+    let levels = [("1", "1 容易"), ("2", "2 中等"), ("3", "3 较难")]
+        .map(|(value, label)| view! { <option value=value selected=form.difficulty == value>{label}</option> });
+    view! {
+        <form class="form" method="post" action=site.href(SaveQuestion::url())>
+            <CsrfField />
+            <div class="field"><label for="qid">"编号（字母、数字和 -）"</label><input id="qid" name="form[id]" type="text" maxlength="40" required value=form.id.clone() /></div>
+            <div class="field"><label for="topic">"主题"</label><input id="topic" name="form[topic]" type="text" maxlength="30" required value=form.topic.clone() /></div>
+            <div class="field"><label for="kind">"题型"</label><select id="kind" name="form[kind]">{kinds}</select></div>
+            <div class="field"><label for="difficulty">"难度"</label><select id="difficulty" name="form[difficulty]">{levels}</select></div>
+            <div class="field"><label for="stem">"题干"</label><textarea id="stem" name="form[stem]" rows="3" required inner_html=crate::html::escape(&form.stem)></textarea></div>
+            <div class="field"><label for="options">"选项（每行一个；判断题不填）"</label><textarea id="options" name="form[options]" rows="5" inner_html=crate::html::escape(&form.options)></textarea></div>
+            <div class="field"><label for="answer">"答案（选项字母如 A 或 A,C；判断题填“正确”或“错误”）"</label><input id="answer" name="form[answer]" type="text" required value=form.answer.clone() /></div>
+            <div class="field"><label for="explanation">"解析"</label><textarea id="explanation" name="form[explanation]" rows="3" required inner_html=crate::html::escape(&form.explanation)></textarea></div>
+            <div class="field"><label for="source">"出处（法律条款或标准）"</label><input id="source" name="form[source]" type="text" required value=form.source.clone() /></div>
+            <label class="check" for="active"><input id="active" type="checkbox" name="form[active]" checked=form.active.is_some() />"使用这道题"</label>
+            <button type="submit" class="button">"保存题目"</button>
+        </form>
     }
 }

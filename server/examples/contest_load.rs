@@ -1,0 +1,116 @@
+//! Load for the contest: many participants start an attempt and submit it, concurrently, on a
+//! running server; reports scored submissions per second and their latency. Run by
+//! `bench/contest.sh`, which starts the server (trusting `X-Forwarded-For`, so that every
+//! participant comes from an address of their own) and creates the contest.
+//!
+//! cargo run --release -p server --example contest_load -- URL CONTEST_ID PARTICIPANTS CONCURRENCY
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let base = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "http://127.0.0.1:3297".into());
+    let contest: i64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1);
+    let participants: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let concurrency: usize = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(64);
+
+    let started = Instant::now();
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (base, next) = (base.clone(), next.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= participants {
+                    break;
+                }
+                match participant(&base, contest, n).await {
+                    Ok(latency) => latencies.push(latency),
+                    Err(error) => {
+                        errors += 1;
+                        if errors < 3 {
+                            eprintln!("participant {n}: {error}");
+                        }
+                    }
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        let (mut l, e) = worker.await.expect("worker");
+        latencies.append(&mut l);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pick = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    println!(
+        "participants={participants} concurrency={concurrency} scored={} errors={errors} seconds={:.1} submissions_per_sec={:.0} submit_p50_ms={:.1} submit_p99_ms={:.1}",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        pick(0.50).as_secs_f64() * 1000.0,
+        pick(0.99).as_secs_f64() * 1000.0,
+    );
+}
+
+/// One participant from an address of their own: start, then submit; the submission's latency.
+async fn participant(base: &str, contest: i64, n: usize) -> Result<Duration, String> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let address = format!("10.{}.{}.{}", n / 65_536 % 256, n / 256 % 256, n % 256);
+    let call = |endpoint: &str, body: Value| {
+        client
+            .post(format!("{base}/api/{endpoint}"))
+            .header("origin", base)
+            .header("x-forwarded-for", address.clone())
+            .json(&body)
+            .send()
+    };
+    let started: Value = call(
+        "attempt_start",
+        json!({ "contest_id": contest, "entrant": { "nickname": format!("参赛者{n}"), "town": "长沙街道" } }),
+    )
+    .await
+    .map_err(|e| e.to_string())?
+    .json()
+    .await
+    .map_err(|e| e.to_string())?;
+    let view = started.get("Ok").ok_or_else(|| started.to_string())?;
+    let count = view["questions"].as_array().map_or(0, Vec::len);
+    let attempt = view["id"].as_str().unwrap_or_default().to_string();
+    let answers: Vec<Vec<usize>> = (0..count).map(|i| vec![i % 2]).collect();
+    let submitted_at = Instant::now();
+    let response = call(
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let latency = submitted_at.elapsed();
+    let body: Value = response.json().await.map_err(|e| e.to_string())?;
+    if body != json!({ "Ok": null }) {
+        return Err(body.to_string());
+    }
+    Ok(latency)
+}
