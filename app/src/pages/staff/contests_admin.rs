@@ -76,11 +76,12 @@ fn form_from_query() -> ContestForm {
         }
     }
     let _ = raw_query;
-    let today = crate::clock::format_beijing(crate::clock::now());
-    let day = &today[..10];
+    // Open from now for a week, unless the officer says otherwise.
+    let now = crate::clock::now();
+    let field = |at: i64| crate::clock::format_beijing(at).replace(' ', "T");
     ContestForm {
-        opens_at: format!("{day}T08:00"),
-        closes_at: format!("{day}T22:00"),
+        opens_at: field(now),
+        closes_at: field(now + 7 * 86_400),
         question_count: "20".into(),
         time_limit_minutes: "20".into(),
         pass_percent: "60".into(),
