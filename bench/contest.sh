@@ -26,19 +26,19 @@ for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.
 
 step "Creating a contest (20 questions, 20 minutes)"
 PASSWORD="bench-contest-officer-2026"
-echo "$PASSWORD" | "$CARGO_TARGET_DIR/release/server" admin create --username bench --role contest_admin >/dev/null
+echo "$PASSWORD" | "$CARGO_TARGET_DIR/release/server" admin create --username quizload --role contest_admin >/dev/null
 JAR="$WORK/cookies"
 curl -fs -c "$JAR" -b "$JAR" -H "Origin: $BASE" -o /dev/null \
-  --data-urlencode username=bench --data-urlencode "password=$PASSWORD" "$BASE/api/sign_in"
+  --data-urlencode username=quizload --data-urlencode "password=$PASSWORD" "$BASE/api/sign_in"
 OPENS="$(TZ=Asia/Shanghai date -d '-1 hour' +%Y-%m-%dT%H:%M)"
 CLOSES="$(TZ=Asia/Shanghai date -d '+1 day' +%Y-%m-%dT%H:%M)"
-LOCATION="$(curl -s -c "$JAR" -b "$JAR" -H "Origin: $BASE" -o /dev/null -w '%{redirect_url}' \
+LOCATION="$(curl -s -c "$JAR" -b "$JAR" -H "Origin: $BASE" -H "Accept: text/html" -o /dev/null -D - \
   --data-urlencode "form[title]=压测竞赛" --data-urlencode "form[opens_at]=$OPENS" \
   --data-urlencode "form[closes_at]=$CLOSES" --data-urlencode "form[question_count]=20" \
   --data-urlencode "form[time_limit_minutes]=20" --data-urlencode "form[pass_percent]=60" \
   --data-urlencode "form[attempts_per_day]=3" --data-urlencode "form[ask_town]=on" \
   "$BASE/api/staff/contest_create")"
-CONTEST="$(echo "$LOCATION" | sed -E 's#.*/admin/contests/([0-9]+).*#\1#')"
+CONTEST="$(echo "$LOCATION" | tr -d '\r' | sed -nE 's#^[Ll]ocation: .*/admin/contests/([0-9]+).*#\1#p')"
 echo "contest $CONTEST"
 
 step "Load: $PARTICIPANTS participants, $CONCURRENCY at a time"
