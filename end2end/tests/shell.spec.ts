@@ -9,9 +9,10 @@ test.describe("the site's shell", () => {
     await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
     await expect(page.getByRole("banner")).toContainText("开平市应急管理局");
     await expect(page.getByRole("heading", { name: "最新文章" })).toBeVisible();
-    // The demo articles are imported from content/ at start-up; nothing else is published yet.
+    // The demo articles are imported from content/ at start-up.
     await expect(page.locator(".latest a").first()).toBeVisible();
-    await expect(page.getByText("暂无已公开的抽查结果")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "最新抽查结果" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "知识竞赛" })).toBeVisible();
     await context.close();
   });
 

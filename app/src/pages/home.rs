@@ -4,6 +4,8 @@ use leptos_meta::Title;
 use crate::{
     articles::api::latest_articles,
     components::{article_list::date_of, empty_state::EmptyState},
+    contest::api::contests,
+    inspections::api::draws,
     site::use_site,
 };
 
@@ -32,7 +34,7 @@ pub fn HomePage() -> impl IntoView {
                 more_href=site.href("/inspections")
                 more_label="全部抽查"
             >
-                <EmptyState title="暂无已公开的抽查结果" hint="抽查完成并依法公示后，结果会显示在这里。" />
+                <LatestDraws />
             </HomeSection>
             <HomeSection
                 id="home-contest"
@@ -40,7 +42,7 @@ pub fn HomePage() -> impl IntoView {
                 more_href=site.href("/contest")
                 more_label="进入竞赛"
             >
-                <EmptyState title="目前没有正在进行的竞赛" hint="竞赛开放后可在这里直接参加。" />
+                <OpenContests />
             </HomeSection>
         </div>
     }
@@ -90,6 +92,70 @@ fn LatestArticles() -> impl IntoView {
                     _ => view! {
                         <EmptyState title="暂无已发布的文章" hint="安全宣传文章发布后会显示在这里。" />
                     }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The three newest draws with where each stands.
+#[component]
+fn LatestDraws() -> impl IntoView {
+    let latest = Resource::new_blocking(|| (), |_| draws());
+    view! {
+        <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match latest.await {
+                    Ok(list) if !list.is_empty() => {
+                        let site = use_site();
+                        let items = list.into_iter().take(3).map(|d| {
+                            let date = date_of(d.announced_at);
+                            view! {
+                                <li>
+                                    <a href=site.href(&format!("/inspections/draws/{}", d.id))>{format!("{}（{}）", d.title, d.status.label())}</a>
+                                    <time datetime=date.clone()>{date.clone()}</time>
+                                </li>
+                            }
+                        }).collect_view();
+                        view! { <ul class="latest">{items}</ul> }.into_any()
+                    }
+                    _ => view! {
+                        <EmptyState title="暂无已公开的抽查任务" hint="抽查任务公告后，抽签承诺、名单和结果会显示在这里。" />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The contests open now, and practice mode.
+#[component]
+fn OpenContests() -> impl IntoView {
+    let list = Resource::new_blocking(|| (), |_| contests());
+    view! {
+        <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                let site = use_site();
+                let now = crate::clock::now();
+                let open: Vec<_> = list
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|c| c.is_open(now))
+                    .collect();
+                let practice = view! {
+                    <p><a href=site.href("/contest/practice")>"练习模式：随时练习，立即看解析"</a></p>
+                };
+                if open.is_empty() {
+                    view! {
+                        <EmptyState title="目前没有正在进行的竞赛" hint="竞赛开放后可在这里直接参加。" />
+                        {practice}
+                    }.into_any()
+                } else {
+                    let items = open.into_iter().map(|c| view! {
+                        <li><a href=site.href(&format!("/contest/{}", c.id))>{c.title}</a>{format!("（{} 人参加）", c.participants)}</li>
+                    }).collect_view();
+                    view! { <ul class="latest">{items}</ul> {practice} }.into_any()
                 }
             })}
         </Suspense>

@@ -21,7 +21,7 @@ async fn the_home_page_says_plainly_that_nothing_is_published_yet() {
     let app = spawn_app().await;
     let (_, html) = app.page("/").await;
     assert!(html.contains("暂无已发布的文章"));
-    assert!(html.contains("暂无已公开的抽查结果"));
+    assert!(html.contains("暂无已公开的抽查任务"));
     assert!(html.contains("目前没有正在进行的竞赛"));
 }
 
@@ -82,4 +82,24 @@ async fn pages_are_compressed_for_clients_that_accept_it() {
         .await
         .unwrap();
     assert_eq!(response.headers()["content-encoding"], "br");
+}
+
+#[tokio::test]
+async fn the_home_page_lists_the_latest_draws_and_the_open_contests() {
+    use app::staff::Role;
+    let app = spawn_app().await;
+    let staff = app.another_browser();
+    staff.signed_in_as("quizhome", &[Role::ContestAdmin]).await;
+    sqlx::query(
+        "INSERT INTO contests (title, description, opens_at, closes_at, question_count, quotas,
+             time_limit_secs, pass_percent, attempts_per_day, ask_town, ask_employer, created_by,
+             created_at)
+         VALUES ('首页竞赛', '', 0, 4102444800, 5, '[]', 600, 60, 1, 0, 0, 1, 0)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (_, html) = app.page("/").await;
+    assert!(html.contains("首页竞赛"), "{html}");
+    assert!(html.contains("练习模式"));
 }
