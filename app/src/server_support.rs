@@ -22,6 +22,13 @@ pub fn go(path: &str) {
     leptos_axum::redirect(&crate::site::use_site().href(path));
 }
 
+/// Sends the browser back to a form page with the reason it was refused and everything that was
+/// typed, so that nothing is lost (the page reads the form back from its query string).
+pub fn back_to_form<T: serde::Serialize>(path: &str, message: &str, form: &T) {
+    let filled = serde_qs::to_string(form).unwrap_or_default();
+    go(&format!("{path}?error={}&{filled}", encode(message)));
+}
+
 /// Percent-encodes a value for a query string.
 pub fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()

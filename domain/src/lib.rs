@@ -6,6 +6,8 @@
 pub mod article;
 /// Calendar dates.
 pub mod date;
+/// Escaping text for HTML written by hand.
+pub mod html;
 /// Random inspection draws: registries, RFC 3797, strata and teams, verification.
 pub mod inspection;
 /// Markdown to safe HTML, with a table of contents, a summary and a reading time.

@@ -5,7 +5,10 @@
 //! It is its own small bundle, not an island: the islands bundle is loaded by every page, and
 //! only revealed draw pages need the draw code.
 
-use domain::inspection::record::{self, DrawRecord, Report};
+use domain::{
+    html::escape,
+    inspection::record::{self, DrawRecord, Report},
+};
 use wasm_bindgen::{JsCast, prelude::*};
 
 /// Most steps listed on the page; the count of the rest is given.
@@ -144,22 +147,6 @@ pub fn render(report: &Report, millis: f64) -> String {
         }
     }
     html
-}
-
-/// Text as HTML text.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

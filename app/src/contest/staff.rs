@@ -82,16 +82,11 @@ pub async fn load_contest_overview() -> Result<ContestOverview, ServerFnError> {
 
 #[server(prefix = "/api/staff", endpoint = "contest_create")]
 pub async fn create_contest(form: ContestForm) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, encode, go, internal, pool};
+    use crate::server_support::{audit, go, internal, pool};
     let staff = crate::staff::access::require(CONTEST_OFFICERS)?;
     let pool = pool()?;
-    let back = |message: &str| {
-        let filled = serde_qs::to_string(&form).unwrap_or_default();
-        go(&format!(
-            "/admin/contests/new?error={}&{filled}",
-            encode(message)
-        ));
-    };
+    let back =
+        |message: &str| crate::server_support::back_to_form("/admin/contests/new", message, &form);
     let bank = super::store::bank(&pool).await.map_err(internal)?;
     let checked = match server::check(&form, &bank) {
         Ok(checked) => checked,
@@ -411,11 +406,7 @@ pub async fn save_question(form: QuestionForm) -> Result<(), ServerFnError> {
     let question = match checked {
         Ok(question) => question,
         Err(message) => {
-            let filled = serde_qs::to_string(&form).unwrap_or_default();
-            go(&format!(
-                "/admin/contests/questions/edit?error={}&{filled}",
-                encode(&message)
-            ));
+            crate::server_support::back_to_form("/admin/contests/questions/edit", &message, &form);
             return Ok(());
         }
     };

@@ -236,11 +236,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
     let pool = pool()?;
     let now = crate::clock::now();
     let back = |message: &str| {
-        let filled = serde_qs::to_string(&form).unwrap_or_default();
-        go(&format!(
-            "/admin/inspections/draws/new?error={}&{filled}",
-            crate::server_support::encode(message)
-        ));
+        crate::server_support::back_to_form("/admin/inspections/draws/new", message, &form)
     };
     match server::validate_announcement(&pool, &form, now).await {
         Err(message) => {

@@ -47,16 +47,9 @@ fn unavailable(error: sqlx::Error) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "暂时无法生成，请稍后再试").into_response()
 }
 
-/// The absolute URL of a portal path (the configured public origin, or the request's host).
+/// The absolute URL of a portal path.
 fn absolute(state: &AppState, headers: &HeaderMap, path: &str) -> String {
-    let origin = state.public_origin.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
-    format!("{}{}", origin.trim_end_matches('/'), state.site.href(path))
+    format!("{}{path}", super::public_root(state, headers))
 }
 
 async fn qr(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {

@@ -29,18 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/robots.txt", get(robots))
 }
 
-/// The portal's absolute URL: the configured public origin, or the one the request came to.
-fn root(state: &AppState, headers: &HeaderMap) -> String {
-    let origin = state.public_origin.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
-    format!("{}{}", origin.trim_end_matches('/'), state.site.base)
-}
-
 fn xml(body: String) -> Response {
     (
         [
@@ -66,7 +54,11 @@ async fn feed_of(
 
 async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match feed_of(&state.pool, None).await {
-        Ok(articles) => xml(feed::rss(&root(&state, &headers), None, &articles)),
+        Ok(articles) => xml(feed::rss(
+            &super::public_root(&state, &headers),
+            None,
+            &articles,
+        )),
         Err(error) => unavailable(error),
     }
 }
@@ -81,7 +73,7 @@ async fn category_feed(
     };
     match feed_of(&state.pool, Some(category)).await {
         Ok(articles) => xml(feed::rss(
-            &root(&state, &headers),
+            &super::public_root(&state, &headers),
             Some(category),
             &articles,
         )),
@@ -91,7 +83,10 @@ async fn category_feed(
 
 async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match store::sitemap_entries(&state.pool, clock::now()).await {
-        Ok(entries) => xml(feed::sitemap(&root(&state, &headers), &entries)),
+        Ok(entries) => xml(feed::sitemap(
+            &super::public_root(&state, &headers),
+            &entries,
+        )),
         Err(error) => unavailable(error),
     }
 }
@@ -104,7 +99,7 @@ async fn robots(
     let body = format!(
         "User-agent: *\nDisallow: {base}/admin\nDisallow: {base}/login\nDisallow: {base}/api/\nSitemap: {root}/sitemap.xml\n",
         base = site.base,
-        root = root(&state, &headers)
+        root = super::public_root(&state, &headers)
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

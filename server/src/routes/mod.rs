@@ -116,6 +116,19 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The portal's absolute URL (with the base path): the configured public origin, or the one the
+/// request came to. For feeds, the sitemap, QR codes and certificates.
+pub fn public_root(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    let origin = state.public_origin.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    });
+    format!("{}{}", origin.trim_end_matches('/'), state.site.base)
+}
+
 /// A plain response built from parts that cannot fail to combine.
 fn plain(status: axum::http::StatusCode, body: &'static str) -> Response {
     use axum::response::IntoResponse;
