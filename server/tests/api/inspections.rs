@@ -649,3 +649,48 @@ async fn the_command_line_selects_imports_and_verifies() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("FAIL"));
 }
+
+#[tokio::test]
+async fn a_list_changed_after_the_draw_cannot_be_revealed() {
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(&app, "enterprises", enterprises_csv()).await;
+    import(&app, "inspectors", inspectors_csv()).await;
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("篡改测试", "1", "2"),
+    )
+    .await;
+    let values = [
+        ("id".to_string(), "1".to_string()),
+        ("values[0]".to_string(), "1 2 3".to_string()),
+        ("values[1]".to_string(), "4".to_string()),
+    ];
+    post(&app, "/api/staff/draw_run", &values).await;
+
+    // Someone with database access swaps the first selected enterprise for another one.
+    let stored: String = sqlx::query_scalar("SELECT assignments FROM draws WHERE id = 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut assignments: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    let chosen = assignments[0]["uscc"].as_str().unwrap().to_string();
+    let other = (1..=12).map(code).find(|c| *c != chosen).unwrap();
+    assignments[0]["uscc"] = serde_json::Value::String(other);
+    sqlx::query("UPDATE draws SET assignments = ? WHERE id = 1")
+        .bind(assignments.to_string())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let to = post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
+    assert!(to.ends_with("error=mismatch"), "{to}");
+    let (_, page) = app.page(&to).await;
+    assert!(page.contains("名单与抽签时的承诺不一致"), "{page}");
+    let status: String = sqlx::query_scalar("SELECT status FROM draws WHERE id = 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "drawn", "nothing was revealed");
+}
