@@ -134,7 +134,8 @@ build_browser_bundle() {
 
 # The whole site in release mode: server, islands bundle, CSS, then the page bundles.
 build_release_site() {
-  cargo leptos build --release
+  # --split: islands marked `lazy` (the contest's) load their code only on pages that have them.
+  cargo leptos build --release --split
   build_browser_bundle editor-preview editor preview
   build_browser_bundle draw-verifier verifier verifier
 }

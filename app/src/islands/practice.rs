@@ -8,7 +8,7 @@ use crate::contest::{
     api::{next_practice_question, practice_check},
 };
 
-#[island]
+#[island(lazy)]
 pub fn Practice() -> impl IntoView {
     let question = RwSignal::new(None::<PracticeQuestion>);
     let chosen = RwSignal::new(Vec::<usize>::new());

@@ -12,7 +12,7 @@ use crate::contest::{
     api::{save_answers, start_attempt, submit_answers},
 };
 
-#[island]
+#[island(lazy)]
 pub fn Quiz(
     contest_id: i64,
     /// Whether to ask for the town or street (optional for the participant).
