@@ -97,7 +97,7 @@ pub async fn start_attempt(
     entrant: Entrant,
 ) -> Result<Result<AttemptView, String>, ServerFnError> {
     let pool = pool()?;
-    let Some(contest) = super::store::contest(&pool, contest_id)
+    let Some(contest) = super::store::contest_to_enter(&pool, contest_id)
         .await
         .map_err(internal)?
     else {

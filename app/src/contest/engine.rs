@@ -154,19 +154,14 @@ pub async fn current(
     };
     if now > row.deadline_at + GRACE_SECS {
         let progress = row.progress();
-        finish(
-            pool,
-            &row,
-            progress,
-            row.progress_at.unwrap_or(row.started_at),
-            true,
-        )
-        .await?;
+        let loaded = Loaded::of(pool, &row).await?;
+        let at = row.progress_at.unwrap_or(row.started_at);
+        finish(pool, &row, &loaded, progress, at, true).await?;
         return Ok(None);
     }
-    let title = store::contest(pool, contest_id)
+    let title = store::contest_terms(pool, contest_id)
         .await?
-        .map(|c| c.title)
+        .map(|(title, _)| title)
         .unwrap_or_default();
     Ok(Some(view(pool, &row, &title, now).await?))
 }
@@ -213,18 +208,33 @@ pub async fn save(
     now: i64,
 ) -> Result<(), Refusal> {
     let row = own(pool, id, caller).await?;
-    check(pool, &row, answers).await?;
+    Loaded::of(pool, &row).await?.check(answers)?;
     if !store::save_progress(pool, id, answers, now).await? {
         return Err(said("这次答题已经结束"));
     }
     Ok(())
 }
 
-async fn check(pool: &SqlitePool, row: &AttemptRow, answers: &[Vec<usize>]) -> Result<(), Refusal> {
-    let paper = row.paper()?;
-    let questions = store::paper_questions(pool, &paper).await?;
-    let pairs: Vec<_> = questions.iter().zip(paper.iter()).collect();
-    scoring::check_answers(&pairs, answers).map_err(|e| said(e.to_string()))
+/// An attempt's paper with its questions, read once per request.
+struct Loaded {
+    paper: Vec<paper::PaperQuestion>,
+    questions: Vec<domain::quiz::bank::Question>,
+}
+
+impl Loaded {
+    async fn of(pool: &SqlitePool, row: &AttemptRow) -> Result<Loaded, Refusal> {
+        let paper = row.paper()?;
+        let questions = store::paper_questions(pool, &paper).await?;
+        Ok(Loaded { paper, questions })
+    }
+
+    fn pairs(&self) -> Vec<(&domain::quiz::bank::Question, &paper::PaperQuestion)> {
+        self.questions.iter().zip(self.paper.iter()).collect()
+    }
+
+    fn check(&self, answers: &[Vec<usize>]) -> Result<(), Refusal> {
+        scoring::check_answers(&self.pairs(), answers).map_err(|e| said(e.to_string()))
+    }
 }
 
 /// Scores and stores a submission, once. Past the time limit and its grace, the answers saved
@@ -240,33 +250,43 @@ pub async fn submit(
     if row.submitted_at.is_some() {
         return Err(said("这次答题已经交卷，不能再次提交"));
     }
-    check(pool, &row, &answers).await?;
+    let loaded = Loaded::of(pool, &row).await?;
+    loaded.check(&answers)?;
     if now > row.deadline_at + GRACE_SECS {
         let progress = row.progress();
-        finish(pool, &row, progress, row.deadline_at, true).await?;
+        finish(pool, &row, &loaded, progress, row.deadline_at, true).await?;
         return Err(said("已超过答题时间，已按截止时保存的答案评分"));
     }
-    finish(pool, &row, answers, now.min(row.deadline_at), false).await?;
+    finish(
+        pool,
+        &row,
+        &loaded,
+        answers,
+        now.min(row.deadline_at),
+        false,
+    )
+    .await?;
     Ok(())
 }
 
 async fn finish(
     pool: &SqlitePool,
     row: &AttemptRow,
+    loaded: &Loaded,
     mut answers: Vec<Vec<usize>>,
     at: i64,
     late: bool,
 ) -> Result<(), Refusal> {
-    let paper = row.paper()?;
-    let questions = store::paper_questions(pool, &paper).await?;
-    let pairs: Vec<_> = questions.iter().zip(paper.iter()).collect();
+    let paper = &loaded.paper;
+    let pairs = loaded.pairs();
     answers.resize(paper.len(), Vec::new());
     if scoring::check_answers(&pairs, &answers).is_err() {
         answers = vec![Vec::new(); paper.len()];
     }
     let scored = scoring::score(&pairs, &answers);
-    let contest = store::contest(pool, row.contest_id).await?;
-    let pass_percent = contest.map_or(100, |c| c.pass_percent);
+    let pass_percent = store::contest_terms(pool, row.contest_id)
+        .await?
+        .map_or(100, |(_, pass)| pass);
     let passed = i64::from(scored.score) >= pass_percent;
     let elapsed = (at - row.started_at).max(0);
     let review: Vec<(String, scoring::Credit)> = paper
@@ -302,35 +322,33 @@ pub async fn result(
     now: i64,
 ) -> Result<AttemptResult, Refusal> {
     let mut row = own(pool, id, caller).await?;
+    let loaded = Loaded::of(pool, &row).await?;
     if row.submitted_at.is_none() {
         if now <= row.deadline_at + GRACE_SECS {
             return Err(said("这次答题还没有交卷"));
         }
         let progress = row.progress();
-        finish(pool, &row, progress, row.deadline_at, true).await?;
+        finish(pool, &row, &loaded, progress, row.deadline_at, true).await?;
         row = own(pool, id, caller).await?;
     }
-    let paper = row.paper()?;
-    let questions = store::paper_questions(pool, &paper).await?;
-    let pairs: Vec<_> = questions.iter().zip(paper.iter()).collect();
+    let pairs = loaded.pairs();
     let answers: Vec<Vec<usize>> = row
         .answers
         .as_deref()
         .and_then(|a| serde_json::from_str(a).ok())
-        .unwrap_or_else(|| vec![Vec::new(); paper.len()]);
+        .unwrap_or_else(|| vec![Vec::new(); loaded.paper.len()]);
     let scored = scoring::score(&pairs, &answers);
-    let contest = store::contest(pool, row.contest_id).await?;
+    let (contest_title, pass_percent) = store::contest_terms(pool, row.contest_id)
+        .await?
+        .unwrap_or_default();
     Ok(AttemptResult {
         id: row.id.clone(),
         contest_id: row.contest_id,
-        contest_title: contest
-            .as_ref()
-            .map(|c| c.title.clone())
-            .unwrap_or_default(),
+        contest_title,
         nickname: row.nickname.clone(),
         score: row.score.unwrap_or(0),
         passed: row.passed.unwrap_or(false),
-        pass_percent: contest.map_or(0, |c| c.pass_percent),
+        pass_percent,
         elapsed_secs: row.elapsed_secs.unwrap_or(0),
         submitted_at: row.submitted_at.unwrap_or(now),
         late: row.late,

@@ -277,29 +277,50 @@ impl From<ContestRow> for ContestInfo {
     }
 }
 
-const CONTEST_COLUMNS: &str = "c.id, c.title, c.description, c.opens_at, c.closes_at,
+const CONTEST_FIELDS: &str = "c.id, c.title, c.description, c.opens_at, c.closes_at,
     c.question_count, c.time_limit_secs, c.pass_percent, c.attempts_per_day, c.ask_town,
-    c.ask_employer,
-    (SELECT COUNT(DISTINCT participant) FROM attempts a
+    c.ask_employer";
+const PARTICIPANTS: &str = "(SELECT COUNT(DISTINCT participant) FROM attempts a
      WHERE a.contest_id = c.id AND a.submitted_at IS NOT NULL) AS participants";
 
 pub async fn contests(pool: &SqlitePool) -> sqlx::Result<Vec<ContestInfo>> {
     let rows: Vec<ContestRow> = sqlx::query_as(&format!(
-        "SELECT {CONTEST_COLUMNS} FROM contests c ORDER BY c.opens_at DESC, c.id DESC"
+        "SELECT {CONTEST_FIELDS}, {PARTICIPANTS} FROM contests c ORDER BY c.opens_at DESC, c.id DESC"
     ))
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(ContestInfo::from).collect())
 }
 
-pub async fn contest(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
+/// A contest for starting an attempt: everything but the participant count (left at 0), which
+/// would cost a scan of the contest's attempts on every start.
+pub async fn contest_to_enter(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
     let row: Option<ContestRow> = sqlx::query_as(&format!(
-        "SELECT {CONTEST_COLUMNS} FROM contests c WHERE c.id = ?"
+        "SELECT {CONTEST_FIELDS}, 0 AS participants FROM contests c WHERE c.id = ?"
     ))
     .bind(id)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(ContestInfo::from))
+}
+
+pub async fn contest(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
+    let row: Option<ContestRow> = sqlx::query_as(&format!(
+        "SELECT {CONTEST_FIELDS}, {PARTICIPANTS} FROM contests c WHERE c.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(ContestInfo::from))
+}
+
+/// A contest's title and pass mark: what attempts need, without the participant count that
+/// [`contest`] computes over every attempt.
+pub async fn contest_terms(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(String, i64)>> {
+    sqlx::query_as("SELECT title, pass_percent FROM contests WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
 }
 
 pub async fn contest_quotas(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Quota>> {
