@@ -9,6 +9,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let site = use_site();
     let root = site.base.clone();
     let elder = elder_mode_requested();
+    let interactive = page_has_islands(&current_path(&site.base));
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
@@ -21,13 +22,51 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href=site.href("/favicon.svg") type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" root=root.clone() />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true root />
+                {interactive.then(|| view! { <HydrationScripts options islands=true root /> })}
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Whether the page at `path` (under the portal's root) has islands besides the elderly-mode
+/// switch, and so needs the WASM bundle.
+///
+/// Pages that only show information (articles, draws, results, leaderboards) load no script at
+/// all: their elderly-mode switch is a plain form that posts and comes back to the page.
+/// The contest's answering and practice pages and the staff area are interactive.
+pub fn page_has_islands(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        ["admin", ..] => true,
+        ["contest", "practice"] => true,
+        ["contest", "certificate"] => false,
+        ["contest", _contest] => true,
+        _ => false,
+    }
+}
+
+/// The requested path without the base path (server side; the shell never runs in the browser).
+fn current_path(base: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let path = parts.uri.path();
+                path.strip_prefix(base)
+                    .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+                    .unwrap_or(path)
+                    .to_owned()
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = base;
+        String::new()
     }
 }
 
@@ -48,5 +87,36 @@ fn set_content_security_policy() {
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_has_islands;
+
+    #[test]
+    fn only_the_contest_and_the_staff_area_load_the_wasm_bundle() {
+        for path in [
+            "/admin",
+            "/admin/articles/3/edit",
+            "/contest/7",
+            "/contest/practice",
+        ] {
+            assert!(page_has_islands(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/articles",
+            "/articles/flood-season",
+            "/inspections",
+            "/inspections/draws/2026-11",
+            "/contest",
+            "/contest/7/leaderboard",
+            "/contest/result/abc",
+            "/contest/certificate",
+            "/login",
+        ] {
+            assert!(!page_has_islands(path), "{path}");
+        }
     }
 }

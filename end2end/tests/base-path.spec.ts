@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { BASE_URL } from "../playwright.config";
-import { waitForHydration, watchForErrors } from "./support";
+import { loadsIslands, waitForHydration, watchForErrors } from "./support";
 
 test.describe("the portal under the base path /aqxc/", () => {
   test("pages, assets and hydration all work under the prefix", async ({ page }) => {
@@ -16,12 +16,16 @@ test.describe("the portal under the base path /aqxc/", () => {
     await expect(page.getByRole("heading", { level: 1, name: "安全宣传" })).toBeVisible();
     const css = await page.evaluate(() => getComputedStyle(document.querySelector(".site-header")!).backgroundColor);
     expect(css).not.toBe("rgba(0, 0, 0, 0)");
+    // An interactive page loads and hydrates the WASM islands under the prefix.
+    await page.goto(`${BASE_URL}/contest/practice`);
+    expect(await loadsIslands(page)).toBe(true);
+    await waitForHydration(page);
     expect(failed).toEqual([]);
     expect(errors).toEqual([]);
   });
 
   test("the elderly-mode server function is reached under the prefix", async ({ page }) => {
-    await page.goto(`${BASE_URL}/contest`);
+    await page.goto(`${BASE_URL}/contest/practice`);
     await waitForHydration(page);
     const saved = page.waitForResponse((r) => r.url() === `${BASE_URL}/api/elder_mode` && r.ok());
     await page.getByRole("button", { name: /关怀模式/ }).click();

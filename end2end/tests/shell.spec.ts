@@ -52,12 +52,13 @@ test.describe("the site's shell", () => {
 
   test("the elderly-friendly mode is switched on once and kept after a reload", async ({ page }) => {
     const errors = watchForErrors(page);
-    await page.goto("/contest");
+    await page.goto("/contest/practice");
     await waitForHydration(page);
     const html = page.locator("html");
     await expect(html).not.toHaveClass(/elder/);
     const fontBefore = await page.evaluate(() => getComputedStyle(document.body).fontSize);
 
+    // On an interactive page the island switches at once and saves the choice in the background.
     const saved = page.waitForResponse((r) => r.url().endsWith("/api/elder_mode") && r.ok());
     await page.getByRole("button", { name: /关怀模式/ }).click();
     await saved;
@@ -71,6 +72,31 @@ test.describe("the site's shell", () => {
     await page.goto("/");
     await expect(html).toHaveClass(/elder/);
     expect(errors).toEqual([]);
+  });
+
+  test("pages that only show information load no script, and their switch still works", async ({ page }) => {
+    const scripts: string[] = [];
+    page.on("request", (r) => {
+      if (/\.(js|wasm)$/.test(new URL(r.url()).pathname)) scripts.push(r.url());
+    });
+    for (const path of ["/", "/articles", "/inspections", "/contest"]) {
+      await page.goto(path);
+      await expect(page.getByRole("main")).toBeVisible();
+    }
+    expect(scripts).toEqual([]);
+
+    // Without an island the switch is a plain form: it posts and comes back to the same page.
+    await page.goto("/articles");
+    const html = page.locator("html");
+    await expect(html).not.toHaveClass(/elder/);
+    await page.getByRole("button", { name: "关怀模式" }).click();
+    await expect(page).toHaveURL("/articles");
+    await expect(html).toHaveClass(/elder/);
+    await expect(page.getByRole("button", { name: "退出关怀模式" })).toHaveAttribute("aria-pressed", "true");
+    await page.getByRole("button", { name: "退出关怀模式" }).click();
+    await expect(page).toHaveURL("/articles");
+    await expect(html).not.toHaveClass(/elder/);
+    expect(scripts).toEqual([]);
   });
 
   test("an unknown path shows the 404 page", async ({ page }) => {

@@ -34,8 +34,14 @@ export function watchForErrors(page: Page): string[] {
   return errors;
 }
 
-/** Waits until the WASM islands on the page have hydrated. */
+/** Whether the page loads the WASM islands bundle (only the contest and the staff area do). */
+export async function loadsIslands(page: Page): Promise<boolean> {
+  return (await page.locator("link[rel='modulepreload']").count()) > 0;
+}
+
+/** Waits until the WASM islands on the page have hydrated; pages without islands have none. */
 export async function waitForHydration(page: Page) {
+  if (!(await loadsIslands(page))) return;
   await expect(page.locator("form.elder-switch[data-hydrated='true']")).toBeVisible({
     timeout: 15_000,
   });

@@ -1,7 +1,10 @@
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand};
 
 use crate::{
     admin::AdminCommand,
+    backup,
     config::{Config, DatabaseConfig},
     db,
     draw_cli::DrawCommand,
@@ -48,6 +51,29 @@ enum Command {
         #[command(subcommand)]
         command: DrawCommand,
     },
+    /// Back up the database and the uploaded images while the site keeps serving.
+    Backup {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        /// The uploads folder to back up.
+        #[arg(long, env = "AQXC_UPLOADS_DIR", default_value = "data/uploads")]
+        uploads_dir: PathBuf,
+        /// A new (or empty) folder for the backup.
+        to: PathBuf,
+        /// Only check an existing backup folder given as the argument, changing nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Replace the database and uploads with a backup. Stop the site first.
+    Restore {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        /// The uploads folder to restore into.
+        #[arg(long, env = "AQXC_UPLOADS_DIR", default_value = "data/uploads")]
+        uploads_dir: PathBuf,
+        /// The backup folder made by `server backup`.
+        from: PathBuf,
+    },
 }
 
 impl Cli {
@@ -72,6 +98,42 @@ impl Cli {
                 import_cli::run(&pool, registry, &file).await
             }),
             Some(Command::Draw { command }) => command.run(),
+            Some(Command::Backup {
+                database,
+                uploads_dir,
+                to,
+                check,
+            }) => runtime.block_on(async {
+                let manifest = if check {
+                    backup::verify(&to).await?
+                } else {
+                    backup::create(&database, &uploads_dir, &to).await?
+                };
+                let verb = if check {
+                    "is complete and intact"
+                } else {
+                    "written"
+                };
+                println!(
+                    "backup {} {verb}: {}",
+                    to.display(),
+                    backup::summary(&manifest)
+                );
+                Ok(())
+            }),
+            Some(Command::Restore {
+                database,
+                uploads_dir,
+                from,
+            }) => runtime.block_on(async {
+                let manifest = backup::restore(&from, &database, &uploads_dir).await?;
+                println!(
+                    "restored from {}: {}",
+                    from.display(),
+                    backup::summary(&manifest)
+                );
+                Ok(())
+            }),
         }
     }
 }

@@ -35,6 +35,11 @@ pub struct Config {
     #[arg(long, env = "AQXC_CONTENT_DIR", default_value = "content")]
     pub content_dir: PathBuf,
 
+    /// Milliseconds an anonymous visitor's page is kept and sent again to the next one; 0 turns
+    /// the page cache off.
+    #[arg(long, env = "AQXC_PAGE_CACHE_MS", default_value_t = 2000)]
+    pub page_cache_ms: u64,
+
     #[command(flatten)]
     pub security: SecurityConfig,
 }
@@ -104,6 +109,7 @@ impl Config {
             content_dir: PathBuf::from("no-content-in-tests"),
             uploads_dir: PathBuf::from("uploads-set-by-the-test"),
             max_upload_bytes: 5 * 1024 * 1024,
+            page_cache_ms: 2000,
             security: SecurityConfig {
                 public_origin: None,
                 session_idle_minutes: 30,

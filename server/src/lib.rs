@@ -4,6 +4,8 @@
 
 /// `server admin …`: staff accounts from the command line.
 pub mod admin;
+/// `server backup` / `server restore`: the database and uploads, consistent, online.
+pub mod backup;
 /// The command line: `serve` (the default) and, later, admin and import commands.
 pub mod cli;
 /// Typed settings with defaults that run out of the box, each overridable by environment.

@@ -1,4 +1,4 @@
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use axum::{
@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use crate::{
     config::Config,
     db,
-    middleware::csrf::CsrfPolicy,
+    middleware::{csrf::CsrfPolicy, page_cache::PageCache},
     routes::{self, assets::AssetStore, uploads::Uploads},
 };
 use app::{site::Site, staff::session::SessionPolicy};
@@ -43,6 +43,9 @@ pub struct AppState {
     /// Holidays and adjusted working days, for the results' publication deadlines.
     #[from_ref(skip)]
     pub calendar: Arc<Calendar>,
+    /// Pages kept for anonymous visitors.
+    #[from_ref(skip)]
+    pub page_cache: Arc<PageCache>,
 }
 
 /// A built server, bound to its port but not yet serving.
@@ -112,6 +115,7 @@ impl Application {
             https: security.https(),
             trust_forwarded_for: security.trust_forwarded_for,
             calendar: Arc::new(calendar),
+            page_cache: Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))),
         };
         let pool = state.pool.clone();
         let router = routes::router(state);

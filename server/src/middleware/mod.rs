@@ -1,5 +1,5 @@
 //! What wraps every request, outermost first: security headers, friendly error pages, the
-//! body size limit, the client's address, the CSRF guard and the staff session. Assembled in
+//! body size limit, the client's address, the CSRF guard, the page cache and the staff session. Assembled in
 //! [`crate::routes::router`].
 
 /// Server function calls with malformed arguments answered as 400, not 500.
@@ -12,6 +12,8 @@ pub mod client_ip;
 pub mod csrf;
 /// Chinese error pages in place of bare error responses.
 pub mod friendly_errors;
+/// Pages for anonymous visitors, kept for a moment and sent again.
+pub mod page_cache;
 /// Content-Security-Policy and the other security headers.
 pub mod security_headers;
 /// The signed-in staff member, and the sign-in requirement of `/api/staff/…`.

@@ -14,7 +14,7 @@ use crate::{
     middleware::{
         bad_input,
         body_limit::{self, BodyLimits},
-        client_ip, csrf, friendly_errors, security_headers, session,
+        client_ip, csrf, friendly_errors, page_cache, security_headers, session,
     },
     startup::AppState,
 };
@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(
             (state.pool.clone(), state.session_policy.clone()),
             session::resolve_staff,
+        ))
+        .layer(from_fn_with_state(
+            state.page_cache.clone(),
+            page_cache::serve,
         ))
         .layer(from_fn_with_state(state.csrf_policy.clone(), csrf::guard))
         .layer(from_fn_with_state(

@@ -117,9 +117,13 @@ async fn upload(
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
+    // Written under a hidden name and renamed, so a half-written image is never served or
+    // backed up.
     let written = async {
         tokio::fs::create_dir_all(&state.uploads.dir).await?;
-        tokio::fs::write(state.uploads.dir.join(&name), &bytes).await
+        let partial = state.uploads.dir.join(format!(".{name}.partial"));
+        tokio::fs::write(&partial, &bytes).await?;
+        tokio::fs::rename(&partial, state.uploads.dir.join(&name)).await
     };
     if let Err(error) = written.await {
         tracing::error!(%error, "storing an upload failed");

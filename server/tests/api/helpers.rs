@@ -25,6 +25,10 @@ pub struct Options<'a> {
     pub public_origin: Option<&'a str>,
     /// Files to place in the content folder before start-up: (relative path, content).
     pub content_files: &'a [(&'a str, &'a str)],
+    /// An existing database and uploads folder to serve instead of fresh ones.
+    pub existing_data: Option<(&'a Path, &'a Path)>,
+    /// How long anonymous pages are kept, if not the default.
+    pub page_cache_ms: Option<u64>,
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -43,7 +47,11 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     for (relative, content) in options.site_files {
         write_file(&site_root.join(relative), content);
     }
-    let database_url = format!("sqlite://{}", dir.path().join("data/test.db").display());
+    let (database, uploads) = match options.existing_data {
+        Some((database, uploads)) => (database.to_path_buf(), uploads.to_path_buf()),
+        None => (dir.path().join("data/test.db"), dir.path().join("uploads")),
+    };
+    let database_url = format!("sqlite://{}", database.display());
     let base_path = if options.base_path.is_empty() {
         "/"
     } else {
@@ -55,7 +63,10 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     }
     let mut config = Config::for_tests(database_url, site_root, base_path);
     config.content_dir = content_dir;
-    config.uploads_dir = dir.path().join("uploads");
+    config.uploads_dir = uploads;
+    if let Some(ms) = options.page_cache_ms {
+        config.page_cache_ms = ms;
+    }
     config.security.public_origin = options.public_origin.map(str::to_owned);
     let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());
@@ -80,6 +91,11 @@ fn new_client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The database file (`data/test.db`) and uploads folder (`uploads/`) live in this folder.
+    pub fn data_dir(&self) -> &Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.origin, path)
     }

@@ -3,12 +3,14 @@
 mod article_workflow;
 mod articles;
 mod assets;
+mod backup;
 mod base_path;
 mod binary;
 mod contest;
 mod health;
 mod helpers;
 mod inspections;
+mod page_cache;
 mod pages;
 mod prefs;
 mod security;
