@@ -1,41 +1,21 @@
 //! The real binary, started as a bureau would start it: no settings at all.
 
 use std::{
-    io::{BufRead, BufReader},
     process::{Child, Command, Stdio},
     sync::mpsc,
     time::Duration,
 };
 
+use crate::helpers::start_binary;
+
 /// Starts `server` in `dir` on a free port and returns it with the URL it logged.
 fn start_in(dir: &std::path::Path) -> (Child, String, mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
         .current_dir(dir)
         .env_remove("AQXC_DATABASE_URL")
-        .env("AQXC_LISTEN", "127.0.0.1:0")
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server binary starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let (lines_tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
-    let url = loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server logs its address");
-        if let Some(at) = line.find("serving on ") {
-            break line[at + "serving on ".len()..]
-                .trim()
-                .trim_end_matches('/')
-                .to_owned();
-        }
-    };
-    (child, url, lines)
+        .env("AQXC_LISTEN", "127.0.0.1:0");
+    start_binary(command)
 }
 
 /// Waits for the process to exit; kills it and fails the test if it takes longer than `limit`.
@@ -77,7 +57,7 @@ async fn with_no_settings_it_creates_its_database_under_data_and_stops_cleanly_o
 }
 
 /// Runs `server admin …` against the database at `url`, with `stdin` as standard input.
-fn admin(url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+pub(crate) fn admin(url: &str, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("admin")

@@ -220,3 +220,39 @@ fn write_file(path: &Path, content: &str) {
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("site folder");
     std::fs::write(path, content).expect("site file");
 }
+
+/// Spawns the real `server` binary as configured by `command` (logging at info level) and waits
+/// until it logs the address it serves on; returns it with that URL and its log lines.
+pub fn start_binary(
+    mut command: std::process::Command,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::mpsc::Receiver<String>,
+) {
+    use std::io::{BufRead, BufReader};
+    let mut child = command
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let url = loop {
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the server logs its address");
+        if let Some(at) = line.find("serving on ") {
+            break line[at + "serving on ".len()..]
+                .trim()
+                .trim_end_matches('/')
+                .to_owned();
+        }
+    };
+    (child, url, lines)
+}

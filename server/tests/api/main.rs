@@ -7,6 +7,7 @@ mod backup;
 mod base_path;
 mod binary;
 mod contest;
+mod crash;
 mod health;
 mod helpers;
 mod inspections;

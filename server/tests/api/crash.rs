@@ -1,0 +1,322 @@
+//! The server killed with SIGKILL in the middle of contest submissions and article saves loses
+//! nothing it acknowledged, and its database comes back intact.
+
+use std::{
+    path::Path,
+    process::Command,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+
+use crate::{binary::admin, helpers::start_binary};
+
+const PASSWORD: &str = "flood-season-drill-2026";
+const PARTICIPANTS_AT_ONCE: usize = 12;
+
+/// The real binary on the database in `dir`, with the demo question bank, trusting
+/// `X-Forwarded-For` so that each participant has an address (and a daily limit) of its own.
+fn start(dir: &Path) -> (std::process::Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env("AQXC_LISTEN", "127.0.0.1:0")
+        .env("AQXC_DATABASE_URL", database_url(dir))
+        .env(
+            "AQXC_CONTENT_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"),
+        )
+        .env("AQXC_SITE_ROOT", dir.join("site"))
+        .env("AQXC_UPLOADS_DIR", dir.join("uploads"))
+        .env("AQXC_TRUST_FORWARDED_FOR", "true");
+    let (child, url, _lines) = start_binary(command);
+    (child, url)
+}
+
+fn database_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("portal.db").display())
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// Posts a staff form as the browser does; returns the `Location` it was sent to (empty when
+/// the request failed, as it does once the server is killed).
+async fn post_form(
+    client: &reqwest::Client,
+    url: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> String {
+    let sent = client
+        .post(format!("{url}{path}"))
+        .header("origin", url)
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await;
+    sent.ok()
+        .and_then(|response| {
+            response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok().map(str::to_owned))
+        })
+        .unwrap_or_default()
+}
+
+/// One participant starts and submits; returns the attempt id once the server acknowledged it.
+async fn take_part(url: &str, n: usize) -> Option<String> {
+    let client = client();
+    let address = format!("10.9.{}.{}", n / 256 % 256, n % 256);
+    let call = |endpoint: &str, body: Value| {
+        client
+            .post(format!("{url}/api/{endpoint}"))
+            .header("origin", url)
+            .header("x-forwarded-for", address.clone())
+            .json(&body)
+            .send()
+    };
+    let started: Value = call(
+        "attempt_start",
+        json!({ "contest_id": 1, "entrant": { "nickname": format!("居民{n}"), "town": "长沙街道" } }),
+    )
+    .await
+    .ok()?
+    .json()
+    .await
+    .ok()?;
+    let view = started.get("Ok")?;
+    let attempt = view["id"].as_str()?.to_owned();
+    let count = view["questions"].as_array()?.len();
+    let answers: Vec<Vec<usize>> = (0..count).map(|i| vec![i % 2]).collect();
+    let submitted: Value = call(
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await
+    .ok()?
+    .json()
+    .await
+    .ok()?;
+    (submitted == json!({ "Ok": null })).then_some(attempt)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = admin(
+        &database_url(dir.path()),
+        &[
+            "create",
+            "--username",
+            "duty",
+            "--role",
+            "editor",
+            "--role",
+            "contest_admin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(created.status.success(), "{created:?}");
+    let (mut server, url) = start(dir.path());
+
+    // A contest open now, and an article in the editor.
+    let staff = client();
+    let to = post_form(
+        &staff,
+        &url,
+        "/api/sign_in",
+        &[("username", "duty"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(to, "/admin");
+    let to = post_form(
+        &staff,
+        &url,
+        "/api/staff/contest_create",
+        &[
+            ("form[title]", "断电演练竞赛"),
+            ("form[opens_at]", "2026-01-01T00:00"),
+            ("form[closes_at]", "2099-12-31T23:00"),
+            ("form[question_count]", "10"),
+            ("form[time_limit_minutes]", "20"),
+            ("form[pass_percent]", "60"),
+            ("form[attempts_per_day]", "3"),
+            ("form[ask_town]", "on"),
+        ],
+    )
+    .await;
+    assert!(to.contains("/admin/contests/1"), "{to}");
+    let to = post_form(
+        &staff,
+        &url,
+        "/api/staff/article_create",
+        &[
+            ("title", "停电时的安全"),
+            ("slug", "power-cut"),
+            ("category", "安全常识"),
+        ],
+    )
+    .await;
+    let article: i64 = to
+        .trim_start_matches("/admin/articles/")
+        .trim_end_matches("?done=created")
+        .parse()
+        .unwrap_or_else(|_| panic!("{to}"));
+
+    // The stream: participants one after another on several connections, and an editor saving
+    // a new version again and again. Each records what the server acknowledged.
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged_attempts = Arc::new(Mutex::new(Vec::new()));
+    let next_participant = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..PARTICIPANTS_AT_ONCE {
+        let (url, stop, acked, next) = (
+            url.clone(),
+            stop.clone(),
+            acknowledged_attempts.clone(),
+            next_participant.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                let n = next.fetch_add(1, Ordering::SeqCst);
+                if let Some(attempt) = take_part(&url, n).await {
+                    acked.lock().unwrap().push(attempt);
+                }
+            }
+        }));
+    }
+    let last_saved = Arc::new(Mutex::new(0));
+    tasks.push({
+        let (url, stop, last_saved, staff) =
+            (url.clone(), stop.clone(), last_saved.clone(), staff.clone());
+        tokio::spawn(async move {
+            let id = article.to_string();
+            for version in 1.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let body = format!("停电时先关闭电器开关。第 {version} 版。");
+                let to = post_form(
+                    &staff,
+                    &url,
+                    "/api/staff/article_save",
+                    &[
+                        ("id", &id),
+                        ("title", "停电时的安全"),
+                        ("category", "安全常识"),
+                        ("tags", "停电"),
+                        ("summary", ""),
+                        ("body", &body),
+                    ],
+                )
+                .await;
+                if to.ends_with("done=saved") {
+                    *last_saved.lock().unwrap() = version;
+                }
+            }
+        })
+    });
+
+    // Kill it once the stream is well under way.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while acknowledged_attempts.lock().unwrap().len() < 40 || *last_saved.lock().unwrap() < 10 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stream did not get going"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    stop.store(true, Ordering::SeqCst);
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let acked = acknowledged_attempts.lock().unwrap().clone();
+    let last_saved = *last_saved.lock().unwrap();
+
+    // Restarted on the same database, it starts, and everything acknowledged is there.
+    let (mut server, url) = start(dir.path());
+    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+
+    let pool = SqlitePool::connect(&database_url(dir.path()))
+        .await
+        .unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let broken_references: Vec<(String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await
+        .unwrap_or_default();
+    assert!(broken_references.is_empty(), "{broken_references:?}");
+
+    for attempt in &acked {
+        let scored: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT submitted_at, score FROM attempts WHERE id = ?")
+                .bind(attempt)
+                .fetch_optional(&pool)
+                .await
+                .unwrap();
+        assert!(
+            matches!(scored, Some((Some(_), Some(_)))),
+            "acknowledged attempt {attempt} lost: {scored:?}"
+        );
+    }
+    let saved_versions: Vec<String> = sqlx::query_scalar(
+        "SELECT body_md FROM article_versions WHERE article_id = ? AND reason = 'save'",
+    )
+    .bind(article)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for version in 1..=last_saved {
+        let text = format!("第 {version} 版。");
+        assert!(
+            saved_versions.iter().any(|body| body.contains(&text)),
+            "acknowledged save {version} lost"
+        );
+    }
+    let current: String = sqlx::query_scalar("SELECT body_md FROM articles WHERE id = ?")
+        .bind(article)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let current_version: i64 = current
+        .split("第 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        current_version >= last_saved,
+        "the article went back to version {current_version}"
+    );
+
+    // And the site works on it: the leaderboard shows the contest.
+    let board = reqwest::get(format!("{url}/contest/1/leaderboard"))
+        .await
+        .unwrap();
+    assert_eq!(board.status().as_u16(), 200);
+    eprintln!(
+        "killed after {} acknowledged submissions and {last_saved} acknowledged saves: none lost",
+        acked.len()
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
