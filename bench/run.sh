@@ -1,104 +1,199 @@
 #!/usr/bin/env bash
-# Measures the release build: what a browser downloads (WASM, JS, CSS: raw, gzip -9,
-# brotli -q 11) and how many requests per second the server answers for the home page beside
-# a static file of the same size served by the same server. Loopback only, bounded in time.
+# The portal's speed, size and memory, measured side by side in one run on this machine:
 #
-# Usage: bench/run.sh [seconds per load run, default 10]
-# Writes bench/results/latest.md and prints it.
+# 1. what each kind of page makes a visitor download (JS + WASM, raw and brotli), in Chromium;
+# 2. requests per second for the main server-rendered pages (home, an article, a revealed draw,
+#    a contest's landing page) beside the same server sending a static file of the same bytes;
+# 3. a mixed load: contest participants starting and submitting while readers load pages,
+#    bounded in time, counting every error;
+# 4. the server's resident memory at rest, after the page load and at the peak of the mixed load;
+# 5. Lighthouse 12.2.3 (mobile) performance and accessibility scores (skip with LIGHTHOUSE=0).
+#
+# Usage: bench/run.sh [seconds per load run, default 10] [contest participants, default 2000]
+# Writes bench/results/latest.md (not committed) and prints it.
 source "$(dirname "$0")/../scripts/setup.sh"
 ensure_build_tools
+ensure_browser_tools
 cd "$ROOT"
 
 DURATION="${1:-10}"
+PARTICIPANTS="${2:-2000}"
 PORT=3299
+WORK="$(mktemp -d)"
+trap 'stop_server; rm -rf "$WORK"' EXIT
+source "$ROOT/bench/lib.sh"
+ensure_load_tools
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
 OUT="$RESULTS/latest.md"
 
-if ! command -v wrk >/dev/null || ! command -v brotli >/dev/null; then
-  step "Installing wrk and brotli (Debian)"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk brotli
-fi
-
 step "Release build"
 build_release_site
+cargo build --quiet --release -p server --example contest_load
 
-WORK="$(mktemp -d)"
-trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-cp -r "$ROOT/target/site" "$WORK/site"
-
-size_row() {
-  local file="$1" label="$2"
-  printf '| %s | %s | %s | %s |\n' "$label" "$(stat -c %s "$file")" \
-    "$(gzip -9 -c "$file" | wc -c)" "$(brotli -q 11 -c "$file" | wc -c)"
-}
+# Every participant of the load test comes from an address of its own (X-Forwarded-For).
+SERVER_ENV=(AQXC_TRUST_FORWARDED_FOR=true)
+step "Starting the server on $BASE; a contest and a revealed draw are set up by staff"
+start_server "${SERVER_ENV[@]}"
+sign_in_staff
+CONTEST="$(create_contest)"
+DRAW="$(create_revealed_draw)"
+ARTICLE="$(newest_article)"
+EDITOR="/admin/articles/1"
+PAGES=("home=/" "article=$ARTICLE" "draw=/inspections/draws/$DRAW" "contest=/contest/$CONTEST")
 
 {
   echo "# Benchmark results"
   echo
-  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(uname -m)), rustc $(rustc --version | cut -d' ' -f2)."
-  echo
-  echo "## What the browser downloads (bytes)"
-  echo
-  echo "| file | raw | gzip -9 | brotli -q 11 |"
-  echo "|---|---|---|---|"
-  for file in "$WORK"/site/pkg/*.wasm "$WORK"/site/pkg/*.js "$WORK"/site/pkg/*.css; do
-    [ -f "$file" ] && size_row "$file" "$(basename "$file")"
-  done
-  echo
-  echo "Loaded by the staff editor only (live preview):"
-  echo
-  echo "| file | raw | gzip -9 | brotli -q 11 |"
-  echo "|---|---|---|---|"
-  for file in "$WORK"/site/editor/*; do
-    [ -f "$file" ] && size_row "$file" "editor/$(basename "$file")"
-  done
+  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(uname -m)), rustc $(rustc --version | cut -d' ' -f2), release build, loopback."
 } > "$OUT"
 
-# Starts the release server on $PORT with the demo content and waits until it answers.
-start_server() {
-  AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" AQXC_CONTENT_DIR="$ROOT/content" \
-    AQXC_SITE_ROOT="$WORK/site" RUST_LOG=warn "$CARGO_TARGET_DIR/release/server" serve &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && return
-    sleep 0.1
-  done
-}
-
-step "Starting the server on 127.0.0.1:$PORT"
-start_server
-
-# A static file with exactly the bytes of the home page, served from the same in-memory store.
-curl -fs "http://127.0.0.1:$PORT/" > "$WORK/site/home-copy.html"
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-start_server
-
-rps() {
-  wrk -t2 -c64 -d"${DURATION}s" --timeout 5s "http://127.0.0.1:$PORT$1" |
-    awk '/Requests\/sec/ { print $2 }'
-}
-
-ARTICLE="/articles/$(ls "$ROOT/content/articles" | sort | tail -n 1 | sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}-//; s/\.md$//')"
-page_bytes() { curl -fs "http://127.0.0.1:$PORT$1" | wc -c; }
-
-step "Load: home, article list, one article, and a static copy of the home page, ${DURATION}s each (wrk -t2 -c64)"
-HOME_RPS="$(rps /)"
-LIST_RPS="$(rps /articles)"
-ARTICLE_RPS="$(rps "$ARTICLE")"
-STATIC_RPS="$(rps /home-copy.html)"
-HOME_BYTES="$(stat -c %s "$WORK/site/home-copy.html")"
+step "What each kind of page downloads (Chromium, empty cache)"
+(cd "$ROOT/end2end" && BENCH_STAFF_USER=benchduty BENCH_STAFF_PASSWORD="$STAFF_PASSWORD" \
+  node "$ROOT/bench/downloads.cjs" "$BASE" "${PAGES[@]}" "articles=/articles" \
+  "inspections=/inspections" "search=/inspections/search?q=%E5%BC%80%E5%B9%B3" \
+  "leaderboard=/contest/$CONTEST/leaderboard" "practice=/contest/practice" "editor=$EDITOR") \
+  > "$WORK/downloads.tsv"
 {
   echo
-  echo "## Requests per second (wrk -t2 -c64 -d${DURATION}s, loopback, no compression)"
+  echo "## What a visitor downloads: JS + WASM per kind of page (bytes)"
   echo
-  echo "| what | bytes | req/s |"
-  echo "|---|---|---|"
-  echo "| home page, server-rendered | $HOME_BYTES | $HOME_RPS |"
-  echo "| article list \`/articles\` | $(page_bytes /articles) | $LIST_RPS |"
-  echo "| one article \`$ARTICLE\` | $(page_bytes "$ARTICLE") | $ARTICLE_RPS |"
-  echo "| the same bytes as a static file | $HOME_BYTES | $STATIC_RPS |"
+  echo "| page | files | JS raw | WASM raw | total raw | total brotli -q 11 |"
+  echo "|---|---|---|---|---|---|"
+  for name in $(cut -f1 "$WORK/downloads.tsv" | uniq); do
+    js=0 wasm=0 br=0 files=0
+    while IFS=$'\t' read -r _ path; do
+      [ "$path" = "-" ] && continue
+      file="$WORK/site${path}"
+      [ -f "$file" ] || continue
+      size="$(stat -c %s "$file")"
+      case "$path" in *.wasm) wasm=$((wasm + size)) ;; *) js=$((js + size)) ;; esac
+      br=$((br + $(brotli -q 11 -c "$file" | wc -c)))
+      files=$((files + 1))
+    done < <(awk -F'\t' -v n="$name" '$1 == n' "$WORK/downloads.tsv")
+    echo "| $name | $files | $js | $wasm | $((js + wasm)) | $br |"
+  done
 } >> "$OUT"
+
+# Static copies of each page's bytes, served by the same server from its in-memory asset store.
+for item in "${PAGES[@]}"; do
+  curl -fs "$BASE${item#*=}" > "$WORK/site/copy-${item%%=*}.html"
+done
+RSS_REST="$(server_rss_mb)"
+stop_server
+start_server "${SERVER_ENV[@]}"
+sleep 1
+RSS_START="$(server_rss_mb)"
+
+rps() {
+  wrk -t2 -c64 -d"${DURATION}s" --timeout 5s "$BASE$1" > "$WORK/wrk.txt"
+  if grep -qE "Non-2xx|Socket errors" "$WORK/wrk.txt"; then
+    grep -E "Non-2xx|Socket errors" "$WORK/wrk.txt" >&2
+  fi
+  awk '/Requests\/sec/ { printf "%d", $2 }' "$WORK/wrk.txt"
+}
+
+step "Requests per second, each page beside a static copy of its bytes, ${DURATION}s each (wrk -t2 -c64)"
+{
+  echo
+  echo "## Requests per second: page beside a static file of the same bytes"
+  echo
+  echo "wrk -t2 -c64 -d${DURATION}s on loopback (wrk shares the two cores), no compression requested."
+  echo "Anonymous pages are kept for 2 s by the server's page cache; the first request renders."
+  echo
+  echo "| page | path | bytes | page req/s | static req/s | page / static |"
+  echo "|---|---|---|---|---|---|"
+  for item in "${PAGES[@]}"; do
+    name="${item%%=*}" path="${item#*=}"
+    page_rps="$(rps "$path")"
+    static_rps="$(rps "/copy-$name.html")"
+    ratio="$(awk -v a="$page_rps" -v b="$static_rps" 'BEGIN { printf "%.2f", a / b }')"
+    echo "| $name | \`$path\` | $(stat -c %s "$WORK/site/copy-$name.html") | $page_rps | $static_rps | $ratio |"
+  done
+  echo
+  echo "Rendering without the page cache (AQXC_PAGE_CACHE_MS=0), same pages:"
+  echo
+  echo "| page | req/s rendered every time |"
+  echo "|---|---|"
+} >> "$OUT"
+RSS_AFTER_PAGES="$(server_rss_mb)"
+stop_server
+start_server "${SERVER_ENV[@]}" AQXC_PAGE_CACHE_MS=0
+for item in "${PAGES[@]}"; do
+  echo "| ${item%%=*} | $(rps "${item#*=}") |" >> "$OUT"
+done
+stop_server
+
+step "Mixed load: $PARTICIPANTS contest participants (32 at a time) while readers load pages for ${DURATION}s"
+start_server "${SERVER_ENV[@]}"
+PEAK=0
+(
+  while kill -0 "$SERVER_PID" 2>/dev/null; do
+    echo "$(server_rss_mb)" >> "$WORK/rss.txt"
+    sleep 0.5
+  done
+) &
+SAMPLER=$!
+"$CARGO_TARGET_DIR/release/examples/contest_load" "$BASE" "$CONTEST" "$PARTICIPANTS" 32 > "$WORK/contest.txt" &
+CONTEST_LOAD=$!
+READERS=()
+for item in "${PAGES[@]:0:3}" "list=/articles"; do
+  wrk -t1 -c16 -d"${DURATION}s" --timeout 5s "$BASE${item#*=}" > "$WORK/mixed-${item%%=*}.txt" &
+  READERS+=($!)
+done
+wait "${READERS[@]}"
+wait "$CONTEST_LOAD"
+kill "$SAMPLER" 2>/dev/null || true
+PEAK="$(sort -n "$WORK/rss.txt" | tail -n 1)"
+{
+  echo
+  echo "## Mixed load: contest and readers at once"
+  echo
+  echo "Readers: four wrk runs of 16 connections each for ${DURATION}s (home, an article, the draw, the"
+  echo "article list). Participants: \`server/examples/contest_load\`, 32 at a time, each starting an attempt"
+  echo "(own cookie and address) and submitting 20 answers."
+  echo
+  echo "| what | requests | req/s | errors (non-2xx, socket) |"
+  echo "|---|---|---|---|"
+  for item in "${PAGES[@]:0:3}" "list=/articles"; do
+    file="$WORK/mixed-${item%%=*}.txt"
+    errors="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$file")"
+    echo "| reader \`${item#*=}\` | $(awk '/requests in/ { print $1 }' "$file") | $(awk '/Requests\/sec/ { printf "%d", $2 }' "$file") | $errors |"
+  done
+  sed -nE 's/.*scored=([0-9]+) errors=([0-9]+) seconds=([0-9.]+) submissions_per_sec=([0-9]+) submit_p50_ms=([0-9.]+) submit_p99_ms=([0-9.]+).*/| contest submissions (p50 \5 ms, p99 \6 ms, \3 s) | \1 | \4 | \2 |/p' "$WORK/contest.txt"
+  echo
+  echo "## Server memory (resident set)"
+  echo
+  echo "| when | MB |"
+  echo "|---|---|"
+  echo "| at rest after start-up | $RSS_START |"
+  echo "| after setup and the download checks | $RSS_REST |"
+  echo "| after the page load runs | $RSS_AFTER_PAGES |"
+  echo "| peak during the mixed load | $PEAK |"
+  echo "| after the mixed load | $(server_rss_mb) |"
+} >> "$OUT"
+
+if [ "${LIGHTHOUSE:-1}" != "0" ]; then
+  step "Lighthouse 12.2.3, mobile settings, system Chromium"
+  if ! [ -x "$TOOLS_DIR/node_modules/.bin/lighthouse" ] ||
+    ! "$TOOLS_DIR/node_modules/.bin/lighthouse" --version | grep -qx "12.2.3"; then
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent lighthouse@12.2.3
+  fi
+  {
+    echo
+    echo "## Lighthouse 12.2.3 (mobile: simulated slow 4G and 4x CPU slowdown; headless Chromium $(chromium --version 2>/dev/null | awk '{ print $2 }'))"
+    echo
+    echo "| page | performance | accessibility | first contentful paint | largest contentful paint | total blocking time |"
+    echo "|---|---|---|---|---|---|"
+  } >> "$OUT"
+  for item in "${PAGES[@]}" "articles=/articles" "inspections=/inspections" "practice=/contest/practice"; do
+    report="$WORK/lighthouse-${item%%=*}.json"
+    CHROME_PATH=/usr/bin/chromium "$TOOLS_DIR/node_modules/.bin/lighthouse" "$BASE${item#*=}" \
+      --only-categories=performance,accessibility --output=json --output-path="$report" --quiet \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu --no-first-run" || continue
+    jq -r --arg name "${item%%=*}" --arg path "${item#*=}" '"| \($name) `\($path)` | \(.categories.performance.score * 100 | round) | \(.categories.accessibility.score * 100 | round) | \(.audits["first-contentful-paint"].displayValue) | \(.audits["largest-contentful-paint"].displayValue) | \(.audits["total-blocking-time"].displayValue) |"' \
+      "$report" >> "$OUT"
+  done
+fi
 
 cat "$OUT"
