@@ -16,7 +16,8 @@ source "$ROOT/bench/lib.sh"
 ensure_load_tools
 
 step "Release build"
-cargo build --quiet --release -p server --bin server --example contest_load
+build_release_site
+cargo build --quiet --release -p bench-load
 
 step "Starting the server on $BASE (trusting X-Forwarded-For: one address per participant)"
 start_server AQXC_TRUST_FORWARDED_FOR=true
@@ -28,5 +29,5 @@ echo "contest $CONTEST"
 
 step "Load: $PARTICIPANTS participants, $CONCURRENCY at a time"
 RSS_BEFORE="$(server_rss_mb)"
-"$CARGO_TARGET_DIR/release/examples/contest_load" "$BASE" "$CONTEST" "$PARTICIPANTS" "$CONCURRENCY"
+"$CARGO_TARGET_DIR/release/contest_load" "$BASE" "$CONTEST" "$PARTICIPANTS" "$CONCURRENCY"
 echo "server resident memory: ${RSS_BEFORE} MB before, $(server_rss_mb) MB after"

@@ -10,6 +10,7 @@
 # 5. Lighthouse 12.2.3 (mobile) performance and accessibility scores (skip with LIGHTHOUSE=0).
 #
 # Usage: bench/run.sh [seconds per load run, default 10] [contest participants, default 2000]
+# LIGHTHOUSE=0 skips Lighthouse; SKIP_SITE_BUILD=1 uses the site already built.
 # Writes bench/results/latest.md (not committed) and prints it.
 source "$(dirname "$0")/../scripts/setup.sh"
 ensure_build_tools
@@ -28,8 +29,9 @@ mkdir -p "$RESULTS"
 OUT="$RESULTS/latest.md"
 
 step "Release build"
-build_release_site
-cargo build --quiet --release -p server --example contest_load
+# SKIP_SITE_BUILD=1 measures the site already in target/site (e.g. while a test run uses it).
+[ "${SKIP_SITE_BUILD:-0}" = 1 ] || build_release_site
+cargo build --quiet --release -p bench-load
 
 # Every participant of the load test comes from an address of its own (X-Forwarded-For).
 SERVER_ENV=(AQXC_TRUST_FORWARDED_FOR=true)
@@ -134,7 +136,7 @@ PEAK=0
   done
 ) &
 SAMPLER=$!
-"$CARGO_TARGET_DIR/release/examples/contest_load" "$BASE" "$CONTEST" "$PARTICIPANTS" 32 > "$WORK/contest.txt" &
+"$CARGO_TARGET_DIR/release/contest_load" "$BASE" "$CONTEST" "$PARTICIPANTS" 32 > "$WORK/contest.txt" &
 CONTEST_LOAD=$!
 READERS=()
 for item in "${PAGES[@]:0:3}" "list=/articles"; do
@@ -150,7 +152,7 @@ PEAK="$(sort -n "$WORK/rss.txt" | tail -n 1)"
   echo "## Mixed load: contest and readers at once"
   echo
   echo "Readers: four wrk runs of 16 connections each for ${DURATION}s (home, an article, the draw, the"
-  echo "article list). Participants: \`server/examples/contest_load\`, 32 at a time, each starting an attempt"
+  echo "article list). Participants: \`contest_load\` (bench/load), 32 at a time, each starting an attempt"
   echo "(own cookie and address) and submitting 20 answers."
   echo
   echo "| what | requests | req/s | errors (non-2xx, socket) |"

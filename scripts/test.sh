@@ -10,7 +10,7 @@ step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
 step "Lints: server, app (as the server builds it), domain, page bundles"
-cargo clippy -p server -p app -p domain -p editor-preview -p draw-verifier --all-targets -- -D warnings
+cargo clippy -p server -p app -p domain -p editor-preview -p draw-verifier -p bench-load --all-targets -- -D warnings
 
 step "Lints: app as the browser builds it (wasm32, hydrate)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \

@@ -1,9 +1,9 @@
 //! Load for the contest: many participants start an attempt and submit it, concurrently, on a
 //! running server; reports scored submissions per second and their latency. Run by
-//! `bench/contest.sh`, which starts the server (trusting `X-Forwarded-For`, so that every
-//! participant comes from an address of their own) and creates the contest.
+//! `bench/contest.sh` and `bench/run.sh`, which start the server (trusting `X-Forwarded-For`, so
+//! that every participant comes from an address of their own) and create the contest.
 //!
-//! cargo run --release -p server --example contest_load -- URL CONTEST_ID PARTICIPANTS CONCURRENCY
+//! cargo run --release -p bench-load --bin contest_load -- URL CONTEST_ID PARTICIPANTS CONCURRENCY
 
 use std::time::{Duration, Instant};
 
