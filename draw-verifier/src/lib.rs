@@ -125,7 +125,7 @@ pub fn render(report: &Report, millis: f64) -> String {
             escape(&outcome.key)
         ));
         html.push_str(
-            r#"<div class="table-scroll"><table class="table"><caption class="visually-hidden">逐步抽签过程</caption><thead><tr><th scope="col">序号</th><th scope="col">分层或企业</th><th scope="col">MD5</th><th scope="col">剩余数</th><th scope="col">抽中位置</th><th scope="col">抽中</th></tr></thead><tbody>"#,
+            r#"<div class="table-scroll" role="region" aria-label="逐步抽签过程" tabindex="0"><table class="table"><caption class="visually-hidden">逐步抽签过程</caption><thead><tr><th scope="col">序号</th><th scope="col">分层或企业</th><th scope="col">MD5</th><th scope="col">剩余数</th><th scope="col">抽中位置</th><th scope="col">抽中</th></tr></thead><tbody>"#,
         );
         for picked in outcome.steps.iter().take(STEPS_SHOWN) {
             html.push_str(&format!(

@@ -1,12 +1,23 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { createStaff, signIn, watchForErrors } from "./support";
 
-/** Answers the question on screen with the keyboard: the first option, then the next button. */
+/** Presses Tab, as a keyboard user would, until `target` has the focus; fails if it never does. */
+async function tabTo(page: Page, target: Locator, most = 60) {
+  for (let n = 0; n < most && !(await target.evaluate((el) => el === document.activeElement)); n++) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(target, "reached with the Tab key").toBeFocused();
+}
+
+/** Answers the question on screen with the keyboard: the focus is on the question when it
+ * appears; Tab into its options, Space on the first, and the focus stays there. */
 async function answerWithKeyboard(page: Page) {
+  await expect(page.locator(".quiz-question")).toBeFocused();
   const option = page.locator(".quiz-options input").first();
-  await option.focus();
+  await tabTo(page, option);
   await page.keyboard.press("Space");
   await expect(option).toBeChecked();
+  await expect(option).toBeFocused();
 }
 
 test.describe("the knowledge contest", () => {
@@ -31,14 +42,14 @@ test.describe("the knowledge contest", () => {
     const startButton = citizen.getByRole("button", { name: "开始答题" });
     await expect(startButton).toBeEnabled({ timeout: 15_000 });
 
-    // Keyboard only from here on.
-    await citizen.getByLabel(/^昵称/).focus();
+    // Keyboard only from here on: Tab from the top of the page, Space and Enter.
+    await tabTo(citizen, citizen.getByLabel(/^昵称/));
     await citizen.keyboard.type("键盘阿婆");
     await citizen.keyboard.press("Enter");
     await expect(citizen.getByRole("timer")).toContainText("剩余时间");
     await expect(citizen.getByText("第 1 题 / 共 5 题")).toBeVisible();
     await answerWithKeyboard(citizen);
-    await citizen.getByRole("button", { name: "下一题" }).focus();
+    await tabTo(citizen, citizen.getByRole("button", { name: "下一题" }));
     await citizen.keyboard.press("Enter");
     await expect(citizen.getByText("第 2 题 / 共 5 题")).toBeVisible();
     await answerWithKeyboard(citizen);
@@ -48,25 +59,26 @@ test.describe("the knowledge contest", () => {
     await citizen.reload();
     await expect(citizen.getByText("已答 2 / 5 题")).toBeVisible({ timeout: 15_000 });
     await expect(citizen.getByRole("button", { name: "第 2 题，已答" })).toBeVisible();
-    await citizen.getByRole("button", { name: "第 3 题，未答" }).focus();
+    await tabTo(citizen, citizen.getByRole("button", { name: "第 3 题，未答" }));
     await citizen.keyboard.press("Enter");
     await expect(citizen.getByText("第 3 题 / 共 5 题")).toBeVisible();
     await answerWithKeyboard(citizen);
-    await citizen.getByRole("button", { name: "下一题" }).focus();
+    await tabTo(citizen, citizen.getByRole("button", { name: "下一题" }));
     await citizen.keyboard.press("Enter");
     await answerWithKeyboard(citizen);
-    await citizen.getByRole("button", { name: "下一题" }).focus();
+    await tabTo(citizen, citizen.getByRole("button", { name: "下一题" }));
     await citizen.keyboard.press("Enter");
     await expect(citizen.getByText("第 5 题 / 共 5 题")).toBeVisible();
 
     // The check before submitting lists the unanswered question.
-    await citizen.getByRole("button", { name: "检查并交卷" }).focus();
+    await expect(citizen.locator(".quiz-question")).toBeFocused();
+    await tabTo(citizen, citizen.getByRole("button", { name: "检查并交卷" }));
     await citizen.keyboard.press("Enter");
-    await expect(citizen.getByRole("heading", { name: "交卷前检查" })).toBeVisible();
+    await expect(citizen.getByRole("region", { name: "交卷前检查" })).toBeFocused();
     await expect(citizen.getByText("还有 1 道题没有作答")).toBeVisible();
     // Faster than 2 s a question is flagged and kept off the leaderboard: read like a person.
     await citizen.waitForTimeout(8_000);
-    await citizen.getByRole("button", { name: "确认交卷" }).focus();
+    await tabTo(citizen, citizen.getByRole("button", { name: "确认交卷" }));
     await citizen.keyboard.press("Enter");
 
     await expect(citizen).toHaveURL(/\/contest\/result\//, { timeout: 15_000 });
@@ -74,7 +86,7 @@ test.describe("the knowledge contest", () => {
     await expect(citizen.getByText("解析：").first()).toBeVisible();
     await expect(citizen.getByText("未作答").first()).toBeVisible();
     await expect(citizen.getByRole("img", { name: /竞赛证书/ })).toBeVisible();
-    await citizen.getByRole("link", { name: "在本站验证" }).focus();
+    await tabTo(citizen, citizen.getByRole("link", { name: "在本站验证" }), 120);
     await citizen.keyboard.press("Enter");
     await expect(citizen.getByRole("status")).toContainText("证书有效：键盘阿婆");
 
@@ -91,15 +103,22 @@ test.describe("the knowledge contest", () => {
     await citizenContext.close();
   });
 
-  test("practice mode gives instant feedback with the explanation", async ({ page }) => {
+  test("practice mode gives instant feedback with the explanation, with the keyboard only", async ({ page }) => {
     await page.goto("/contest/practice");
     const option = page.locator(".quiz-options input").first();
     await expect(option).toBeVisible({ timeout: 15_000 });
-    await option.check();
-    await page.getByRole("button", { name: "提交答案" }).click();
+    await tabTo(page, option);
+    await page.keyboard.press("Space");
+    await expect(option).toBeChecked();
+    await tabTo(page, page.getByRole("button", { name: "提交答案" }));
+    await page.keyboard.press("Enter");
     await expect(page.getByText("解析：")).toBeVisible();
     await expect(page.getByRole("status").first()).toContainText("已练习 1 题");
-    await page.getByRole("button", { name: "下一题" }).click();
+    // The focus stays with the question, now marked with its answer, and moves on with it.
+    await expect(page.locator(".quiz-question")).toBeFocused();
+    await tabTo(page, page.getByRole("button", { name: "下一题" }));
+    await page.keyboard.press("Enter");
     await expect(page.getByRole("button", { name: "提交答案" })).toBeVisible();
+    await expect(page.locator(".quiz-question")).toBeFocused();
   });
 });

@@ -10,3 +10,5 @@ pub mod forms;
 pub mod layout;
 /// The server-side role check around every staff page, and the staff navigation.
 pub mod staff_gate;
+/// The sideways-scrolling frame of a wide table, reachable by keyboard.
+pub mod table_scroll;

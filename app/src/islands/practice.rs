@@ -3,10 +3,15 @@
 
 use leptos::prelude::*;
 
+use super::focus_after_render;
 use crate::contest::{
     Credit, Kind, PracticeFeedback, PracticeQuestion,
     api::{next_practice_question, practice_check},
 };
+
+/// The id of the question on screen; focus moves to it after an answer is checked and when the
+/// next question comes, so that keyboard and screen-reader users carry on from there.
+const PANEL: &str = "practice-panel";
 
 #[island(lazy)]
 pub fn Practice() -> impl IntoView {
@@ -17,9 +22,8 @@ pub fn Practice() -> impl IntoView {
     let tally = RwSignal::new((0usize, 0usize));
     let failed = RwSignal::new(false);
 
-    let next = move || {
-        feedback.set(None);
-        chosen.set(Vec::new());
+    // `focus`: whether the visitor asked for it (not on the first question, when the page opens).
+    let next = move |focus: bool| {
         leptos::task::spawn_local(async move {
             match next_practice_question(seen.get_value()).await {
                 Ok(Some(q)) => {
@@ -30,14 +34,20 @@ pub fn Practice() -> impl IntoView {
                         }
                     });
                     failed.set(false);
+                    // All at once: the question with its feedback stays until the next one is here.
+                    feedback.set(None);
+                    chosen.set(Vec::new());
                     question.set(Some(q));
+                    if focus {
+                        focus_after_render(PANEL);
+                    }
                 }
                 _ => failed.set(true),
             }
         });
     };
     #[cfg(feature = "hydrate")]
-    next();
+    next(false);
 
     let check = move |_| {
         let Some(q) = question.get_untracked() else {
@@ -57,6 +67,7 @@ pub fn Practice() -> impl IntoView {
                         }
                     });
                     feedback.set(Some(result));
+                    focus_after_render(PANEL);
                 }
                 _ => failed.set(true),
             }
@@ -109,7 +120,7 @@ pub fn Practice() -> impl IntoView {
                     }
                 });
                 view! {
-                    <fieldset class="quiz-question">
+                    <fieldset class="quiz-question" id=PANEL tabindex="-1">
                         <legend>
                             <span class="quiz-question__number">{format!("{} · {}{}", q.topic, q.question.kind.label(), if multiple { "（可选多项）" } else { "" })}</span>
                             <span class="quiz-question__stem">{q.question.stem.clone()}</span>
@@ -121,7 +132,7 @@ pub fn Practice() -> impl IntoView {
                         {move || if feedback.get().is_none() {
                             view! { <button type="button" class="button" disabled=move || chosen.with(Vec::is_empty) on:click=check>"提交答案"</button> }.into_any()
                         } else {
-                            view! { <button type="button" class="button" on:click=move |_| next()>"下一题"</button> }.into_any()
+                            view! { <button type="button" class="button" on:click=move |_| next(true)>"下一题"</button> }.into_any()
                         }}
                     </div>
                 }

@@ -5,12 +5,17 @@
 
 use leptos::prelude::*;
 
+use super::focus_after_render;
 #[cfg(feature = "hydrate")]
 use crate::contest::api::current_attempt;
 use crate::contest::{
     AttemptView, Entrant, Kind,
     api::{save_answers, start_attempt, submit_answers},
 };
+
+/// The id of what is on screen: the question or the check before submitting. Focus moves to it
+/// when it changes, so that keyboard and screen-reader users carry on from there.
+const PANEL: &str = "quiz-panel";
 
 #[island(lazy)]
 pub fn Quiz(
@@ -39,6 +44,17 @@ pub fn Quiz(
         answers.set(saved);
         current.set(0);
         attempt.set(Some(view));
+    };
+
+    // Moving to a question, or to the check before submitting, takes the focus along.
+    let go_to = move |question: usize| {
+        reviewing.set(false);
+        current.set(question);
+        focus_after_render(PANEL);
+    };
+    let check = move || {
+        reviewing.set(true);
+        focus_after_render(PANEL);
     };
 
     let submit = move || {
@@ -141,7 +157,10 @@ pub fn Quiz(
             message.set(None);
             leptos::task::spawn_local(async move {
                 match start_attempt(contest_id, entrant).await {
-                    Ok(Ok(view)) => begin(view),
+                    Ok(Ok(view)) => {
+                        begin(view);
+                        focus_after_render(PANEL);
+                    }
                     Ok(Err(text)) => message.set(Some(text)),
                     Err(_) => message.set(Some("暂时无法开始，请检查网络后再试。".into())),
                 }
@@ -184,18 +203,19 @@ pub fn Quiz(
         let index = current.get().min(total.saturating_sub(1));
         let question = view.questions[index].clone();
         let multiple = question.kind == Kind::Multiple;
-        let chosen = answers.with(|a| a.get(index).cloned().unwrap_or_default());
         let options = question
             .options
             .iter()
             .enumerate()
             .map(|(n, text)| {
                 let id = format!("q{index}-o{n}");
-                let checked = chosen.contains(&n);
+                // Only the check follows the answers: redrawing the question on every answer
+                // would take the keyboard focus away from the option just chosen.
+                let checked = move || answers.with(|a| a.get(index).is_some_and(|c| c.contains(&n)));
                 let input = if multiple {
-                    view! { <input type="checkbox" id=id.clone() name=format!("q{index}") checked=checked on:change=move |_| choose(index, n, true) /> }.into_any()
+                    view! { <input type="checkbox" id=id.clone() name=format!("q{index}") prop:checked=checked on:change=move |_| choose(index, n, true) /> }.into_any()
                 } else {
-                    view! { <input type="radio" id=id.clone() name=format!("q{index}") checked=checked on:change=move |_| choose(index, n, false) /> }.into_any()
+                    view! { <input type="radio" id=id.clone() name=format!("q{index}") prop:checked=checked on:change=move |_| choose(index, n, false) /> }.into_any()
                 };
                 view! {
                     <label class="quiz-option" for=id>
@@ -207,7 +227,7 @@ pub fn Quiz(
             .collect_view();
         let hint = if multiple { "（可选多项）" } else { "" };
         Some(view! {
-            <fieldset class="quiz-question">
+            <fieldset class="quiz-question" id=PANEL tabindex="-1">
                 <legend>
                     <span class="quiz-question__number">{format!("第 {} 题 / 共 {total} 题 · {}{hint}", index + 1, question.kind.label())}</span>
                     <span class="quiz-question__stem">{question.stem.clone()}</span>
@@ -215,11 +235,11 @@ pub fn Quiz(
                 <div class="quiz-options">{options}</div>
             </fieldset>
             <div class="quiz-controls">
-                <button type="button" class="button button--quiet" disabled=index == 0 on:click=move |_| current.set(index.saturating_sub(1))>"上一题"</button>
+                <button type="button" class="button button--quiet" disabled=index == 0 on:click=move |_| go_to(index.saturating_sub(1))>"上一题"</button>
                 {if index + 1 < total {
-                    view! { <button type="button" class="button" on:click=move |_| current.set(index + 1)>"下一题"</button> }.into_any()
+                    view! { <button type="button" class="button" on:click=move |_| go_to(index + 1)>"下一题"</button> }.into_any()
                 } else {
-                    view! { <button type="button" class="button" on:click=move |_| reviewing.set(true)>"检查并交卷"</button> }.into_any()
+                    view! { <button type="button" class="button" on:click=move |_| check()>"检查并交卷"</button> }.into_any()
                 }}
             </div>
         })
@@ -229,14 +249,14 @@ pub fn Quiz(
         let total = attempt.with(|a| a.as_ref().map_or(0, |v| v.questions.len()));
         let buttons = (0..total)
             .map(|n| {
-                let done = answers.with(|a| a.get(n).is_some_and(|c| !c.is_empty()));
-                let here = current.get() == n && !reviewing.get();
-                let label = format!("第 {} 题，{}", n + 1, if done { "已答" } else { "未答" });
+                let done = move || answers.with(|a| a.get(n).is_some_and(|c| !c.is_empty()));
+                let here = move || current.get() == n && !reviewing.get();
+                let label = move || format!("第 {} 题，{}", n + 1, if done() { "已答" } else { "未答" });
                 view! {
                     <li>
-                        <button type="button" class=if done { "quiz-nav__item quiz-nav__item--done" } else { "quiz-nav__item" }
-                            aria-label=label aria-current=here.then_some("step")
-                            on:click=move |_| { reviewing.set(false); current.set(n); }>
+                        <button type="button" class=move || if done() { "quiz-nav__item quiz-nav__item--done" } else { "quiz-nav__item" }
+                            aria-label=label aria-current=move || here().then_some("step")
+                            on:click=move |_| go_to(n)>
                             {n + 1}
                         </button>
                     </li>
@@ -261,17 +281,17 @@ pub fn Quiz(
             let items = unanswered
                 .into_iter()
                 .map(|n| view! {
-                    <li><button type="button" class="button button--quiet" on:click=move |_| { reviewing.set(false); current.set(n); }>{format!("第 {} 题", n + 1)}</button></li>
+                    <li><button type="button" class="button button--quiet" on:click=move |_| go_to(n)>{format!("第 {} 题", n + 1)}</button></li>
                 })
                 .collect_view();
             view! { <p>{format!("还有 {count} 道题没有作答：")}</p><ul class="quiz-unanswered">{items}</ul> }.into_any()
         };
         view! {
-            <section class="quiz-review" aria-labelledby="review-title">
+            <section class="quiz-review" id=PANEL tabindex="-1" aria-labelledby="review-title">
                 <h2 id="review-title">"交卷前检查"</h2>
                 {list}
                 <div class="quiz-controls">
-                    <button type="button" class="button button--quiet" on:click=move |_| reviewing.set(false)>"返回答题"</button>
+                    <button type="button" class="button button--quiet" on:click=move |_| go_to(current.get_untracked())>"返回答题"</button>
                     <button type="button" class="button" disabled=move || busy.get() on:click=move |_| submit()>"确认交卷"</button>
                 </div>
             </section>
@@ -285,7 +305,8 @@ pub fn Quiz(
                 None => start_form().into_any(),
                 Some(view) => {
                     let total = view.questions.len();
-                    let answered = answers.with(|a| a.iter().filter(|c| !c.is_empty()).count());
+                    // Read where it is shown: the attempt's view is drawn once, not on every answer.
+                    let answered = move || answers.with(|a| a.iter().filter(|c| !c.is_empty()).count());
                     view! {
                         <div class="quiz-status">
                             <p class="quiz-timer" role="timer" aria-live="off">
@@ -295,7 +316,7 @@ pub fn Quiz(
                                 {move || match remaining.get() { 60 => "还剩 1 分钟".to_string(), 300 => "还剩 5 分钟".to_string(), _ => String::new() }}
                             </p>
                             <label class="quiz-progress">
-                                {format!("已答 {answered} / {total} 题")}
+                                {move || format!("已答 {} / {total} 题", answered())}
                                 <progress max=total value=answered></progress>
                             </label>
                         </div>

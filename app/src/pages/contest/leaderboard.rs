@@ -6,6 +6,7 @@ use crate::{
     components::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
+        table_scroll::TableScroll,
     },
     contest::{Leaderboard, api::load_leaderboard, duration_label},
     pages::not_found::NotFoundPage,
@@ -50,11 +51,11 @@ fn BoardView(board: Leaderboard) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll"><table class="table">
+            <TableScroll label="个人排行"><table class="table">
                 <caption>"个人排行（每人取最好成绩；同分用时短者在前）"</caption>
                 <thead><tr><th scope="col">"名次"</th><th scope="col">"昵称"</th><th scope="col">"镇街"</th><th scope="col">"得分"</th><th scope="col">"用时"</th></tr></thead>
                 <tbody>{rows}</tbody>
-            </table></div>
+            </table></TableScroll>
         }
         .into_any()
     };
@@ -67,11 +68,11 @@ fn BoardView(board: Leaderboard) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll"><table class="table">
+            <TableScroll label="镇街排行"><table class="table">
                 <caption>"镇街排行（按参赛人数，平均分取每人最好成绩）"</caption>
                 <thead><tr><th scope="col">"镇街"</th><th scope="col">"参赛人数"</th><th scope="col">"平均分"</th></tr></thead>
                 <tbody>{rows}</tbody>
-            </table></div>
+            </table></TableScroll>
         }
     });
     view! {

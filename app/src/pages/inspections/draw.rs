@@ -5,7 +5,10 @@ use leptos_router::hooks::use_params_map;
 use super::InspectionNav;
 use crate::{
     clock::format_beijing,
-    components::forms::{Notice, NoticeKind},
+    components::{
+        forms::{Notice, NoticeKind},
+        table_scroll::TableScroll,
+    },
     inspections::{DrawDetail, DrawStatus, Rules, SelectedRow, api::draw},
     pages::not_found::NotFoundPage,
     site::use_site,
@@ -216,7 +219,7 @@ fn SelectedList(rows: Vec<SelectedRow>, results_published: bool) -> impl IntoVie
     view! {
         <section aria-labelledby="list-title">
             <h2 id="list-title">{format!("抽查名单（{count} 家）")}</h2>
-            <div class="table-scroll">
+            <TableScroll label="抽查名单">
                 <table class="table">
                     <caption class="visually-hidden">"抽查名单、检查组和检查结果"</caption>
                     <thead><tr>
@@ -225,7 +228,7 @@ fn SelectedList(rows: Vec<SelectedRow>, results_published: bool) -> impl IntoVie
                     </tr></thead>
                     <tbody>{body}</tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
     }
 }

@@ -6,6 +6,7 @@ use crate::{
     components::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
+        table_scroll::TableScroll,
     },
     inspections::api::check_items,
 };
@@ -35,7 +36,7 @@ pub fn CheckItemsPage() -> impl IntoView {
                             </tr>
                         }).collect_view();
                         view! {
-                            <div class="table-scroll">
+                            <TableScroll label="随机抽查事项清单">
                                 <table class="table">
                                     <caption class="visually-hidden">"随机抽查事项清单"</caption>
                                     <thead><tr>
@@ -44,7 +45,7 @@ pub fn CheckItemsPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }.into_any()
                     }
                     Err(_) => view! { <Notice kind=NoticeKind::Error message="清单暂时无法读取，请稍后再试。" /> }.into_any(),

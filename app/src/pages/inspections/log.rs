@@ -7,6 +7,7 @@ use crate::{
     components::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
+        table_scroll::TableScroll,
     },
     inspections::api::draw_log,
     site::use_site,
@@ -57,7 +58,7 @@ pub fn DrawLogPage() -> impl IntoView {
                         }).collect_view();
                         view! {
                             {verdict}
-                            <div class="table-scroll">
+                            <TableScroll label="抽签日志">
                                 <table class="table">
                                     <caption class="visually-hidden">"抽签日志，最新在前"</caption>
                                     <thead><tr>
@@ -66,7 +67,7 @@ pub fn DrawLogPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                             <p class="hint">"完整日志（含每条内容）："<a href=site.href("/api/v1/log")>"/api/v1/log"</a>"。摘要算法：SHA-256（上一条摘要、序号、任务、事件、时间、内容，各占一行）。"</p>
                         }.into_any()
                     }

@@ -7,6 +7,7 @@ use crate::{
         article_list::date_of,
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
+        table_scroll::TableScroll,
     },
     inspections::api::draws,
     site::use_site,
@@ -55,13 +56,13 @@ pub fn InspectionsPage() -> impl IntoView {
                             }
                         }).collect_view();
                         view! {
-                            <div class="table-scroll">
+                            <TableScroll label="抽查任务列表">
                                 <table class="table">
                                     <caption class="visually-hidden">"抽查任务列表"</caption>
                                     <thead><tr><th scope="col">"任务"</th><th scope="col">"公告日期"</th><th scope="col">"状态"</th><th scope="col">"抽取企业"</th></tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }.into_any()
                     }
                     Err(_) => view! { <Notice kind=NoticeKind::Error message="抽查任务暂时无法读取，请稍后再试。" /> }.into_any(),

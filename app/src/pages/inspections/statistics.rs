@@ -6,6 +6,7 @@ use crate::{
     components::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
+        table_scroll::TableScroll,
     },
     inspections::api::inspection_statistics,
     site::use_site,
@@ -63,12 +64,12 @@ fn BarTable(caption: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <TableScroll label=caption>
             <table class="table bar-table">
                 <caption>{caption}</caption>
                 <thead><tr><th scope="col">"分类"</th><th scope="col">"家次"</th></tr></thead>
                 <tbody>{body}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

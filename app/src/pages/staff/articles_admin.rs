@@ -19,6 +19,7 @@ use crate::{
         empty_state::EmptyState,
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
+        table_scroll::TableScroll,
     },
     islands::autosave::Autosave,
     request::query_param,
@@ -79,13 +80,13 @@ fn ArticleTable() -> impl IntoView {
                             </tr>
                         }).collect_view();
                         view! {
-                            <div class="table-scroll">
+                            <TableScroll label="文章">
                                 <table class="table">
                                     <caption class="visually-hidden">"文章"</caption>
                                     <thead><tr><th scope="col">"标题"</th><th scope="col">"分类"</th><th scope="col">"状态"</th><th scope="col">"最近修改"</th><th scope="col">"历史"</th></tr></thead>
                                     <tbody>{body}</tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }.into_any()
                     }
                     Err(_) => view! { <Notice kind=NoticeKind::Error message="无法读取文章列表，请稍后再试。" /> }.into_any(),

@@ -7,6 +7,7 @@ use crate::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
         staff_gate::StaffGate,
+        table_scroll::TableScroll,
     },
     request::query_param,
     site::use_site,
@@ -68,7 +69,7 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <TableScroll label="审计日志">
             <table class="table">
                 <caption class="visually-hidden">"审计日志"</caption>
                 <thead>
@@ -76,7 +77,7 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
         {older.map(|href| view! { <p><a href=href>"更早的记录 ›"</a></p> })}
     }
 }

@@ -9,6 +9,7 @@ use crate::{
         empty_state::EmptyState,
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
+        table_scroll::TableScroll,
     },
     contest::staff::{
         CONTEST_OFFICERS, ContestForm, ContestStats, CreateContest, QuestionForm, QuotaForm,
@@ -237,10 +238,10 @@ pub fn BankPage() -> impl IntoView {
                             <a class="button" href=site.href("/admin/contests/questions/edit")>"新增题目"</a>
                             " "{format!("共 {count} 道。在这里修改过的题目，启动时不再被 content/questions 中的文件覆盖。")}
                         </p>
-                        <div class="table-scroll"><table class="table">
+                        <TableScroll label="题库"><table class="table">
                             <thead><tr><th scope="col">"编号"</th><th scope="col">"主题"</th><th scope="col">"题型"</th><th scope="col">"题干"</th><th scope="col">"状态"</th></tr></thead>
                             <tbody>{body}</tbody>
-                        </table></div>
+                        </table></TableScroll>
                     }.into_any()
                 })}
             </Suspense>

@@ -6,6 +6,7 @@ use crate::{
     components::{
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
+        table_scroll::TableScroll,
     },
     request::query_param,
     site::use_site,
@@ -136,7 +137,7 @@ fn AccountTable(accounts: Vec<StaffAccount>, me: Staff) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <TableScroll label="工作人员账号">
             <table class="table">
                 <caption class="visually-hidden">"工作人员账号"</caption>
                 <thead>
@@ -144,7 +145,7 @@ fn AccountTable(accounts: Vec<StaffAccount>, me: Staff) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
