@@ -13,6 +13,17 @@ const CHARS_PER_MINUTE: usize = 400;
 pub const TOC_MIN_ENTRIES: usize = 3;
 /// Length of the summary taken from the text when the author gave none.
 const SUMMARY_CHARS: usize = 120;
+/// Deepest nesting of markdown blocks and spans (quotes, lists, emphasis…) kept; deeper ones
+/// keep their text but lose their tags. The HTML parser behind the sanitizer walks the stack
+/// of open elements at each block it opens, so nesting costs the square of its depth: 20,000
+/// levels of `> ` or `- ` (40 KB) took seconds, a megabyte would take an hour.
+const MAX_NESTING: usize = 32;
+/// Start tags a document with raw HTML may produce before its raw HTML is shown as text. The
+/// HTML parser reopens formatting elements left open (`<b>`, `<i>`…) in every block that
+/// follows, so raw HTML can make the square of its tag count in elements: 1,000 open `<b>`
+/// and 1,000 paragraphs made a million elements (7 MB) from 13 KB. Articles have a few
+/// hundred tags; a pasted table of 300 rows still fits.
+const RAW_HTML_MAX_TAGS: usize = 2_000;
 
 /// A rendered document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,11 +61,11 @@ pub fn render(source: &str) -> Rendered {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
-    let events: Vec<Event> = Parser::new_ext(source, options).collect();
+    let events = limit_nesting(Parser::new_ext(source, options));
 
     let mut toc = Vec::new();
     let mut plain_text = String::new();
-    let mut events = with_heading_ids(events, &mut toc);
+    let events = with_heading_ids(events, &mut toc);
     for event in &events {
         match event {
             Event::Text(text) | Event::Code(text) => plain_text.push_str(text),
@@ -68,9 +79,20 @@ pub fn render(source: &str) -> Rendered {
             _ => {}
         }
     }
-    // Raw HTML is kept (staff paste tables from documents) but only through the sanitizer.
+    // Raw HTML is kept (staff paste tables from documents) but only through the sanitizer, and
+    // shown as text in a document with more tags than the sanitizer can parse in linear time.
     let mut unsafe_html = String::with_capacity(source.len() * 2);
-    html::push_html(&mut unsafe_html, events.drain(..));
+    html::push_html(&mut unsafe_html, events.iter().cloned());
+    if events.iter().any(is_raw_html) && start_tags(&unsafe_html) > RAW_HTML_MAX_TAGS {
+        unsafe_html.clear();
+        html::push_html(
+            &mut unsafe_html,
+            events.into_iter().map(|event| match event {
+                Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+                other => other,
+            }),
+        );
+    }
     let html = sanitizer().clean(&unsafe_html).to_string();
 
     let counted = plain_text.chars().filter(|c| !c.is_whitespace()).count();
@@ -82,6 +104,53 @@ pub fn render(source: &str) -> Rendered {
         plain_text: plain_text.trim().to_string(),
         reading_minutes,
     }
+}
+
+/// Drops the tags (not the text) of blocks and spans nested deeper than [`MAX_NESTING`]. A
+/// table's head, rows and cells go with their table.
+fn limit_nesting<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    // For each open tag, whether it was kept.
+    let mut open: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                let keep = match tag {
+                    Tag::TableHead | Tag::TableRow | Tag::TableCell => {
+                        open.last().copied().unwrap_or(true)
+                    }
+                    _ => depth < MAX_NESTING,
+                };
+                open.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if open.pop().unwrap_or(true) {
+                    depth = depth.saturating_sub(1);
+                    out.push(Event::End(tag));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_raw_html(event: &Event) -> bool {
+    matches!(event, Event::Html(_) | Event::InlineHtml(_))
+}
+
+/// How many start tags (`<` and a letter) HTML holds, at most: text is escaped, so every other
+/// `<` is in raw HTML.
+fn start_tags(html: &str) -> usize {
+    html.as_bytes()
+        .windows(2)
+        .filter(|pair| pair[0] == b'<' && pair[1].is_ascii_alphabetic())
+        .count()
 }
 
 /// Gives every `##`–`####` heading a stable id (`sec-1`, `sec-2`, … in order) unless the
@@ -239,6 +308,46 @@ mod tests {
     fn plain_text_has_no_markup() {
         let rendered = render("**注意**：拨打 `119`。\n\n- 第一\n- 第二");
         assert_eq!(rendered.plain_text, "注意：拨打 119。\n第一\n第二");
+    }
+
+    /// Inputs crafted while fuzzing the renderer (`fuzz/`, `bench/fuzz.sh`): each took seconds
+    /// to render (a megabyte of them, which the editor accepts, hours), all of it in the HTML
+    /// parser of the sanitizer.
+    #[test]
+    fn deep_nesting_is_flattened_beyond_the_limit() {
+        for (source, tag) in [("> ", "<blockquote>"), ("- ", "<ul>"), ("1. ", "<ol>")] {
+            let html = render(&format!("{}文字", source.repeat(20_000))).html;
+            let depth = html.matches(tag).count();
+            assert!((1..=MAX_NESTING).contains(&depth), "{tag}: {depth} levels");
+        }
+        let nested = render("> - 一\n>   > 二\n").html;
+        assert!(
+            nested.contains("<blockquote>\n<ul>\n<li>一\n<blockquote>"),
+            "{nested}"
+        );
+    }
+
+    #[test]
+    fn raw_html_in_a_document_with_too_many_tags_is_shown_as_text() {
+        // Formatting elements left open, each different, are reopened in every later block.
+        let open: String = (0..1_000).map(|i| format!("<b title=\"{i}\">")).collect();
+        let source = format!("{open}\n\n{}", "文字\n\n".repeat(1_500));
+        let html = render(&source).html;
+        assert!(html.starts_with("<p>&lt;b title=\"0\"&gt;"), "{html:.200}");
+        assert!(html.len() < source.len() * 4, "{} bytes", html.len());
+        // Deeply nested raw blocks, the other square.
+        let html = render(&"<div>".repeat(20_000)).html;
+        assert!(html.starts_with("&lt;div&gt;"), "{html:.200}");
+    }
+
+    #[test]
+    fn raw_html_within_the_limit_still_goes_through_the_sanitizer() {
+        let rows = "<tr><td>甲</td><td onclick=\"x()\">乙</td></tr>".repeat(200);
+        let html = render(&format!("<table>{rows}</table>\n")).html;
+        assert!(
+            html.starts_with("<table><tbody><tr><td>甲</td><td>乙</td>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -344,12 +344,17 @@ fn known(value: &str, list: &[&str], column: &str) -> Result<String, String> {
 }
 
 fn phone(value: &str) -> Result<String, String> {
+    // A leading digit also keeps the export free of cells a spreadsheet reads as a formula.
     let ok = value.is_empty()
-        || (value.len() <= 20 && value.bytes().all(|b| b.is_ascii_digit() || b == b'-'));
+        || (value.len() <= 20
+            && value.starts_with(|c: char| c.is_ascii_digit())
+            && value.bytes().all(|b| b.is_ascii_digit() || b == b'-'));
     if ok {
         Ok(value.to_string())
     } else {
-        Err(format!("联系电话“{value}”无效：只能包含数字和“-”"))
+        Err(format!(
+            "联系电话“{value}”无效：只能包含数字和“-”，并以数字开头"
+        ))
     }
 }
 
@@ -478,5 +483,16 @@ mod tests {
             csv_line(&["=1+1".into(), "a,b".into()]),
             "'=1+1,\"a,b\"\r\n"
         );
+    }
+
+    /// Found by the `registry_csv` fuzz target: "-123" was accepted, exported as "'-123" (a
+    /// defused formula) and then refused on re-import.
+    #[test]
+    fn a_phone_number_starts_with_a_digit() {
+        assert_eq!(phone("0750-2222222").as_deref(), Ok("0750-2222222"));
+        assert_eq!(phone("").as_deref(), Ok(""));
+        for bad in ["-123", "-", "--", "+86-750"] {
+            assert!(phone(bad).is_err(), "{bad}");
+        }
     }
 }
