@@ -18,9 +18,9 @@ pub fn ArticleCard(article: ArticleSummary) -> impl IntoView {
     let date = date_of(article.published_at);
     view! {
         <li class="article-card">
-            <h3 class="article-card__title">
+            <h2 class="article-card__title">
                 <a href=site.href(&format!("/articles/{}", article.slug))>{article.title}</a>
-            </h3>
+            </h2>
             <p class="article-card__meta">
                 <a href=site.href(&format!("/articles/category/{}", article.category.key()))>{article.category.name()}</a>
                 " · "<time datetime=date.clone()>{date.clone()}</time>
