@@ -87,6 +87,12 @@ create_revealed_draw() {
   echo "$id"
 }
 
+# Creates a draft article (editable, so its editor loads the live preview); prints the editor's path.
+create_draft_article() {
+  staff_post /api/staff/article_create "title=压测草稿" "slug=bench-draft" "category=安全常识" |
+    sed -nE 's#^(/admin/articles/[0-9]+).*#\1#p'
+}
+
 # The newest demo article's path.
 newest_article() {
   echo "/articles/$(ls "$ROOT/content/articles" | sort | tail -n 1 | sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}-//; s/\.md$//')"

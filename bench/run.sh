@@ -41,7 +41,7 @@ sign_in_staff
 CONTEST="$(create_contest)"
 DRAW="$(create_revealed_draw)"
 ARTICLE="$(newest_article)"
-EDITOR="/admin/articles/1"
+EDITOR="$(create_draft_article)"
 PAGES=("home=/" "article=$ARTICLE" "draw=/inspections/draws/$DRAW" "contest=/contest/$CONTEST")
 
 {
