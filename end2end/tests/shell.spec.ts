@@ -16,7 +16,7 @@ test.describe("the site's shell", () => {
     await context.close();
   });
 
-  test("the home page hydrates without a console or page error", async ({ page }) => {
+  test("the home page loads without a console or page error", async ({ page }) => {
     const errors = watchForErrors(page);
     await page.goto("/");
     await waitForHydration(page);
