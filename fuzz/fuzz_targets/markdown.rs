@@ -119,7 +119,8 @@ fn attribute_allowed(tag: &str, attribute: &str) -> bool {
             "align", "char", "charoff", "colspan", "headers", "rowspan", "scope", "style",
         ],
         "h2" | "h3" | "h4" => &["id"],
-        "div" | "sup" => &["id", "class"],
+        "div" => &["id", "class", "role", "tabindex", "aria-label"],
+        "sup" => &["id", "class"],
         _ => &[],
     };
     matches!(attribute, "lang" | "title") || specific.contains(&attribute)
@@ -168,6 +169,10 @@ fn check_attribute(tag: &str, attribute: &str, value: &str, html: &str) {
     match (tag, attribute) {
         ("h2" | "h3" | "h4", "id") => assert!(value.starts_with("sec-"), "{html:?}"),
         ("div" | "sup", "id") => assert!(value.starts_with("fn-"), "{html:?}"),
+        // Only the renderer's own table frame has these.
+        ("div", "role") => assert_eq!(value, "region", "{html:?}"),
+        ("div", "tabindex") => assert_eq!(value, "0", "{html:?}"),
+        ("div", "aria-label") => assert_eq!(value, "表格", "{html:?}"),
         (_, "style") => assert!(
             matches!(
                 value,
