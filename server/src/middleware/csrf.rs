@@ -70,7 +70,8 @@ pub async fn guard(State(policy): State<CsrfPolicy>, request: Request, next: Nex
     response
 }
 
-fn changes_state(method: &Method) -> bool {
+/// Whether a request of this method may change something (and so is guarded).
+pub(super) fn changes_state(method: &Method) -> bool {
     !matches!(
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE

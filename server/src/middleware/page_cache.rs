@@ -129,12 +129,12 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     if cache.lifetime.is_zero() {
         return next.run(request).await;
     }
-    let method = request.method().clone();
-    let has_session = super::cookie(request.headers(), app::staff::session::SESSION_COOKIE)
-        .is_some_and(|token| !token.is_empty());
-    if method != Method::GET {
+    if request.method() != Method::GET {
+        let staff_change = super::csrf::changes_state(request.method())
+            && super::cookie(request.headers(), app::staff::session::SESSION_COOKIE)
+                .is_some_and(|token| !token.is_empty());
         let response = next.run(request).await;
-        if has_session && !matches!(method, Method::HEAD | Method::OPTIONS) {
+        if staff_change {
             cache.forget_all();
         }
         return response;
@@ -224,6 +224,7 @@ fn nonce_of(policy: &str) -> Option<&str> {
 }
 
 impl Page {
+    /// The page kept from a rendered response; `None` when the body is not UTF-8.
     fn from_response(headers: &HeaderMap, body: &Bytes, token: &str) -> Option<Page> {
         let mut headers = headers.clone();
         headers.remove(header::CONTENT_LENGTH);
@@ -239,11 +240,15 @@ impl Page {
         if token.len() >= 16 {
             values.push((token, Hole::CsrfToken));
         }
+        let policy = match policy {
+            Some(policy) => Some(Template::new(Bytes::from(policy), &values)?),
+            None => None,
+        };
         Some(Page {
             kept_at: Instant::now(),
             headers,
-            policy: policy.map(|policy| Template::new(Bytes::from(policy), &values)),
-            body: Template::new(body.clone(), &values),
+            policy,
+            body: Template::new(body.clone(), &values)?,
         })
     }
 
@@ -262,9 +267,10 @@ impl Page {
 }
 
 impl Template {
-    /// Cuts `text` at every occurrence of the given values.
-    fn new(text: Bytes, values: &[(&str, Hole)]) -> Template {
-        let haystack = String::from_utf8_lossy(&text);
+    /// Cuts `text` at every occurrence of the given values; `None` when it is not UTF-8 (such a
+    /// page is not kept).
+    fn new(text: Bytes, values: &[(&str, Hole)]) -> Option<Template> {
+        let haystack = std::str::from_utf8(&text).ok()?;
         let mut found: Vec<(usize, usize, Hole)> = values
             .iter()
             .flat_map(|(value, hole)| {
@@ -286,7 +292,7 @@ impl Template {
             from = at + length;
         }
         pieces.push(text.slice(from..));
-        Template { pieces, holes }
+        Some(Template { pieces, holes })
     }
 
     fn len(&self) -> usize {
@@ -326,11 +332,17 @@ mod tests {
                 ("N0nce", Hole::Nonce),
                 ("T0ken-of-the-visitor", Hole::CsrfToken),
             ],
-        );
+        )
+        .expect("the page is UTF-8");
         assert_eq!(
             String::from_utf8(template.fill("fresh", "other-token")).unwrap(),
             "<script nonce=\"fresh\">x</script><form><input value=\"other-token\"></form>fresh"
         );
+    }
+
+    #[test]
+    fn a_page_that_is_not_utf8_is_not_kept() {
+        assert!(Template::new(Bytes::from_static(b"<p>\xff</p>"), &[("p", Hole::Nonce)]).is_none());
     }
 
     #[test]
