@@ -9,7 +9,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let site = use_site();
     let root = site.base.clone();
     let elder = elder_mode_requested();
-    let interactive = page_has_islands(&current_path(&site.base));
+    let interactive = page_has_islands(&current_path());
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
@@ -49,23 +49,17 @@ pub fn page_has_islands(path: &str) -> bool {
     }
 }
 
-/// The requested path without the base path (server side; the shell never runs in the browser).
-fn current_path(base: &str) -> String {
+/// The requested path under the portal's root: the server strips the base path before routing
+/// (server side; the shell never runs in the browser).
+fn current_path() -> String {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .map(|parts| {
-                let path = parts.uri.path();
-                path.strip_prefix(base)
-                    .filter(|rest| rest.is_empty() || rest.starts_with('/'))
-                    .unwrap_or(path)
-                    .to_owned()
-            })
+            .map(|parts| parts.uri.path().to_owned())
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {
-        let _ = base;
         String::new()
     }
 }
