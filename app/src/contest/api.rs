@@ -51,7 +51,8 @@ mod server {
         let digest = Sha256::digest(token.as_bytes());
         Ok(Some(Caller {
             participant: digest.iter().map(|b| format!("{b:02x}")).collect(),
-            client_ip: crate::request::client_ip(),
+            // Limits count an address group (an IPv6 client's whole /64).
+            client_ip: crate::request::address_group(&crate::request::client_ip()),
         }))
     }
 
@@ -175,12 +176,15 @@ pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>,
         .map_err(internal)
 }
 
-/// A random question of the whole bank for practice, avoiding the ones just seen.
+/// A random practice question (contest-only questions are never served), avoiding the ones
+/// just seen.
 #[server(prefix = "/api", endpoint = "practice_question", input = Json)]
 pub async fn next_practice_question(
     seen: Vec<String>,
 ) -> Result<Option<PracticeQuestion>, ServerFnError> {
-    let bank = super::store::bank(&pool()?).await.map_err(internal)?;
+    let bank = super::store::practice_bank(&pool()?)
+        .await
+        .map_err(internal)?;
     let fresh: Vec<_> = bank.iter().filter(|q| !seen.contains(&q.id)).collect();
     let pool_of = if fresh.is_empty() {
         bank.iter().collect()
@@ -214,7 +218,11 @@ pub async fn practice_check(
     order: Vec<usize>,
     chosen: Vec<usize>,
 ) -> Result<Option<PracticeFeedback>, ServerFnError> {
-    let bank = super::store::bank(&pool()?).await.map_err(internal)?;
+    // Only practice questions: a contest-only question is never checked here, whatever id
+    // is asked about.
+    let bank = super::store::practice_bank(&pool()?)
+        .await
+        .map_err(internal)?;
     let Some(question) = bank.into_iter().find(|q| q.id == id) else {
         return Ok(None);
     };

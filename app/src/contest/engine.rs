@@ -14,9 +14,13 @@ use super::{
     store::{self, AttemptRow},
 };
 
-/// Attempts allowed from one client address per contest and day, as a multiple of the
-/// per-person limit (a school or an office shares one address).
+/// Attempts from one client address (IPv6: one /64) per contest and day, as a multiple of the
+/// per-person limit, before that address is slowed down.
 pub const ADDRESS_FACTOR: i64 = 20;
+/// Past that many, starts from the address are spaced this far apart: a school, a town
+/// office or a carrier's shared address (CGNAT) can go on all day (thousands of starts), a
+/// script cannot flood the leaderboard. No CAPTCHA: the wait is said on the page.
+pub const ADDRESS_SPACING_SECS: i64 = 10;
 
 /// Who is calling: the participant cookie (hashed) and the client address.
 #[derive(Clone, Debug)]
@@ -96,7 +100,7 @@ pub async fn start(
         return Ok(open);
     }
     let day = Date::beijing_of_unix(now).to_string();
-    let (mine, address) = store::started_today(
+    let today = store::started_today(
         pool,
         contest.id,
         &caller.participant,
@@ -104,16 +108,26 @@ pub async fn start(
         &day,
     )
     .await?;
-    if mine >= contest.attempts_per_day {
+    if today.mine >= contest.attempts_per_day {
         return Err(said(format!(
             "每人每天可答 {} 次，今天的次数已用完，请明天再来",
             contest.attempts_per_day
         )));
     }
-    if address >= contest.attempts_per_day * ADDRESS_FACTOR {
-        return Err(said("这个网络今天的答题次数已达上限，请明天再来"));
+    if today.from_address >= contest.attempts_per_day * ADDRESS_FACTOR
+        && let Some(last) = today.last_from_address
+        && now < last + ADDRESS_SPACING_SECS
+    {
+        return Err(said(format!(
+            "这个网络今天参加答题的人很多，每 {ADDRESS_SPACING_SECS} 秒可开始一次答题，请 {} 秒后再点“开始答题”",
+            last + ADDRESS_SPACING_SECS - now
+        )));
     }
-    let bank = store::bank(pool).await?;
+    let bank: Vec<_> = store::bank(pool)
+        .await?
+        .into_iter()
+        .filter(|q| !contest.contest_only || q.contest_only)
+        .collect();
     let quotas = store::contest_quotas(pool, contest.id).await?;
     let seed = rand::random::<u64>();
     let paper = paper::draw(&bank, contest.question_count as usize, &quotas, seed)
@@ -161,7 +175,7 @@ pub async fn current(
     }
     let title = store::contest_terms(pool, contest_id)
         .await?
-        .map(|(title, _)| title)
+        .map(|terms| terms.title)
         .unwrap_or_default();
     Ok(Some(view(pool, &row, &title, now).await?))
 }
@@ -172,18 +186,13 @@ async fn view(
     title: &str,
     now: i64,
 ) -> Result<AttemptView, Refusal> {
-    let paper = row.paper()?;
-    let questions = store::paper_questions(pool, &paper).await?;
+    let loaded = Loaded::of(pool, row).await?;
     let mut answers = row.progress();
-    answers.resize(paper.len(), Vec::new());
+    answers.resize(loaded.paper.len(), Vec::new());
     Ok(AttemptView {
         id: row.id.clone(),
         contest_title: title.to_string(),
-        questions: questions
-            .iter()
-            .zip(&paper)
-            .map(|(q, p)| paper::shown(q, p))
-            .collect(),
+        questions: paper::shown_paper(&loaded.pairs()),
         answers,
         remaining_secs: (row.deadline_at - now).max(0),
     })
@@ -286,7 +295,7 @@ async fn finish(
     let scored = scoring::score(&pairs, &answers);
     let pass_percent = store::contest_terms(pool, row.contest_id)
         .await?
-        .map_or(100, |(_, pass)| pass);
+        .map_or(100, |terms| terms.pass_percent);
     let passed = i64::from(scored.score) >= pass_percent;
     let elapsed = (at - row.started_at).max(0);
     let review: Vec<(String, scoring::Credit)> = paper
@@ -338,33 +347,41 @@ pub async fn result(
         .and_then(|a| serde_json::from_str(a).ok())
         .unwrap_or_else(|| vec![Vec::new(); loaded.paper.len()]);
     let scored = scoring::score(&pairs, &answers);
-    let (contest_title, pass_percent) = store::contest_terms(pool, row.contest_id)
+    let terms = store::contest_terms(pool, row.contest_id)
         .await?
         .unwrap_or_default();
+    let review_from = (terms.contest_only && now < terms.closes_at).then_some(terms.closes_at);
+    let shown = paper::shown_paper(&pairs);
     Ok(AttemptResult {
         id: row.id.clone(),
         contest_id: row.contest_id,
-        contest_title,
+        contest_title: terms.title,
         nickname: row.nickname.clone(),
         score: row.score.unwrap_or(0),
         passed: row.passed.unwrap_or(false),
-        pass_percent,
+        pass_percent: terms.pass_percent,
         elapsed_secs: row.elapsed_secs.unwrap_or(0),
         submitted_at: row.submitted_at.unwrap_or(now),
         late: row.late,
         certificate: row.certificate.clone(),
-        review: pairs
-            .iter()
-            .zip(scored.reviewed)
-            .map(|((q, p), r)| ReviewItem {
-                question: paper::shown(q, p),
-                chosen: r.chosen,
-                correct: r.correct,
-                credit: r.credit,
-                explanation: q.explanation.clone(),
-                source: q.source.clone(),
-            })
-            .collect(),
+        review: if review_from.is_some() {
+            Vec::new()
+        } else {
+            pairs
+                .iter()
+                .zip(shown)
+                .zip(scored.reviewed)
+                .map(|(((q, _), question), r)| ReviewItem {
+                    question,
+                    chosen: r.chosen,
+                    correct: r.correct,
+                    credit: r.credit,
+                    explanation: q.explanation.clone(),
+                    source: q.source.clone(),
+                })
+                .collect()
+        },
+        review_from,
     })
 }
 

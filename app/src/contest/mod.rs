@@ -37,6 +37,9 @@ pub struct ContestInfo {
     pub attempts_per_day: i64,
     pub ask_town: bool,
     pub ask_employer: bool,
+    /// Drawn only from contest-only questions (never in practice); their answers and
+    /// explanations are shown after the contest closes.
+    pub contest_only: bool,
     pub participants: i64,
 }
 
@@ -93,7 +96,12 @@ pub struct AttemptResult {
     pub submitted_at: i64,
     pub late: bool,
     pub certificate: Option<String>,
+    /// Empty while the answers are withheld (see `review_from`).
     pub review: Vec<ReviewItem>,
+    /// When the review with the correct answers becomes visible, if not yet: a contest of
+    /// contest-only questions keeps its answers until it closes, so that nobody learns them
+    /// from a finished attempt while others still answer.
+    pub review_from: Option<i64>,
 }
 
 /// A row of the leaderboard by person: best score, then shortest time.

@@ -44,6 +44,9 @@ pub struct ContestForm {
     pub ask_town: Option<String>,
     #[serde(default)]
     pub ask_employer: Option<String>,
+    /// Present when the contest draws only contest-only questions.
+    #[serde(default)]
+    pub contest_only: Option<String>,
     #[serde(default)]
     pub quotas: Vec<QuotaForm>,
 }
@@ -160,6 +163,7 @@ pub mod server {
                 attempts_per_day: self.attempts_per_day,
                 ask_town: form.ask_town.is_some(),
                 ask_employer: form.ask_employer.is_some(),
+                contest_only: form.contest_only.is_some(),
                 created_by: 0,
             }
         }
@@ -212,9 +216,19 @@ pub mod server {
         if quotas.iter().map(|q| q.count as i64).sum::<i64>() > question_count {
             return Err("分类抽题数量之和超过了题目数量".into());
         }
-        // The bank must be able to give every paper: try one.
-        domain::quiz::paper::draw(bank, question_count as usize, &quotas, 1)
-            .map_err(|e| e.to_string())?;
+        // The bank must be able to give every paper: try one, from the questions it may use.
+        let usable: Vec<Question> = bank
+            .iter()
+            .filter(|q| form.contest_only.is_none() || q.contest_only)
+            .cloned()
+            .collect();
+        domain::quiz::paper::draw(&usable, question_count as usize, &quotas, 1).map_err(|e| {
+            if form.contest_only.is_some() {
+                format!("{e}（只计“仅用于竞赛”的题目）")
+            } else {
+                e.to_string()
+            }
+        })?;
         Ok(Checked {
             title,
             description,
@@ -307,27 +321,34 @@ pub struct QuestionForm {
     /// Present when the question is in use.
     #[serde(default)]
     pub active: Option<String>,
+    /// Present when the question is kept for contests (never shown in practice).
+    #[serde(default)]
+    pub contest_only: Option<String>,
 }
 
-/// The bank, for the editor's list: (id, topic, kind label, stem, active).
+/// A row of the bank editor's list: id, topic, kind label, stem, active, contest-only.
+pub type BankRow = (String, String, String, String, bool, bool);
+
+/// The bank, for the editor's list.
 #[server(prefix = "/api/staff", endpoint = "bank_list")]
-pub async fn bank_list() -> Result<Vec<(String, String, String, String, bool)>, ServerFnError> {
+pub async fn bank_list() -> Result<Vec<BankRow>, ServerFnError> {
     use crate::server_support::{internal, pool};
     crate::staff::access::require(CONTEST_OFFICERS)?;
-    let rows: Vec<(String, String, String, String, bool)> =
-        sqlx::query_as("SELECT id, topic, kind, stem, active FROM questions ORDER BY topic, id")
-            .fetch_all(&pool()?)
-            .await
-            .map_err(internal)?;
+    let rows: Vec<BankRow> = sqlx::query_as(
+        "SELECT id, topic, kind, stem, active, contest_only FROM questions ORDER BY topic, id",
+    )
+    .fetch_all(&pool()?)
+    .await
+    .map_err(internal)?;
     Ok(rows
         .into_iter()
-        .map(|(id, topic, kind, stem, active)| {
+        .map(|(id, topic, kind, stem, active, contest_only)| {
             let label = match kind.as_str() {
                 "single" => "单选题",
                 "multiple" => "多选题",
                 _ => "判断题",
             };
-            (id, topic, label.to_string(), stem, active)
+            (id, topic, label.to_string(), stem, active, contest_only)
         })
         .collect())
 }
@@ -372,6 +393,7 @@ pub async fn load_question(id: String) -> Result<Option<QuestionForm>, ServerFnE
         explanation: q.explanation,
         source: q.source,
         active: active.then(|| "on".into()),
+        contest_only: q.contest_only.then(|| "on".into()),
     }))
 }
 
@@ -404,7 +426,10 @@ pub async fn save_question(form: QuestionForm) -> Result<(), ServerFnError> {
         ),
     };
     let question = match checked {
-        Ok(question) => question,
+        Ok(question) => domain::quiz::bank::Question {
+            contest_only: form.contest_only.is_some(),
+            ..question
+        },
         Err(message) => {
             crate::server_support::back_to_form("/admin/contests/questions/edit", &message, &form);
             return Ok(());

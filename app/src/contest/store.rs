@@ -50,13 +50,13 @@ pub async fn replace_bank(
     for (q, file) in questions {
         sqlx::query(
             "INSERT INTO questions (id, topic, kind, difficulty, stem, options, answer, explanation,
-                 source, source_file, active, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                 source, contest_only, source_file, active, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
              ON CONFLICT (id) DO UPDATE SET topic = excluded.topic, kind = excluded.kind,
                  difficulty = excluded.difficulty, stem = excluded.stem, options = excluded.options,
                  answer = excluded.answer, explanation = excluded.explanation,
-                 source = excluded.source, source_file = excluded.source_file, active = 1,
-                 updated_at = excluded.updated_at
+                 source = excluded.source, contest_only = excluded.contest_only,
+                 source_file = excluded.source_file, active = 1, updated_at = excluded.updated_at
              WHERE NOT questions.edited",
         )
         .bind(&q.id)
@@ -68,6 +68,7 @@ pub async fn replace_bank(
         .bind(json(&q.answer))
         .bind(&q.explanation)
         .bind(&q.source)
+        .bind(q.contest_only)
         .bind(file)
         .bind(now)
         .execute(&mut *tx)
@@ -87,6 +88,7 @@ struct QuestionRow {
     answer: String,
     explanation: String,
     source: String,
+    contest_only: bool,
     /// Selected only where it matters.
     #[sqlx(default)]
     active: bool,
@@ -104,17 +106,28 @@ impl QuestionRow {
             answer: decode(&self.answer)?,
             explanation: self.explanation,
             source: self.source,
+            contest_only: self.contest_only,
         })
     }
 }
 
 const QUESTION_COLUMNS: &str =
-    "id, topic, kind, difficulty, stem, options, answer, explanation, source";
+    "id, topic, kind, difficulty, stem, options, answer, explanation, source, contest_only";
 
 /// Every active question.
 pub async fn bank(pool: &SqlitePool) -> sqlx::Result<Vec<Question>> {
     let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
         "SELECT {QUESTION_COLUMNS} FROM questions WHERE active ORDER BY id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(QuestionRow::into_question).collect()
+}
+
+/// The active questions practice mode may show and check: never a contest-only one.
+pub async fn practice_bank(pool: &SqlitePool) -> sqlx::Result<Vec<Question>> {
+    let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
+        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active AND NOT contest_only ORDER BY id"
     ))
     .fetch_all(pool)
     .await?;
@@ -153,13 +166,13 @@ pub async fn save_edited(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO questions (id, topic, kind, difficulty, stem, options, answer, explanation,
-             source, source_file, active, edited, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 1, ?)
+             source, contest_only, source_file, active, edited, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 1, ?)
          ON CONFLICT (id) DO UPDATE SET topic = excluded.topic, kind = excluded.kind,
              difficulty = excluded.difficulty, stem = excluded.stem, options = excluded.options,
              answer = excluded.answer, explanation = excluded.explanation,
-             source = excluded.source, active = excluded.active, edited = 1,
-             updated_at = excluded.updated_at",
+             source = excluded.source, contest_only = excluded.contest_only,
+             active = excluded.active, edited = 1, updated_at = excluded.updated_at",
     )
     .bind(&q.id)
     .bind(&q.topic)
@@ -170,6 +183,7 @@ pub async fn save_edited(
     .bind(json(&q.answer))
     .bind(&q.explanation)
     .bind(&q.source)
+    .bind(q.contest_only)
     .bind(active)
     .bind(now)
     .execute(pool)
@@ -215,15 +229,16 @@ pub struct NewContest<'a> {
     pub attempts_per_day: i64,
     pub ask_town: bool,
     pub ask_employer: bool,
+    pub contest_only: bool,
     pub created_by: i64,
 }
 
 pub async fn create_contest(pool: &SqlitePool, c: NewContest<'_>, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO contests (title, description, opens_at, closes_at, question_count, quotas,
-             time_limit_secs, pass_percent, attempts_per_day, ask_town, ask_employer, created_by,
-             created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             time_limit_secs, pass_percent, attempts_per_day, ask_town, ask_employer, contest_only,
+             created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(c.title)
     .bind(c.description)
@@ -236,6 +251,7 @@ pub async fn create_contest(pool: &SqlitePool, c: NewContest<'_>, now: i64) -> s
     .bind(c.attempts_per_day)
     .bind(c.ask_town)
     .bind(c.ask_employer)
+    .bind(c.contest_only)
     .bind(c.created_by)
     .bind(now)
     .fetch_one(pool)
@@ -255,6 +271,7 @@ struct ContestRow {
     attempts_per_day: i64,
     ask_town: bool,
     ask_employer: bool,
+    contest_only: bool,
     participants: i64,
 }
 
@@ -272,6 +289,7 @@ impl From<ContestRow> for ContestInfo {
             attempts_per_day: r.attempts_per_day,
             ask_town: r.ask_town,
             ask_employer: r.ask_employer,
+            contest_only: r.contest_only,
             participants: r.participants,
         }
     }
@@ -279,7 +297,7 @@ impl From<ContestRow> for ContestInfo {
 
 const CONTEST_FIELDS: &str = "c.id, c.title, c.description, c.opens_at, c.closes_at,
     c.question_count, c.time_limit_secs, c.pass_percent, c.attempts_per_day, c.ask_town,
-    c.ask_employer";
+    c.ask_employer, c.contest_only";
 const PARTICIPANTS: &str = "(SELECT COUNT(DISTINCT participant) FROM attempts a
      WHERE a.contest_id = c.id AND a.submitted_at IS NOT NULL) AS participants";
 
@@ -314,10 +332,20 @@ pub async fn contest(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestI
     Ok(row.map(ContestInfo::from))
 }
 
-/// A contest's title and pass mark: what attempts need, without the participant count that
-/// [`contest`] computes over every attempt.
-pub async fn contest_terms(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<(String, i64)>> {
-    sqlx::query_as("SELECT title, pass_percent FROM contests WHERE id = ?")
+/// What an attempt needs of its contest.
+#[derive(Clone, Debug, Default, FromRow)]
+pub struct Terms {
+    pub title: String,
+    pub pass_percent: i64,
+    pub closes_at: i64,
+    /// Drawn from contest-only questions: their answers are shown after the contest closes.
+    pub contest_only: bool,
+}
+
+/// A contest's terms, without the participant count that [`contest`] computes over every
+/// attempt.
+pub async fn contest_terms(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Terms>> {
+    sqlx::query_as("SELECT title, pass_percent, closes_at, contest_only FROM contests WHERE id = ?")
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -394,18 +422,30 @@ pub async fn unsubmitted(
     .await
 }
 
-/// Attempts started today at a contest, by this participant and from this address.
+/// Attempts started today at a contest.
+#[derive(Debug, FromRow)]
+pub struct StartedToday {
+    /// By this participant.
+    pub mine: i64,
+    /// From this address group.
+    pub from_address: i64,
+    /// The latest start from this address group.
+    pub last_from_address: Option<i64>,
+}
+
 pub async fn started_today(
     pool: &SqlitePool,
     contest_id: i64,
     participant: &str,
     client_ip: &str,
     day: &str,
-) -> sqlx::Result<(i64, i64)> {
+) -> sqlx::Result<StartedToday> {
     sqlx::query_as(
         "SELECT
-            (SELECT COUNT(*) FROM attempts WHERE contest_id = ?1 AND participant = ?2 AND day = ?4),
-            (SELECT COUNT(*) FROM attempts WHERE contest_id = ?1 AND client_ip = ?3 AND day = ?4)",
+            (SELECT COUNT(*) FROM attempts WHERE contest_id = ?1 AND participant = ?2 AND day = ?4)
+                AS mine,
+            COUNT(*) AS from_address, MAX(started_at) AS last_from_address
+         FROM attempts WHERE contest_id = ?1 AND client_ip = ?3 AND day = ?4",
     )
     .bind(contest_id)
     .bind(participant)

@@ -12,6 +12,7 @@
 //! answer = ["B"]                # letters of the options; judge: true or false
 //! explanation = "…"            # 解析, shown after submission
 //! source = "《中华人民共和国消防法》第四十四条"  # law and article, or a national standard
+//! contest_only = true           # optional: never shown or checked in practice mode
 //! ```
 //!
 //! Every question is checked; a bad one is reported with its file and line and left out.
@@ -56,6 +57,10 @@ pub struct Question {
     pub answer: Vec<usize>,
     pub explanation: String,
     pub source: String,
+    /// Kept for contests: practice mode never shows or checks it, so its answer cannot be
+    /// learned there before a contest that draws only such questions.
+    #[serde(default)]
+    pub contest_only: bool,
 }
 
 /// A question that cannot be used, and where it is.
@@ -86,6 +91,8 @@ struct RawQuestion {
     answer: RawAnswer,
     explanation: String,
     source: String,
+    #[serde(default)]
+    contest_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +226,7 @@ fn check(topic: &str, raw: RawQuestion) -> Result<Question, String> {
         answer,
         explanation: raw.explanation.trim().to_string(),
         source: raw.source.trim().to_string(),
+        contest_only: raw.contest_only,
     })
 }
 
@@ -272,6 +280,7 @@ pub fn from_form(
             answer,
             explanation: explanation.to_string(),
             source: source.to_string(),
+            contest_only: false,
         },
     )
 }
@@ -342,6 +351,18 @@ source = "应急管理部 消防安全常识"
         assert_eq!(questions[0].answer, vec![1]);
         assert_eq!(questions[1].options, vec!["正确", "错误"]);
         assert_eq!(questions[1].answer, vec![1]);
+    }
+
+    #[test]
+    fn a_question_can_be_kept_for_contests() {
+        let text = GOOD.replace(
+            "source = \"应急管理部 消防安全常识\"",
+            "source = \"应急管理部 消防安全常识\"\ncontest_only = true",
+        );
+        let (questions, errors) = parse_file("fire.toml", &text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!questions[0].contest_only);
+        assert!(questions[1].contest_only);
     }
 
     #[test]

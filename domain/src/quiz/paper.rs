@@ -25,6 +25,9 @@ pub struct PaperQuestion {
 /// A question as the participant sees it: no answer, no explanation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShownQuestion {
+    /// In an attempt, the question's handle within that attempt ([`handle`]), never its bank
+    /// id, so nothing sent to the browser names a question that another endpoint could be
+    /// asked about. In practice mode, the bank id.
     pub id: String,
     pub kind: Kind,
     pub stem: String,
@@ -149,7 +152,27 @@ pub fn draw(
         .collect())
 }
 
-/// What the participant is shown of a paper question.
+/// The handle of the question at `position` (from 0) of an attempt: `#1`, `#2` … (a bank id
+/// never contains `#`, so a handle can never be taken for one).
+pub fn handle(position: usize) -> String {
+    format!("#{}", position + 1)
+}
+
+/// What the participant of an attempt is shown of its paper, each question named by its
+/// [`handle`].
+pub fn shown_paper(pairs: &[(&Question, &PaperQuestion)]) -> Vec<ShownQuestion> {
+    pairs
+        .iter()
+        .enumerate()
+        .map(|(position, (question, paper))| ShownQuestion {
+            id: handle(position),
+            ..shown(question, paper)
+        })
+        .collect()
+}
+
+/// What is shown of a question with its options in the paper's order (practice mode keeps
+/// the bank id).
 pub fn shown(question: &Question, paper: &PaperQuestion) -> ShownQuestion {
     ShownQuestion {
         id: question.id.clone(),
@@ -187,6 +210,7 @@ mod tests {
                 answer: vec![0],
                 explanation: "解析".into(),
                 source: "出处".into(),
+                contest_only: false,
             })
             .collect()
     }
@@ -238,6 +262,22 @@ mod tests {
             }
         }
         assert!(moved);
+    }
+
+    #[test]
+    fn an_attempt_names_its_questions_by_position_never_by_bank_id() {
+        let bank = bank();
+        let paper = draw(&bank, 5, &[], 9).unwrap();
+        let questions: Vec<&Question> = paper
+            .iter()
+            .map(|p| bank.iter().find(|q| q.id == p.id).unwrap())
+            .collect();
+        let pairs: Vec<_> = questions.iter().copied().zip(paper.iter()).collect();
+        let shown = shown_paper(&pairs);
+        let handles: Vec<&str> = shown.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(handles, ["#1", "#2", "#3", "#4", "#5"]);
+        assert!(shown.iter().all(|s| !bank.iter().any(|q| q.id == s.id)));
+        assert_eq!(shown[0].stem, questions[0].stem);
     }
 
     #[test]

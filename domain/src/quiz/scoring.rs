@@ -182,6 +182,7 @@ mod tests {
             answer,
             explanation: "e".into(),
             source: "s".into(),
+            contest_only: false,
         }
     }
 

@@ -452,3 +452,179 @@ async fn staff_edit_the_bank_under_the_same_rules_as_the_files() {
     let (_, list) = staff.page("/admin/contests/questions").await;
     assert!(list.contains("staff-1"));
 }
+
+/// Six contest-only questions (`contest_only = true`), beside the practice bank.
+fn contest_only_bank() -> String {
+    let mut text = String::from("topic = \"竞赛专用\"\n");
+    for n in 1..=6 {
+        text.push_str(&format!(
+            "\n[[questions]]\nid = \"secret-{n}\"\nkind = \"single\"\ndifficulty = 1\n\
+             stem = \"竞赛专用题干{n}\"\noptions = [\"甲{n}\", \"乙{n}\", \"丙{n}\"]\n\
+             answer = [\"B\"]\nexplanation = \"专用解析{n}\"\nsource = \"《中华人民共和国安全生产法》第三条\"\n\
+             contest_only = true\n"
+        ));
+    }
+    text
+}
+
+/// The result as the result page loads it (a form-encoded server function).
+async fn attempt_result(app: &TestApp, attempt: &str) -> Value {
+    let response = app
+        .client
+        .post(app.url("/api/attempt_result"))
+        .header("origin", &app.origin)
+        .form(&[("attempt_id", attempt)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn no_answer_of_a_running_contest_only_attempt_reaches_anyone_before_it_closes() {
+    let secret = contest_only_bank();
+    let app = spawn_app_with(Options {
+        content_files: &[
+            ("questions/fire.toml", BANK),
+            ("questions/secret.toml", &secret),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let id = contest(&app, &[("form[contest_only]", "on")]).await;
+    let started = start(&app, id, "脚本").await;
+    let view = &started["Ok"];
+    let questions = view["questions"].as_array().unwrap();
+    // Handles of this attempt, never bank ids; only contest-only questions were drawn.
+    let handles: Vec<&str> = questions
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(handles, ["#1", "#2", "#3", "#4", "#5"]);
+    assert!(
+        questions
+            .iter()
+            .all(|q| q["stem"].as_str().unwrap().starts_with("竞赛专用题干")),
+        "{view}"
+    );
+    assert!(!started.to_string().contains("secret-"), "{started}");
+
+    // The practice endpoints know nothing of them: neither by handle nor by the bank id an
+    // attacker may have read in the repository, with any option order.
+    for id in handles
+        .iter()
+        .map(|h| h.to_string())
+        .chain((1..=6).map(|n| format!("secret-{n}")))
+    {
+        for order in [json!([0, 1, 2]), json!([1, 0, 2]), json!([0, 1, 2, 3])] {
+            let (status, checked) = call(
+                &app,
+                "practice_check",
+                json!({ "id": id, "order": order, "chosen": [0] }),
+            )
+            .await;
+            assert_eq!((status, &checked), (200, &Value::Null), "{id}");
+            let (_, empty) = call(
+                &app,
+                "practice_check",
+                json!({ "id": id, "order": order, "chosen": [] }),
+            )
+            .await;
+            assert_eq!(empty, Value::Null, "{id}");
+        }
+    }
+    for _ in 0..60 {
+        let (_, practice) = call(&app, "practice_question", json!({ "seen": [] })).await;
+        let text = practice.to_string();
+        assert!(
+            !text.contains("secret-") && !text.contains("竞赛专用"),
+            "practice served a contest-only question: {text}"
+        );
+    }
+
+    // After submitting, the score is given but the answers wait for the contest to close.
+    let attempt = view["id"].as_str().unwrap();
+    let (_, submitted) = call(
+        &app,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers_all_first(view) }),
+    )
+    .await;
+    assert_eq!(submitted, json!({ "Ok": null }));
+    let result = &attempt_result(&app, attempt).await["Ok"];
+    assert_eq!(result["review"], json!([]), "{result}");
+    assert!(result["review_from"].as_i64().unwrap() > app::clock::now());
+    for leak in ["专用解析", "\"correct\"", "《中华人民共和国安全生产法》"] {
+        assert!(!result.to_string().contains(leak), "{leak} in {result}");
+    }
+    let (_, page) = app.page(&format!("/contest/result/{attempt}")).await;
+    assert!(page.contains("竞赛结束后"), "{page}");
+    assert!(!page.contains("专用解析") && !page.contains("正确答案："));
+
+    // Once the contest has closed, the participant sees the whole review.
+    sqlx::query("UPDATE contests SET opens_at = opens_at - 200000, closes_at = ? WHERE id = ?")
+        .bind(app::clock::now() - 1)
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let closed = attempt_result(&app, attempt).await;
+    assert_eq!(closed["Ok"]["review"].as_array().unwrap().len(), 5);
+    assert_eq!(closed["Ok"]["review_from"], Value::Null);
+    assert!(closed.to_string().contains("专用解析"));
+}
+
+#[tokio::test]
+async fn a_contest_of_contest_only_questions_needs_enough_of_them() {
+    let app = spawn().await;
+    let staff = app.another_browser();
+    staff.signed_in_as("officer", &[Role::ContestAdmin]).await;
+    let response = staff
+        .post_form(
+            "/api/staff/contest_create",
+            &[
+                ("form[title]", "只用竞赛题"),
+                ("form[opens_at]", "2026-12-01T08:00"),
+                ("form[closes_at]", "2026-12-02T08:00"),
+                ("form[question_count]", "5"),
+                ("form[time_limit_minutes]", "10"),
+                ("form[pass_percent]", "60"),
+                ("form[attempts_per_day]", "1"),
+                ("form[contest_only]", "on"),
+            ],
+        )
+        .await;
+    let to = location(&response);
+    assert!(to.starts_with("/admin/contests/new?error="), "{to}");
+    let (_, page) = staff.page(&to).await;
+    assert!(page.contains("仅用于竞赛"), "{page}");
+    assert!(page.contains("只用竞赛题"), "the form comes back filled in");
+}
+
+#[tokio::test]
+async fn a_busy_shared_address_is_slowed_down_not_shut_out_for_the_day() {
+    let app = spawn().await;
+    let id = contest(&app, &[("form[attempts_per_day]", "1")]).await;
+    // Twenty people behind one town office's address (20 × the daily limit of one).
+    for n in 0..20 {
+        let person = app.another_browser();
+        assert!(start(&person, id, &format!("职工{n}")).await["Ok"].is_object());
+    }
+    let next = app.another_browser();
+    let (_, refused) = call(
+        &next,
+        "attempt_start",
+        json!({ "contest_id": id, "entrant": { "nickname": "第二十一位", "town": "", "employer": "" } }),
+    )
+    .await;
+    let message = refused["Err"].as_str().unwrap_or_default();
+    assert!(message.contains("秒后再点"), "{refused}");
+    // A few seconds later the next colleague starts: a wait, not the end of the day.
+    sqlx::query("UPDATE attempts SET started_at = started_at - 11 WHERE contest_id = ?")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(start(&next, id, "第二十一位").await["Ok"].is_object());
+}

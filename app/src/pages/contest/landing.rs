@@ -70,6 +70,9 @@ fn ContestView(info: ContestInfo) -> impl IntoView {
             <div class="facts__row"><dt>"及格"</dt><dd>{format!("{} 分（满分 100），及格可获得电子证书", info.pass_percent)}</dd></div>
             <div class="facts__row"><dt>"次数"</dt><dd>{format!("每人每天 {} 次", info.attempts_per_day)}</dd></div>
             <div class="facts__row"><dt>"评分"</dt><dd>"每题分值相同；多选题全对得满分，少选得一半，错选不得分。"</dd></div>
+            {info.contest_only.then(|| view! {
+                <div class="facts__row"><dt>"解析"</dt><dd>"本竞赛的题目不在练习题库中；正确答案和解析在竞赛结束后公布。"</dd></div>
+            })}
         </dl>
         <p>
             <a href=site.href(&format!("/contest/{}/leaderboard", info.id))>"查看排行榜"</a>

@@ -59,6 +59,11 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
             </section>
         }
     });
+    let withheld = result.review_from.map(|at| {
+        view! {
+            <p class="notice">{format!("本竞赛的正确答案和解析将在竞赛结束后（{}）公布，届时请回到本页查看。", format_beijing(at))}</p>
+        }
+    });
     let items = result
         .review
         .into_iter()
@@ -110,6 +115,7 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
             " · "<a href=site.href(&format!("/contest/{}", result.contest_id))>"返回竞赛"</a>
         </p>
         <h2>"答题解析"</h2>
+        {withheld}
         <ol class="review-list">{items}</ol>
     }
 }

@@ -138,6 +138,10 @@ pub fn NewContestPage() -> impl IntoView {
                     <label class="check" for="ask-employer"><input id="ask-employer" type="checkbox" name="form[ask_employer]" checked=form.ask_employer.is_some() />"工作单位（选填）"</label>
                 </fieldset>
                 <fieldset>
+                    <legend>"防止答案外泄"</legend>
+                    <label class="check" for="contest-only"><input id="contest-only" type="checkbox" name="form[contest_only]" checked=form.contest_only.is_some() />"只抽“仅用于竞赛”的题目（练习模式中没有这些题；答案和解析在竞赛结束后公布）"</label>
+                </fieldset>
+                <fieldset>
                     <legend>"按主题或难度抽题（选填；其余题目从全部题库随机抽取）"</legend>
                     <table class="table">
                         <thead><tr><th scope="col">"主题"</th><th scope="col">"难度"</th><th scope="col">"题数"</th></tr></thead>
@@ -224,12 +228,12 @@ pub fn BankPage() -> impl IntoView {
                         return view! { <Notice kind=NoticeKind::Error message="暂时无法读取，请稍后再试。" /> }.into_any();
                     };
                     let count = rows.len();
-                    let body = rows.into_iter().map(|(id, topic, kind, stem, active)| {
+                    let body = rows.into_iter().map(|(id, topic, kind, stem, active, contest_only)| {
                         let href = site.href(&format!("/admin/contests/questions/edit?id={id}"));
                         view! {
                             <tr>
                                 <td><a href=href>{id}</a></td><td>{topic}</td><td>{kind}</td><td>{stem}</td>
-                                <td>{if active { "使用中" } else { "已停用" }}</td>
+                                <td>{if active { "使用中" } else { "已停用" }}{if contest_only { " · 仅用于竞赛" } else { "" }}</td>
                             </tr>
                         }
                     }).collect_view();
@@ -323,6 +327,7 @@ fn QuestionFormView(form: QuestionForm) -> impl IntoView {
             <div class="field"><label for="explanation">"解析"</label><textarea id="explanation" name="form[explanation]" rows="3" required inner_html=crate::html::escape(&form.explanation)></textarea></div>
             <div class="field"><label for="source">"出处（法律条款或标准）"</label><input id="source" name="form[source]" type="text" required value=form.source.clone() /></div>
             <label class="check" for="active"><input id="active" type="checkbox" name="form[active]" checked=form.active.is_some() />"使用这道题"</label>
+            <label class="check" for="contest-only"><input id="contest-only" type="checkbox" name="form[contest_only]" checked=form.contest_only.is_some() />"仅用于竞赛（练习模式不显示这道题，也不核对它的答案）"</label>
             <button type="submit" class="button">"保存题目"</button>
         </form>
     }
