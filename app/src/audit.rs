@@ -21,6 +21,7 @@ pub fn action_label(action: &str) -> &str {
     match action {
         "sign_in" => "登录",
         "sign_in_failed" => "登录失败",
+        "sign_in_throttled" => "登录尝试过于频繁，已拒绝",
         "sign_out" => "退出登录",
         "password_changed" => "修改密码",
         "password_reset" => "重置密码",

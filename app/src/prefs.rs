@@ -12,19 +12,24 @@ pub fn elder_mode_from_cookie_header(header: &str) -> bool {
     crate::request::cookie_value(header, ELDER_COOKIE) == Some("1")
 }
 
+/// The elderly-mode choice of a request: the first `aqxc_elder` across all its `Cookie`
+/// headers. The one reading that the renderer and the page cache share, so that a request
+/// naming the cookie twice cannot be rendered one way and kept under the other.
+#[cfg(feature = "ssr")]
+pub fn elder_mode_of(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|value| crate::request::cookie_value(value, ELDER_COOKIE))
+        == Some("1")
+}
+
 /// Whether the current request asked for the elderly-friendly mode (server side only).
 pub fn elder_mode_requested() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(elder_mode_from_cookie_header)
-            })
-            .unwrap_or(false)
+        use_context::<http::request::Parts>().is_some_and(|parts| elder_mode_of(&parts.headers))
     }
     #[cfg(not(feature = "ssr"))]
     {

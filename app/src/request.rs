@@ -32,6 +32,23 @@ pub fn client_ip() -> String {
     "unknown".to_string()
 }
 
+/// The group an address counts in for limits: an IPv4 address alone, an IPv6 address with the
+/// rest of its /64 (one household, phone or office is given a whole /64, and can pick any
+/// address in it). Anything that is not an address is its own group.
+pub fn address_group(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_string(),
+    }
+}
+
 /// The token forms must carry (empty when rendered outside a request).
 pub fn csrf_token() -> String {
     #[cfg(feature = "ssr")]
@@ -66,7 +83,19 @@ pub fn raw_query() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cookie_value;
+    use super::{address_group, cookie_value};
+
+    #[test]
+    fn ipv6_addresses_are_grouped_by_their_64_and_ipv4_stays_whole() {
+        assert_eq!(address_group("2001:db8:1:2::7"), "2001:db8:1:2::/64");
+        assert_eq!(
+            address_group("2001:db8:1:2:ffff:1:2:3"),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(address_group("::ffff:10.0.0.7"), "10.0.0.7");
+        assert_eq!(address_group("10.0.0.7"), "10.0.0.7");
+        assert_eq!(address_group("unknown"), "unknown");
+    }
 
     #[test]
     fn a_cookie_is_found_by_its_exact_name() {

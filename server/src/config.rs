@@ -77,9 +77,15 @@ pub struct SecurityConfig {
     pub session_max_hours: i64,
 
     /// Take the client's address from the last `X-Forwarded-For` entry (only behind a reverse
-    /// proxy that sets it).
+    /// proxy that sets it); the same as `AQXC_TRUSTED_PROXIES=1`.
     #[arg(long, env = "AQXC_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+
+    /// How many reverse proxies in front of the server append to `X-Forwarded-For` (e.g. 2 for
+    /// a CDN and nginx); the client's address is the entry the outermost one wrote. 0: the
+    /// connection's peer is the client.
+    #[arg(long, env = "AQXC_TRUSTED_PROXIES", default_value_t = 0)]
+    pub trusted_proxies: usize,
 
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "AQXC_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
@@ -87,6 +93,15 @@ pub struct SecurityConfig {
 }
 
 impl SecurityConfig {
+    /// The number of proxies whose forwarded-for entries are believed.
+    pub fn trusted_proxies(&self) -> usize {
+        if self.trusted_proxies == 0 && self.trust_forwarded_for {
+            1
+        } else {
+            self.trusted_proxies
+        }
+    }
+
     /// Whether visitors reach the site over HTTPS.
     pub fn https(&self) -> bool {
         self.public_origin
@@ -115,6 +130,7 @@ impl Config {
                 session_idle_minutes: 30,
                 session_max_hours: 12,
                 trust_forwarded_for: false,
+                trusted_proxies: 0,
                 max_body_bytes: 1024 * 1024,
             },
         }

@@ -38,8 +38,9 @@ pub struct AppState {
     pub public_origin: Option<String>,
     #[from_ref(skip)]
     pub https: bool,
+    /// Reverse proxies whose `X-Forwarded-For` entries are believed.
     #[from_ref(skip)]
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: usize,
     /// Holidays and adjusted working days, for the results' publication deadlines.
     #[from_ref(skip)]
     pub calendar: Arc<Calendar>,
@@ -113,7 +114,7 @@ impl Application {
             csrf_policy,
             public_origin: security.public_origin.clone(),
             https: security.https(),
-            trust_forwarded_for: security.trust_forwarded_for,
+            trusted_proxies: security.trusted_proxies(),
             calendar: Arc::new(calendar),
             page_cache: Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))),
         };

@@ -82,27 +82,39 @@ pub async fn sign_in(
         ))
     };
 
-    let verdict = super::throttle::check(&pool, &username, &ip, now)
+    // Recorded before the password is checked, so a burst is judged attempt by attempt.
+    let claim = match super::throttle::claim(&pool, &username, &ip, now)
         .await
-        .map_err(internal)?;
-    if let Some(wait) = verdict.retry_after() {
-        back("throttled", &format!("&wait={wait}"));
-        return Ok(());
-    }
+        .map_err(internal)?
+    {
+        Ok(claim) => claim,
+        Err(verdict) => {
+            audit(
+                &pool,
+                Actor::Anonymous(&username),
+                "sign_in_throttled",
+                &username,
+                "",
+            )
+            .await?;
+            let wait = verdict.retry_after().unwrap_or(1);
+            back("throttled", &format!("&wait={wait}"));
+            return Ok(());
+        }
+    };
 
     let account = super::store::credentials(&pool, &username)
         .await
         .map_err(internal)?;
     let stored_hash = account
         .as_ref()
-        .map_or(super::password::decoy_hash(), |a| a.password_hash.as_str());
-    let password_ok = super::password::verify(&password, stored_hash);
+        .map_or(super::password::decoy_hash(), |a| a.password_hash.as_str())
+        .to_owned();
+    let password_ok = super::password::verify_in_background(password, stored_hash).await;
     let account = match account {
         Some(account) if password_ok && !account.disabled => account,
         _ => {
-            super::throttle::record_failure(&pool, &username, &ip, now)
-                .await
-                .map_err(internal)?;
+            // The claim stays recorded: it is this failure.
             audit(
                 &pool,
                 Actor::Anonymous(&username),
@@ -116,7 +128,7 @@ pub async fn sign_in(
         }
     };
 
-    super::throttle::clear_account(&pool, &account.username)
+    super::throttle::succeeded(&pool, claim, &account.username, &ip)
         .await
         .map_err(internal)?;
     let policy = expect_context::<super::session::SessionPolicy>();
@@ -177,7 +189,7 @@ pub async fn change_password(
         .await
         .map_err(internal)?
         .unwrap_or_default();
-    if !super::password::verify(&current_password, &stored) {
+    if !super::password::verify_in_background(current_password, stored).await {
         go("/admin/account?error=wrong_current");
         return Ok(());
     }
@@ -192,7 +204,9 @@ pub async fn change_password(
         ));
         return Ok(());
     }
-    let hash = super::password::hash(&new_password).map_err(internal)?;
+    let hash = super::password::hash_in_background(new_password)
+        .await
+        .map_err(internal)?;
     let now = crate::clock::now();
     super::store::set_password(&pool, staff.id, &hash, now)
         .await
@@ -247,7 +261,9 @@ pub async fn create_account(
         );
         return Ok(());
     }
-    let hash = super::password::hash(&password).map_err(internal)?;
+    let hash = super::password::hash_in_background(password)
+        .await
+        .map_err(internal)?;
     let chosen = roles.roles();
     let new = super::store::NewAccount {
         username: &username,

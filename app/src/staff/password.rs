@@ -75,6 +75,46 @@ pub fn verify(password: &str, stored_hash: &str) -> bool {
     })
 }
 
+/// Hashing and verifying run on tokio's blocking threads, at most this many at once: a burst
+/// of sign-ins then waits its turn instead of stalling the async workers that serve every
+/// other request (cached pages included). It is also the global slow-down of guessing: the
+/// whole site checks passwords no faster than these threads can.
+#[cfg(feature = "ssr")]
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        // Leave a core to the async workers.
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    })
+}
+
+/// Runs expensive password work off the async workers, one slot at a time; `None` only when
+/// the work could not finish (the runtime shutting down).
+#[cfg(feature = "ssr")]
+async fn off_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    // The semaphore is never closed, so acquiring cannot fail; a closed one would only skip
+    // the bound, never the work.
+    let _slot = hashing_slots().acquire().await.ok();
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+/// [`verify`], off the async workers.
+#[cfg(feature = "ssr")]
+pub async fn verify_in_background(password: String, stored_hash: String) -> bool {
+    off_workers(move || verify(&password, &stored_hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// [`hash`], off the async workers.
+#[cfg(feature = "ssr")]
+pub async fn hash_in_background(password: String) -> Result<String, argon2::password_hash::Error> {
+    off_workers(move || hash(&password))
+        .await
+        .unwrap_or(Err(argon2::password_hash::Error::Crypto))
+}
+
 /// A valid hash of no one's password, verified against when the account does not exist so that
 /// a failed sign-in takes as long either way.
 #[cfg(feature = "ssr")]

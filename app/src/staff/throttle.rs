@@ -1,9 +1,20 @@
-//! Sign-in throttling, per account name tried and per client address.
+//! Sign-in throttling, per account name *and* client address, and per client address.
 //!
 //! After a few failures each further attempt must wait longer (doubling, at most a minute);
-//! after many, the key is locked for the rest of the window. Waiting is enforced by refusing
-//! early attempts, never by holding a request open. The same answer is given whether or not
-//! the account exists, since the key is the name that was typed.
+//! after many, an account is locked for the rest of the window, but only from the address the
+//! failures came from: an outsider who guesses at an account locks themselves out, never its
+//! owner at their own desk. An address (grouped by /64 for IPv6, since one household or phone
+//! gets a whole /64) that fails often is slowed down, never locked: one proxy or office NAT
+//! may carry all of the staff. The global slow-down is the password check itself, which runs
+//! on a bounded number of blocking threads (`password::verify_in_background`).
+//!
+//! Every attempt is recorded *before* its password is checked, and judged by the attempts
+//! recorded before it (in one write transaction), so a concurrent burst is judged one by one:
+//! the check and the record cannot be split. A refused attempt takes its record back (it never
+//! reached a password check); a successful one takes it back and clears the account's
+//! failures from that address. Waiting is enforced by refusing early attempts, never by
+//! holding a request open. The same answer is given whether or not the account exists, since
+//! the key is the name that was typed.
 
 use sqlx::SqlitePool;
 
@@ -15,19 +26,20 @@ pub const WINDOW_SECS: i64 = 15 * 60;
 pub struct Rule {
     /// Failures before attempts must wait.
     pub free_failures: u32,
-    /// Failures that lock the key until the window has passed.
-    pub lock_after: u32,
+    /// Failures that lock the key until the window has passed; `None`: it only slows down.
+    pub lock_after: Option<u32>,
 }
 
-/// Per account name: people mistype; a guesser does not get far.
+/// Per account name from one address: people mistype; a guesser does not get far.
 pub const ACCOUNT: Rule = Rule {
     free_failures: 3,
-    lock_after: 10,
+    lock_after: Some(10),
 };
-/// Per client address: an office behind one NAT address gets more room.
+/// Per client address, whatever names are tried: slowed, never locked, since a city proxy
+/// or a town office's NAT may be everyone's address.
 pub const ADDRESS: Rule = Rule {
-    free_failures: 10,
-    lock_after: 30,
+    free_failures: 30,
+    lock_after: None,
 };
 
 /// What to do with a sign-in attempt.
@@ -65,7 +77,7 @@ pub fn assess(rule: Rule, count: u32, last_failure: Option<i64>, now: i64) -> Ve
     let Some(last) = last_failure else {
         return Verdict::Allow;
     };
-    if count >= rule.lock_after {
+    if rule.lock_after.is_some_and(|lock| count >= lock) {
         let remaining = last + WINDOW_SECS - now;
         return if remaining > 0 {
             Verdict::Locked(remaining)
@@ -83,33 +95,59 @@ pub fn assess(rule: Rule, count: u32, last_failure: Option<i64>, now: i64) -> Ve
     Verdict::Allow
 }
 
-/// The throttle keys of an attempt.
+/// The throttle keys of an attempt: the account from this address group, and the group.
 pub fn keys(username: &str, client_ip: &str) -> [(String, Rule); 2] {
+    let group = crate::request::address_group(client_ip);
     [
         (
-            format!("account:{}", username.trim().to_lowercase()),
+            format!("account:{}@{group}", username.trim().to_lowercase()),
             ACCOUNT,
         ),
-        (format!("address:{client_ip}"), ADDRESS),
+        (format!("address:{group}"), ADDRESS),
     ]
 }
 
-/// The verdict for an attempt, from the failures recorded in the database.
-pub async fn check(
+/// An attempt that the throttle let through, recorded as a failure until it succeeds.
+#[derive(Debug)]
+pub struct Claim {
+    ids: Vec<i64>,
+}
+
+/// Records an attempt and judges it by the attempts recorded before it. A refused attempt
+/// leaves no record; an allowed one stays recorded as a failure unless [`succeeded`] is called.
+pub async fn claim(
     pool: &SqlitePool,
     username: &str,
     client_ip: &str,
     now: i64,
-) -> sqlx::Result<Verdict> {
+) -> sqlx::Result<Result<Claim, Verdict>> {
+    // The first statement writes, so SQLite takes its write lock at once: claims are judged
+    // one at a time, each seeing every claim before it.
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM login_failures WHERE failed_at <= ?")
+        .bind(now - WINDOW_SECS)
+        .execute(&mut *tx)
+        .await?;
+    let mut ids = Vec::new();
     let mut verdict = Verdict::Allow;
     for (key, rule) in keys(username, client_ip) {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO login_failures (key, failed_at) VALUES (?, ?) RETURNING id",
+        )
+        .bind(&key)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
         let (count, last): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MAX(failed_at) FROM login_failures WHERE key = ? AND failed_at > ?",
+            "SELECT COUNT(*), MAX(failed_at) FROM login_failures
+             WHERE key = ? AND failed_at > ? AND id < ?",
         )
         .bind(&key)
         .bind(now - WINDOW_SECS)
-        .fetch_one(pool)
+        .bind(id)
+        .fetch_one(&mut *tx)
         .await?;
+        ids.push(id);
         verdict = verdict.max(assess(
             rule,
             u32::try_from(count).unwrap_or(u32::MAX),
@@ -117,39 +155,41 @@ pub async fn check(
             now,
         ));
     }
-    Ok(verdict)
+    if verdict != Verdict::Allow {
+        forget(&mut tx, &ids).await?;
+        tx.commit().await?;
+        return Ok(Err(verdict));
+    }
+    tx.commit().await?;
+    Ok(Ok(Claim { ids }))
 }
 
-/// Records a failed attempt under both keys, and forgets failures older than the window.
-pub async fn record_failure(
-    pool: &SqlitePool,
-    username: &str,
-    client_ip: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM login_failures WHERE failed_at <= ?")
-        .bind(now - WINDOW_SECS)
-        .execute(&mut *tx)
-        .await?;
-    for (key, _) in keys(username, client_ip) {
-        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES (?, ?)")
-            .bind(key)
-            .bind(now)
+async fn forget(tx: &mut sqlx::SqliteConnection, ids: &[i64]) -> sqlx::Result<()> {
+    for id in ids {
+        sqlx::query("DELETE FROM login_failures WHERE id = ?")
+            .bind(id)
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
-/// After a successful sign-in the account's failures are forgotten (the address's are not).
-pub async fn clear_account(pool: &SqlitePool, username: &str) -> sqlx::Result<()> {
-    let [(key, _), _] = keys(username, "");
+/// After a successful sign-in: its own record and the account's failures from that address
+/// are forgotten (the address's other failures are not).
+pub async fn succeeded(
+    pool: &SqlitePool,
+    claim: Claim,
+    username: &str,
+    client_ip: &str,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    forget(&mut tx, &claim.ids).await?;
+    let [(key, _), _] = keys(username, client_ip);
     sqlx::query("DELETE FROM login_failures WHERE key = ?")
         .bind(key)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
 #[cfg(test)]
@@ -185,12 +225,10 @@ mod tests {
     }
 
     #[test]
-    fn an_address_gets_more_room_than_an_account() {
-        assert_eq!(assess(ADDRESS, 9, Some(NOW), NOW), Verdict::Allow);
-        assert_eq!(
-            assess(ADDRESS, 30, Some(NOW), NOW),
-            Verdict::Locked(WINDOW_SECS)
-        );
+    fn an_address_gets_more_room_than_an_account_and_is_never_locked() {
+        assert_eq!(assess(ADDRESS, 29, Some(NOW), NOW), Verdict::Allow);
+        assert_eq!(assess(ADDRESS, 30, Some(NOW), NOW), Verdict::Wait(1));
+        assert_eq!(assess(ADDRESS, 500, Some(NOW), NOW), Verdict::Wait(60));
     }
 
     #[test]
@@ -203,7 +241,22 @@ mod tests {
     }
 
     #[test]
-    fn account_keys_ignore_case_and_spaces() {
-        assert_eq!(keys(" WangFang ", "1.2.3.4")[0].0, "account:wangfang");
+    fn account_keys_ignore_case_and_spaces_and_name_the_address() {
+        assert_eq!(
+            keys(" WangFang ", "1.2.3.4")[0].0,
+            "account:wangfang@1.2.3.4"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_client_is_one_key_for_its_whole_64() {
+        assert_eq!(
+            keys("li", "2001:db8:1:2:aaaa::1")[1].0,
+            keys("li", "2001:db8:1:2:ffff::9")[1].0
+        );
+        assert_ne!(
+            keys("li", "2001:db8:1:2::1")[1].0,
+            keys("li", "2001:db8:1:3::1")[1].0
+        );
     }
 }

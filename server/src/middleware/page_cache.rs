@@ -7,8 +7,14 @@
 //! response put back in: the CSP nonce of the inline hydration script and the visitor's CSRF
 //! token.
 //!
+//! Only placeholders the server chose are filled: a page about to be kept is rendered with a
+//! fresh random stand-in for the CSRF token (never the visitor's cookie, which a visitor can set
+//! to any text the page contains), and its own fresh nonce. Every response, the first included,
+//! is then the template filled with that visitor's values.
+//!
 //! Freshness:
-//! - any state-changing request of a signed-in staff member empties the cache when it is done;
+//! - any state-changing request whose session resolved to a signed-in staff member empties the
+//!   cache when it is done (a cookie that merely looks like a session does not);
 //! - every entry lives at most the configured time (two seconds by default), which bounds what
 //!   changes without staff: leaderboards, countdowns, imports from the command line;
 //! - a request with any cookie besides the CSRF token and the elderly-mode setting (a staff
@@ -32,7 +38,15 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use app::{prefs::ELDER_COOKIE, request::CSRF_COOKIE, request::CsrfToken};
+use app::{
+    prefs::{ELDER_COOKIE, elder_mode_of},
+    request::{CSRF_COOKIE, CsrfToken},
+};
+
+/// Put into a response's extensions by the session middleware when the request's session
+/// resolved to a signed-in staff member: only such a request's change empties the cache.
+#[derive(Clone, Copy, Debug)]
+pub struct StaffRequest;
 
 /// Largest page kept; bigger ones (a draw with thousands of enterprises) are rendered each time.
 const MAX_PAGE_BYTES: usize = 1024 * 1024;
@@ -125,16 +139,18 @@ impl PageCache {
     }
 }
 
-pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+pub async fn serve(
+    State(cache): State<Arc<PageCache>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if cache.lifetime.is_zero() {
         return next.run(request).await;
     }
     if request.method() != Method::GET {
-        let staff_change = super::csrf::changes_state(request.method())
-            && super::cookie(request.headers(), app::staff::session::SESSION_COOKIE)
-                .is_some_and(|token| !token.is_empty());
+        let changes_state = super::csrf::changes_state(request.method());
         let response = next.run(request).await;
-        if staff_change {
+        if changes_state && response.extensions().get::<StaffRequest>().is_some() {
             cache.forget_all();
         }
         return response;
@@ -152,11 +168,18 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
         return page.respond(&fresh_nonce(), &token);
     }
 
+    // Rendered with a stand-in token, so that the template's holes are where the server put
+    // them and nowhere else.
+    let placeholder = app::staff::session::random_token();
+    request
+        .extensions_mut()
+        .insert(CsrfToken(placeholder.clone()));
     let rendered_in = cache.generation.load(Ordering::SeqCst);
     let response = next.run(request).await;
-    if !cacheable_response(&response) {
+    if !is_html(&response) {
         return response;
     }
+    let keep = cacheable_response(&response);
     let (parts, body) = response.into_parts();
     let body = match to_bytes(body, MAX_RENDERED_BYTES).await {
         Ok(body) => body,
@@ -165,43 +188,55 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    if body.len() <= MAX_PAGE_BYTES
-        && let Some(page) = Page::from_response(&parts.headers, &body, &token)
-    {
+    let page = Page::from_response(&parts.headers, &body, &placeholder);
+    let mut response = page.respond(&fresh_nonce(), &token);
+    *response.status_mut() = parts.status;
+    *response.extensions_mut() = parts.extensions;
+    if keep && body.len() <= MAX_PAGE_BYTES && std::str::from_utf8(&body).is_ok() {
         cache.keep(key, page, rendered_in);
     }
-    Response::from_parts(parts, Body::from(body))
+    response
 }
 
-/// The key of a GET request whose page is the same for every anonymous visitor.
+/// The key of a GET request whose page is the same for every anonymous visitor: no cookie
+/// but the CSRF token and the elderly-mode choice, each at most once.
 fn cacheable_request(request: &Request) -> Option<Key> {
     let headers = request.headers();
-    let mut elder = false;
+    let (mut tokens, mut elders) = (0, 0);
     for value in headers.get_all(header::COOKIE) {
         for pair in value.to_str().ok()?.split(';') {
-            let (name, value) = pair.trim().split_once('=').unwrap_or((pair.trim(), ""));
+            let name = pair.trim().split_once('=').map_or(pair.trim(), |(n, _)| n);
             match name {
-                "" | CSRF_COOKIE => {}
-                ELDER_COOKIE => elder = value == "1",
+                "" => {}
+                CSRF_COOKIE => tokens += 1,
+                ELDER_COOKIE => elders += 1,
                 _ => return None,
             }
         }
     }
+    if tokens > 1 || elders > 1 {
+        return None;
+    }
     Some(Key {
         host: headers.get(header::HOST).cloned(),
         uri: request.uri().to_string(),
-        elder,
+        elder: elder_mode_of(headers),
     })
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("text/html"))
 }
 
 /// A complete, successful HTML page that sets nothing for the visitor.
 fn cacheable_response(response: &Response) -> bool {
     let headers = response.headers();
     response.status() == StatusCode::OK
-        && headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|kind| kind.starts_with("text/html"))
+        && is_html(response)
         && !headers.contains_key(header::SET_COOKIE)
         && !headers
             .get(header::CACHE_CONTROL)
@@ -224,8 +259,9 @@ fn nonce_of(policy: &str) -> Option<&str> {
 }
 
 impl Page {
-    /// The page kept from a rendered response; `None` when the body is not UTF-8.
-    fn from_response(headers: &HeaderMap, body: &Bytes, token: &str) -> Option<Page> {
+    /// The page from a rendered response, with holes where the render's nonce and the
+    /// server's stand-in `token` are.
+    fn from_response(headers: &HeaderMap, body: &Bytes, token: &str) -> Page {
         let mut headers = headers.clone();
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::TRANSFER_ENCODING);
@@ -233,23 +269,16 @@ impl Page {
             .remove(header::CONTENT_SECURITY_POLICY)
             .and_then(|value| value.to_str().ok().map(str::to_owned));
         let nonce = policy.as_deref().and_then(nonce_of).map(str::to_owned);
-        let mut values = Vec::new();
+        let mut values = vec![(token, Hole::CsrfToken)];
         if let Some(nonce) = nonce.as_deref() {
             values.push((nonce, Hole::Nonce));
         }
-        if token.len() >= 16 {
-            values.push((token, Hole::CsrfToken));
-        }
-        let policy = match policy {
-            Some(policy) => Some(Template::new(Bytes::from(policy), &values)?),
-            None => None,
-        };
-        Some(Page {
+        Page {
             kept_at: Instant::now(),
             headers,
-            policy,
-            body: Template::new(body.clone(), &values)?,
-        })
+            policy: policy.map(|policy| Template::new(Bytes::from(policy), &values)),
+            body: Template::new(body.clone(), &values),
+        }
     }
 
     fn respond(&self, nonce: &str, token: &str) -> Response {
@@ -267,16 +296,15 @@ impl Page {
 }
 
 impl Template {
-    /// Cuts `text` at every occurrence of the given values; `None` when it is not UTF-8 (such a
-    /// page is not kept).
-    fn new(text: Bytes, values: &[(&str, Hole)]) -> Option<Template> {
-        let haystack = std::str::from_utf8(&text).ok()?;
+    /// Cuts `text` at every occurrence of the given values (random values the server chose,
+    /// so they occur nowhere else).
+    fn new(text: Bytes, values: &[(&str, Hole)]) -> Template {
         let mut found: Vec<(usize, usize, Hole)> = values
             .iter()
+            .filter(|(value, _)| !value.is_empty())
             .flat_map(|(value, hole)| {
-                haystack
-                    .match_indices(value)
-                    .map(move |(at, _)| (at, value.len(), *hole))
+                memchr::memmem::find_iter(&text, value.as_bytes())
+                    .map(move |at| (at, value.len(), *hole))
             })
             .collect();
         found.sort_by_key(|(at, ..)| *at);
@@ -292,7 +320,7 @@ impl Template {
             from = at + length;
         }
         pieces.push(text.slice(from..));
-        Some(Template { pieces, holes })
+        Template { pieces, holes }
     }
 
     fn len(&self) -> usize {
@@ -332,8 +360,7 @@ mod tests {
                 ("N0nce", Hole::Nonce),
                 ("T0ken-of-the-visitor", Hole::CsrfToken),
             ],
-        )
-        .expect("the page is UTF-8");
+        );
         assert_eq!(
             String::from_utf8(template.fill("fresh", "other-token")).unwrap(),
             "<script nonce=\"fresh\">x</script><form><input value=\"other-token\"></form>fresh"
@@ -341,8 +368,12 @@ mod tests {
     }
 
     #[test]
-    fn a_page_that_is_not_utf8_is_not_kept() {
-        assert!(Template::new(Bytes::from_static(b"<p>\xff</p>"), &[("p", Hole::Nonce)]).is_none());
+    fn holes_are_found_by_bytes_even_beside_bytes_that_are_not_utf8() {
+        let template = Template::new(
+            Bytes::from_static(b"<p>\xffT0ken</p>"),
+            &[("T0ken", Hole::CsrfToken)],
+        );
+        assert_eq!(template.fill("n", "mine"), b"<p>\xffmine</p>");
     }
 
     #[test]
@@ -369,5 +400,11 @@ mod tests {
         assert!(elder.elder);
         assert!(cacheable_request(&request(Some("aqxc_session=s"))).is_none());
         assert!(cacheable_request(&request(Some("aqxc_elder=0; aqxc_player=p"))).is_none());
+    }
+
+    #[test]
+    fn a_cookie_named_twice_is_not_shared() {
+        assert!(cacheable_request(&request(Some("aqxc_elder=1; aqxc_elder=0"))).is_none());
+        assert!(cacheable_request(&request(Some("aqxc_csrf=a; aqxc_csrf=b"))).is_none());
     }
 }

@@ -59,11 +59,17 @@ pub async fn resolve_staff(
             .into_response();
     }
     let stale_cookie = token.is_some() && staff.is_none();
+    let signed_in = staff.is_some();
     if let Some(token) = token {
         request.extensions_mut().insert(SessionToken(token));
     }
     request.extensions_mut().insert(CurrentStaff(staff));
     let mut response = next.run(request).await;
+    if signed_in {
+        response
+            .extensions_mut()
+            .insert(super::page_cache::StaffRequest);
+    }
     if stale_cookie
         && !response.headers().contains_key(header::SET_COOKIE)
         && let Ok(value) = HeaderValue::from_str(&policy.clearing_cookie())

@@ -29,6 +29,8 @@ pub struct Options<'a> {
     pub existing_data: Option<(&'a Path, &'a Path)>,
     /// How long anonymous pages are kept, if not the default.
     pub page_cache_ms: Option<u64>,
+    /// `AQXC_TRUSTED_PROXIES`: tests then give each request its address in `X-Forwarded-For`.
+    pub trusted_proxies: usize,
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -68,6 +70,7 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
         config.page_cache_ms = ms;
     }
     config.security.public_origin = options.public_origin.map(str::to_owned);
+    config.security.trusted_proxies = options.trusted_proxies;
     let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();

@@ -94,3 +94,112 @@ async fn a_kept_page_gives_way_to_the_next_staff_change() {
     assert!(created.status().is_redirection());
     assert!(reader.page("/articles").await.1.contains("第二篇台风提示"));
 }
+
+/// 43 characters of the CSRF token's alphabet, printed in an article: the shape of text an
+/// attacker would copy from a page into their own `aqxc_csrf` cookie.
+const LOOKS_LIKE_A_TOKEN: &str = "KaipingSafetyMonth2026PosterCodeABCDEFGHIJK";
+
+#[tokio::test]
+async fn a_cookie_copied_from_the_page_cannot_poison_the_kept_page() {
+    assert_eq!(LOOKS_LIKE_A_TOKEN.len(), 43);
+    let body = article("poster", "海报").replace("正文。", LOOKS_LIKE_A_TOKEN);
+    let app = spawn_app_with(Options {
+        content_files: &[("articles/2026-06-01-poster.md", &body)],
+        page_cache_ms: Some(60_000),
+        ..Default::default()
+    })
+    .await;
+    // The attacker renders the empty slot with the page's own text as their token.
+    let attacker = reqwest::Client::new();
+    let response = attacker
+        .get(app.url("/articles/poster"))
+        .header("cookie", format!("aqxc_csrf={LOOKS_LIKE_A_TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.text().await.unwrap().contains(LOOKS_LIKE_A_TOKEN));
+    // Everyone after them still reads the article as written, with their own token in forms.
+    for _ in 0..3 {
+        let reader = app.another_browser();
+        let (status, html) = reader.page("/articles/poster").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(LOOKS_LIKE_A_TOKEN),
+            "the kept page was corrupted"
+        );
+        let token = reader.csrf_token().await;
+        assert_ne!(token, LOOKS_LIKE_A_TOKEN);
+    }
+}
+
+#[tokio::test]
+async fn a_session_cookie_that_resolves_to_nobody_does_not_empty_the_cache() {
+    let app = spawn_app_with(Options {
+        content_files: &[(
+            "articles/2026-06-01-first.md",
+            &article("first", "第一篇防汛提示"),
+        )],
+        page_cache_ms: Some(60_000),
+        ..Default::default()
+    })
+    .await;
+    let reader = app.another_browser();
+    assert!(reader.page("/articles").await.1.contains("第一篇防汛提示"));
+    sqlx::query("UPDATE articles SET title = '改过的标题'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // A trickle of posts with a made-up session cookie, as anyone can send.
+    for _ in 0..3 {
+        let response = reqwest::Client::new()
+            .post(app.url("/api/elder_mode"))
+            .header("origin", &app.origin)
+            .header("cookie", "aqxc_session=made-up")
+            .form(&[("on", "true")])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().as_u16() < 500);
+    }
+    let html = reader.page("/articles").await.1;
+    assert!(
+        html.contains("第一篇防汛提示") && !html.contains("改过的标题"),
+        "the cache was emptied by a cookie that is no session"
+    );
+}
+
+#[tokio::test]
+async fn a_request_naming_the_elderly_cookie_twice_cannot_give_others_its_layout() {
+    let app = spawn_app_with(Options {
+        page_cache_ms: Some(60_000),
+        ..Default::default()
+    })
+    .await;
+    for cookie in ["aqxc_elder=1; aqxc_elder=0", "aqxc_elder=0; aqxc_elder=1"] {
+        let html = reqwest::Client::new()
+            .get(app.url("/articles"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<html"), "{html}");
+    }
+    let plain = app.another_browser().page("/articles").await.1;
+    assert!(
+        !plain.contains("class=\"elder\""),
+        "a plain visitor got the elderly layout"
+    );
+    let elder = reqwest::Client::new()
+        .get(app.url("/articles"))
+        .header("cookie", "aqxc_elder=1")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(elder.contains("class=\"elder\""), "{elder}");
+}

@@ -478,7 +478,7 @@ async fn repeated_failures_slow_down_then_lock_sign_in_for_existing_and_unknown_
                 .await;
             assert!(location(&failed).starts_with("/login?error=invalid"));
         }
-        add_failures(&app, &format!("account:{name}"), 2).await;
+        add_failures(&app, &format!("account:{name}@127.0.0.1"), 2).await;
         // Five failures: the next attempt must wait a few seconds, even with the right password.
         let refused = app
             .post_form(
@@ -493,7 +493,7 @@ async fn repeated_failures_slow_down_then_lock_sign_in_for_existing_and_unknown_
         assert!(html.contains("登录尝试过于频繁"), "{name}");
     }
     // Ten failures lock the account for the rest of the 15-minute window.
-    add_failures(&app, "account:chief", 5).await;
+    add_failures(&app, "account:chief@127.0.0.1", 5).await;
     let other = app.another_browser();
     let locked = other
         .post_form(
@@ -508,7 +508,7 @@ async fn repeated_failures_slow_down_then_lock_sign_in_for_existing_and_unknown_
 }
 
 #[tokio::test]
-async fn many_failures_from_one_address_lock_it_whatever_names_are_tried() {
+async fn many_failures_from_one_address_slow_it_down_whatever_names_are_tried() {
     let app = spawn_app().await;
     app.create_staff("chief", STAFF_PASSWORD, &[Role::Admin])
         .await;
@@ -627,4 +627,193 @@ async fn the_audit_log_cannot_be_edited_or_deleted() {
             .is_err()
     );
     assert_eq!(app.audit_actions().await.len(), 1);
+}
+
+/// A sign-in posted by a script from `address` (the portal trusts one proxy in these tests).
+async fn sign_in_from(
+    app: &crate::helpers::TestApp,
+    address: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/api/sign_in"))
+        .header("origin", &app.origin)
+        .header("accept", "text/html")
+        .header("x-forwarded-for", address)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    location(&response)
+}
+
+async fn count(app: &crate::helpers::TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+fn behind_one_proxy() -> crate::helpers::Options<'static> {
+    crate::helpers::Options {
+        trusted_proxies: 1,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_wrong_sign_ins_leave_the_site_answering_and_are_all_recorded() {
+    let app = crate::helpers::spawn_app_with(behind_one_proxy()).await;
+    app.create_staff("chief", STAFF_PASSWORD, &[Role::Admin])
+        .await;
+    let app = std::sync::Arc::new(app);
+    let burst: Vec<_> = (0..200)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let address = format!("10.1.{}.{}", n / 200, n % 200 + 1);
+                sign_in_from(&app, &address, "chief", "a-wrong-guess-123").await
+            })
+        })
+        .collect();
+    // While the passwords are checked, the site keeps answering at once.
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..10 {
+        let started = std::time::Instant::now();
+        assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+        slowest = slowest.max(started.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for attempt in burst {
+        let to = attempt.await.unwrap();
+        assert!(to.starts_with("/login?error=invalid"), "{to}");
+    }
+    assert!(slowest < std::time::Duration::from_secs(1), "{slowest:?}");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed'"
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM login_failures WHERE key LIKE 'account:chief@%'"
+        )
+        .await,
+        200
+    );
+    // None of it locks the account's owner out.
+    let to = sign_in_from(&app, "10.9.9.9", "chief", STAFF_PASSWORD).await;
+    assert_eq!(to, "/admin");
+}
+
+#[tokio::test]
+async fn a_concurrent_burst_from_one_address_is_judged_attempt_by_attempt() {
+    let app = std::sync::Arc::new(crate::helpers::spawn_app_with(behind_one_proxy()).await);
+    app.create_staff("chief", STAFF_PASSWORD, &[Role::Admin])
+        .await;
+    let burst: Vec<_> = (0..20)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                sign_in_from(&app, "6.6.6.6", "chief", "a-wrong-guess-123").await
+            })
+        })
+        .collect();
+    let mut invalid = 0;
+    for attempt in burst {
+        if attempt.await.unwrap().starts_with("/login?error=invalid") {
+            invalid += 1;
+        }
+    }
+    // Three free failures, then every other attempt of the burst had to wait.
+    assert_eq!(invalid, 3);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed'"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_throttled'"
+        )
+        .await,
+        17
+    );
+}
+
+#[tokio::test]
+async fn an_outsider_locks_an_account_only_from_their_own_address() {
+    let app = crate::helpers::spawn_app_with(behind_one_proxy()).await;
+    app.create_staff("chief", STAFF_PASSWORD, &[Role::Admin])
+        .await;
+    add_failures(&app, "account:chief@6.6.6.6", 10).await;
+    add_failures(&app, "account:chief@2001:db8:1:2::/64", 10).await;
+    let locked = sign_in_from(&app, "6.6.6.6", "chief", STAFF_PASSWORD).await;
+    assert!(told_to_wait(&locked) > 800, "{locked}");
+    // Another address in the same IPv6 /64 is the same outsider.
+    let same_64 = sign_in_from(&app, "2001:db8:1:2:abcd::99", "chief", STAFF_PASSWORD).await;
+    assert!(same_64.starts_with("/login?error=throttled"), "{same_64}");
+    // The owner, from their own desk, signs in.
+    assert_eq!(
+        sign_in_from(&app, "10.0.0.5", "chief", STAFF_PASSWORD).await,
+        "/admin"
+    );
+}
+
+#[tokio::test]
+async fn an_address_shared_by_everyone_is_slowed_down_never_locked() {
+    let app = spawn_app().await;
+    app.create_staff("chief", STAFF_PASSWORD, &[Role::Admin])
+        .await;
+    // Hundreds of failures from the city proxy's one address, the latest a minute ago.
+    for _ in 0..200 {
+        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ('address:127.0.0.1', ?)")
+            .bind(app::clock::now() - 61)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let to = location(
+        &app.post_form(
+            "/api/sign_in",
+            &[("username", "chief"), ("password", STAFF_PASSWORD)],
+        )
+        .await,
+    );
+    assert_eq!(to, "/admin");
+}
+
+#[tokio::test]
+async fn behind_a_cdn_and_a_proxy_the_client_is_the_entry_the_cdn_wrote() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        trusted_proxies: 2,
+        ..Default::default()
+    })
+    .await;
+    // The client forged the first entry; the CDN saw 1.2.3.4; nginx saw the CDN.
+    let to = sign_in_from(
+        &app,
+        "6.6.6.6, 1.2.3.4, 10.0.0.9",
+        "ghost",
+        "a-wrong-guess-123",
+    )
+    .await;
+    assert!(to.starts_with("/login?error=invalid"), "{to}");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM login_failures WHERE key = 'account:ghost@1.2.3.4'"
+        )
+        .await,
+        1
+    );
 }
