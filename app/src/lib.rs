@@ -23,6 +23,9 @@ pub mod html;
 pub mod inspections;
 /// The interactive parts, hydrated in the browser.
 pub mod islands;
+/// Expensive answers remembered per process (leaderboards, revealed draws).
+#[cfg(feature = "ssr")]
+pub mod memo;
 /// One module per page.
 pub mod pages;
 /// Visitor preferences kept in a cookie (elderly-friendly mode).

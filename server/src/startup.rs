@@ -47,6 +47,9 @@ pub struct AppState {
     /// Pages kept for anonymous visitors.
     #[from_ref(skip)]
     pub page_cache: Arc<PageCache>,
+    /// Leaderboards and revealed draws, remembered between requests.
+    #[from_ref(skip)]
+    pub memos: Arc<app::memo::Memos>,
 }
 
 /// A built server, bound to its port but not yet serving.
@@ -117,6 +120,7 @@ impl Application {
             trusted_proxies: security.trusted_proxies(),
             calendar: Arc::new(calendar),
             page_cache: Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))),
+            memos: Arc::new(app::memo::Memos::default()),
         };
         let pool = state.pool.clone();
         let router = routes::router(state);

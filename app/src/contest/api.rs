@@ -148,6 +148,12 @@ pub async fn load_attempt_result(
 
 #[server(prefix = "/api", endpoint = "leaderboard")]
 pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, ServerFnError> {
+    // Kept a few seconds: it reads every attempt of the contest, and `?r=…` skips the page
+    // cache.
+    let memos = crate::memo::memos()?;
+    if let Some(board) = memos.leaderboards.get(&contest_id) {
+        return Ok(Some(board));
+    }
     let pool = pool()?;
     let Some(contest) = super::store::contest(&pool, contest_id)
         .await
@@ -161,11 +167,13 @@ pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, Se
     let towns = super::store::towns(&pool, contest_id)
         .await
         .map_err(internal)?;
-    Ok(Some(Leaderboard {
+    let board = Leaderboard {
         contest,
         people,
         towns,
-    }))
+    };
+    memos.leaderboards.put(contest_id, board.clone());
+    Ok(Some(board))
 }
 
 #[server(prefix = "/api", endpoint = "certificate")]

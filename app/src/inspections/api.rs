@@ -20,7 +20,8 @@ pub async fn draws() -> Result<Vec<DrawSummary>, ServerFnError> {
 
 #[server(prefix = "/api", endpoint = "draw")]
 pub async fn draw(id: i64) -> Result<Option<DrawDetail>, ServerFnError> {
-    super::store::public_detail(&pool()?, id)
+    let memos = crate::memo::memos()?;
+    super::store::public_detail(&pool()?, &memos, id)
         .await
         .map_err(internal)
 }

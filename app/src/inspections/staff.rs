@@ -276,7 +276,10 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
 pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, ServerFnError> {
     use crate::server_support::{internal, pool};
     crate::staff::access::require(OFFICERS)?;
-    server::staff_draw(&pool()?, id).await.map_err(internal)
+    let memos = crate::memo::memos()?;
+    server::staff_draw(&pool()?, &memos, id)
+        .await
+        .map_err(internal)
 }
 
 #[server(prefix = "/api/staff", endpoint = "draw_run")]
@@ -689,11 +692,15 @@ pub mod server {
     }
 
     /// The staff view of a draw: all of it, with deadlines.
-    pub async fn staff_draw(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<StaffDraw>> {
+    pub async fn staff_draw(
+        pool: &SqlitePool,
+        memos: &crate::memo::Memos,
+        id: i64,
+    ) -> sqlx::Result<Option<StaffDraw>> {
         let Some(draw) = store::find_draw(pool, id).await? else {
             return Ok(None);
         };
-        let Some(mut detail) = store::public_detail(pool, id).await? else {
+        let Some(mut detail) = store::public_detail(pool, memos, id).await? else {
             return Ok(None);
         };
         let calendar = leptos::prelude::use_context::<std::sync::Arc<Calendar>>()

@@ -776,10 +776,46 @@ pub async fn published_results(pool: &SqlitePool) -> sqlx::Result<Vec<PublicResu
 
 /// The public page of a draw: the commitment, and after the reveal the list with teams and
 /// published results.
-pub async fn public_detail(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<DrawDetail>> {
+/// What a draw's public content depends on, read without decoding its snapshot.
+pub async fn draw_key(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<crate::memo::DrawKey>> {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT status, results_published_at FROM draws WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(status, published)| (id, status, published)))
+}
+
+/// A draw, decoded once per version and kept.
+pub async fn find_draw_memo(
+    pool: &SqlitePool,
+    memos: &crate::memo::Memos,
+    id: i64,
+) -> sqlx::Result<Option<(crate::memo::DrawKey, std::sync::Arc<StoredDraw>)>> {
+    let Some(key) = draw_key(pool, id).await? else {
+        return Ok(None);
+    };
+    if let Some(draw) = memos.draws.get(&key) {
+        return Ok(Some((key, draw)));
+    }
     let Some(draw) = find_draw(pool, id).await? else {
         return Ok(None);
     };
+    let draw = std::sync::Arc::new(draw);
+    // Kept under the key read first: a change in between makes the next read miss.
+    memos.draws.put(key.clone(), draw.clone());
+    Ok(Some((key, draw)))
+}
+
+pub async fn public_detail(
+    pool: &SqlitePool,
+    memos: &crate::memo::Memos,
+    id: i64,
+) -> sqlx::Result<Option<DrawDetail>> {
+    let Some((_, draw)) = find_draw_memo(pool, memos, id).await? else {
+        return Ok(None);
+    };
+    let draw = draw.as_ref();
     let items = check_items(pool).await?;
     let check_items = draw
         .check_items
@@ -820,20 +856,29 @@ pub fn selected_rows(
     mut results: HashMap<String, PublicResult>,
 ) -> Vec<SelectedRow> {
     let assignments = draw.assignments.clone().unwrap_or_default();
+    let enterprises: HashMap<&str, _> = draw
+        .snapshot
+        .enterprises
+        .iter()
+        .map(|e| (e.uscc.as_str(), e))
+        .collect();
+    let inspectors: HashMap<&str, _> = draw
+        .snapshot
+        .inspectors
+        .iter()
+        .map(|i| (i.certificate.as_str(), i))
+        .collect();
     assignments
         .into_iter()
         .map(|a| {
-            let enterprise = draw.snapshot.enterprises.iter().find(|e| e.uscc == a.uscc);
+            let enterprise = enterprises.get(a.uscc.as_str());
             let team = a
                 .team
                 .iter()
                 .map(|certificate| TeamMember {
                     certificate: certificate.clone(),
-                    name: draw
-                        .snapshot
-                        .inspectors
-                        .iter()
-                        .find(|i| &i.certificate == certificate)
+                    name: inspectors
+                        .get(certificate.as_str())
                         .map(|i| i.name.clone())
                         .unwrap_or_default(),
                 })

@@ -47,11 +47,13 @@ pub fn router(state: AppState) -> Router {
         let pool = state.pool.clone();
         let session_policy = state.session_policy.clone();
         let calendar = state.calendar.clone();
+        let memos = state.memos.clone();
         move || {
             provide_context(site.clone());
             provide_context(pool.clone());
             provide_context(session_policy.clone());
             provide_context(calendar.clone());
+            provide_context(memos.clone());
         }
     };
     let app_fn = move || shell(leptos_options.clone());

@@ -57,18 +57,45 @@ async fn draw(State(state): State<AppState>, Path(id): Path<String>) -> Response
         )
             .into_response();
     };
-    match store::find_draw(&state.pool, id).await {
-        Ok(Some(draw)) => match draw.record() {
-            Some(record) => cached(Json(record)),
-            None => (
-                StatusCode::NOT_FOUND,
-                Json(json!({ "error": "这次任务尚未抽签，还没有可公开的记录", "status": draw.status.as_str() })),
-            )
-                .into_response(),
-        },
-        Ok(None) => (StatusCode::NOT_FOUND, Json(json!({ "error": "没有这个抽查任务" }))).into_response(),
+    match record_bytes(&state, id).await {
+        Ok(Some(Ok(bytes))) => cached((
+            [(header::CONTENT_TYPE, "application/json")],
+            bytes.as_ref().clone(),
+        )),
+        Ok(Some(Err(status))) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "这次任务尚未抽签，还没有可公开的记录", "status": status })),
+        )
+            .into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "没有这个抽查任务" })),
+        )
+            .into_response(),
         Err(error) => unavailable(error),
     }
+}
+
+/// A draw's record as JSON, serialized once per version of the draw (25 MB for 100,000
+/// enterprises); `Err(status)` before there is a record to publish.
+async fn record_bytes(
+    state: &AppState,
+    id: i64,
+) -> sqlx::Result<Option<Result<std::sync::Arc<Vec<u8>>, String>>> {
+    let Some((key, draw)) = store::find_draw_memo(&state.pool, &state.memos, id).await? else {
+        return Ok(None);
+    };
+    if let Some(bytes) = state.memos.records.get(&key) {
+        return Ok(Some(Ok(bytes)));
+    }
+    let Some(record) = draw.record() else {
+        return Ok(Some(Err(draw.status.as_str().to_string())));
+    };
+    let bytes = std::sync::Arc::new(
+        serde_json::to_vec(&record).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    );
+    state.memos.records.put(key, bytes.clone());
+    Ok(Some(Ok(bytes)))
 }
 
 async fn results_json(State(state): State<AppState>) -> Response {

@@ -628,3 +628,35 @@ async fn a_busy_shared_address_is_slowed_down_not_shut_out_for_the_day() {
         .unwrap();
     assert!(start(&next, id, "第二十一位").await["Ok"].is_object());
 }
+
+#[tokio::test]
+async fn a_leaderboard_is_computed_once_per_few_seconds_whatever_the_address_asks() {
+    let app = spawn().await;
+    let id = contest(&app, &[]).await;
+    let view = start(&app, id, "王阿姨").await["Ok"].clone();
+    let attempt = view["id"].as_str().unwrap().to_string();
+    sqlx::query("UPDATE attempts SET started_at = started_at - 60 WHERE id = ?")
+        .bind(&attempt)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    call(
+        &app,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers_all_first(&view) }),
+    )
+    .await;
+    let (_, board) = app.page(&format!("/contest/{id}/leaderboard?r=1")).await;
+    assert!(board.contains("王阿姨"), "{board}");
+    // A change behind its back, then addresses that skip the page cache: the board is the one
+    // already computed, not a new scan of every attempt per request.
+    sqlx::query("UPDATE attempts SET nickname = '改过的昵称' WHERE id = ?")
+        .bind(&attempt)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for r in 2..5 {
+        let (_, board) = app.page(&format!("/contest/{id}/leaderboard?r={r}")).await;
+        assert!(board.contains("王阿姨") && !board.contains("改过的昵称"));
+    }
+}

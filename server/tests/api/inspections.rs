@@ -694,3 +694,39 @@ async fn a_list_changed_after_the_draw_cannot_be_revealed() {
         .unwrap();
     assert_eq!(status, "drawn", "nothing was revealed");
 }
+
+#[tokio::test]
+async fn a_revealed_draw_is_decoded_and_serialized_once_not_per_request() {
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(&app, "enterprises", enterprises_csv()).await;
+    import(&app, "inspectors", inspectors_csv()).await;
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("缓存", "1", "2"),
+    )
+    .await;
+    let values = [
+        ("id".to_string(), "1".to_string()),
+        ("values[0]".to_string(), "8 16 23".to_string()),
+        ("values[1]".to_string(), "4".to_string()),
+    ];
+    post(&app, "/api/staff/draw_run", &values).await;
+    post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
+    let visitor = app.another_browser();
+    let (_, first) = visitor.page("/api/v1/draws/1").await;
+    let (_, page) = visitor.page("/inspections/draws/1?r=1").await;
+    // The stored snapshot is emptied behind the server's back: the record and the page, asked
+    // for again under new addresses, are the ones already built for this version of the draw.
+    sqlx::query("UPDATE draws SET snapshot = '{\"enterprises\":[],\"inspectors\":[]}'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for r in 2..4 {
+        let (status, again) = visitor.page(&format!("/api/v1/draws/1?r={r}")).await;
+        assert_eq!((status, &again), (200, &first));
+        let (_, again) = visitor.page(&format!("/inspections/draws/1?r={r}")).await;
+        assert_eq!(again.matches("<tr").count(), page.matches("<tr").count());
+    }
+}
