@@ -32,10 +32,11 @@ pub struct AppState {
     pub session_policy: SessionPolicy,
     pub uploads: Uploads,
     pub csrf_policy: CsrfPolicy,
-    /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
-    /// `AQXC_PUBLIC_ORIGIN`, for absolute URLs in feeds and the sitemap.
+    /// `AQXC_PUBLIC_ORIGIN`, the only source of absolute URLs (feeds, the sitemap, QR codes,
+    /// certificates); never the request's `Host` header.
     #[from_ref(skip)]
     pub public_origin: Option<String>,
+    /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
     #[from_ref(skip)]
     pub https: bool,
     #[from_ref(skip)]
@@ -87,6 +88,13 @@ impl Application {
             );
         }
         let security = &config.security;
+        if security.public_origin.is_none() {
+            tracing::warn!(
+                "AQXC_PUBLIC_ORIGIN is not set: feeds and the sitemap use relative links, \
+                 robots.txt names no sitemap and contest QR codes cannot be made; \
+                 set it in production (e.g. https://www.kaiping.gov.cn)"
+            );
+        }
         let cookie_path = format!("{}/", site.base);
         let session_policy = SessionPolicy {
             idle_secs: security.session_idle_minutes * 60,
