@@ -42,6 +42,47 @@ pub struct Config {
 
     #[command(flatten)]
     pub security: SecurityConfig,
+
+    #[command(flatten)]
+    pub connections: ConnectionConfig,
+}
+
+/// How long the server waits for clients, and how many it serves at once. The defaults leave
+/// a phone on a slow network plenty of time.
+#[derive(Clone, Debug, Args)]
+pub struct ConnectionConfig {
+    /// Seconds a client has to send a request's header, from the connection's start or from the
+    /// request's first byte.
+    #[arg(long, env = "AQXC_HEADER_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request may take to be answered, counted from the last byte of its body that
+    /// arrived: an upload that keeps sending is never cut, one that stalls this long is.
+    #[arg(long, env = "AQXC_REQUEST_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+
+    /// Seconds an idle connection is kept open for the client's next request (longer than a
+    /// reverse proxy's own keep-alive, so the proxy is the one that closes).
+    #[arg(long, env = "AQXC_KEEP_ALIVE_SECS", default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..))]
+    pub keep_alive_secs: u64,
+
+    /// Connections served at once; beyond it a client is answered 503 and asked to retry.
+    #[arg(long, env = "AQXC_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+}
+
+impl ConnectionConfig {
+    /// The limits the server loop enforces.
+    pub fn limits(&self) -> crate::serving::Limits {
+        crate::serving::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs),
+            keep_alive: std::time::Duration::from_secs(self.keep_alive_secs),
+            max_connections: usize::try_from(self.max_connections)
+                .unwrap_or(usize::MAX)
+                .min(tokio::sync::Semaphore::MAX_PERMITS),
+        }
+    }
 }
 
 /// Where the data lives.
@@ -116,6 +157,12 @@ impl Config {
                 session_max_hours: 12,
                 trust_forwarded_for: false,
                 max_body_bytes: 1024 * 1024,
+            },
+            connections: ConnectionConfig {
+                header_timeout_secs: 30,
+                request_timeout_secs: 60,
+                keep_alive_secs: 75,
+                max_connections: 4096,
             },
         }
     }

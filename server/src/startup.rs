@@ -1,11 +1,7 @@
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use axum::{
-    ServiceExt,
-    extract::{FromRef, Request},
-    serve::ListenerExt,
-};
+use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
@@ -15,6 +11,7 @@ use crate::{
     db,
     middleware::{csrf::CsrfPolicy, page_cache::PageCache},
     routes::{self, assets::AssetStore, uploads::Uploads},
+    serving::{self, Limits},
 };
 use app::{site::Site, staff::session::SessionPolicy};
 use domain::inspection::calendar::Calendar;
@@ -56,6 +53,7 @@ pub struct Application {
     router: axum::Router,
     site: Site,
     pool: SqlitePool,
+    limits: Limits,
 }
 
 impl Application {
@@ -138,6 +136,7 @@ impl Application {
             router,
             site,
             pool,
+            limits: config.connections.limits(),
         })
     }
 
@@ -155,20 +154,12 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let address = self.listener.local_addr()?;
         tracing::info!("serving on http://{address}{}/", self.site.base);
-        // Without TCP_NODELAY a streamed response waits ~40 ms for the client's delayed ACK.
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
         // The base path is stripped before routing, so it wraps the router as a whole.
         let app = routes::base_path::under_base_path(self.site, self.router);
         // Requests in flight get a grace period; a client that never lets go does not keep the
         // server (or a deploy) waiting for ever.
         let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
-        let server = axum::serve(
-            listener,
-            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-        )
-        .with_graceful_shutdown(async move {
+        let server = serving::serve(self.listener, app, self.limits, async move {
             shutdown_signal().await;
             let _ = stopping.send(true);
         });
@@ -180,7 +171,7 @@ impl Application {
             }
         };
         tokio::select! {
-            served = server => served.context("serving HTTP")?,
+            () = server => {},
             () = grace_over => tracing::warn!("connections still open after the grace period; stopping anyway"),
         }
         tracing::info!("stopped");

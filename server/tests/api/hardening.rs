@@ -1,6 +1,8 @@
 //! The edges of trust: what a visitor controls (a redirect target, the `Host` header, how slowly
 //! a connection talks) never takes the portal somewhere it did not mean to go.
 
+use std::time::{Duration, Instant};
+
 use app::staff::Role;
 
 use crate::helpers::{Options, STAFF_PASSWORD, TestApp, location, spawn_app, spawn_app_with};
@@ -195,4 +197,102 @@ async fn with_a_public_origin_feeds_the_sitemap_robots_and_the_qr_code_use_it() 
     let qr = app.get(&format!("/contest/{id}/qr.svg")).await;
     assert_eq!(qr.status(), 200);
     assert!(qr.text().await.unwrap().starts_with("<?xml"));
+}
+
+/// Opens a connection and sends the start of a request header, never its end.
+async fn half_a_request(app: &TestApp) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let address = app.origin.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connected");
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("sent");
+    stream
+}
+
+/// A client with no pooled connection of its own.
+fn fresh_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("http client")
+}
+
+#[tokio::test]
+async fn a_client_that_sends_half_a_header_is_disconnected_while_others_are_served() {
+    use tokio::io::AsyncReadExt;
+    let app = spawn_app_with(Options {
+        header_timeout_secs: Some(1),
+        ..Options::default()
+    })
+    .await;
+    let started = Instant::now();
+    let mut slow = half_a_request(&app).await;
+    let health = fresh_client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "others wait for the slow client");
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the slow client was never disconnected");
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "disconnected after {took:?}"
+    );
+    let health = fresh_client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn beyond_the_connection_limit_a_client_is_told_the_server_is_busy_until_one_closes() {
+    let app = spawn_app_with(Options {
+        max_connections: Some(3),
+        ..Options::default()
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(half_a_request(&app).await);
+    }
+    // The server counts a connection once it has accepted it.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let busy = fresh_client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "5");
+    assert_eq!(busy.text().await.unwrap(), "服务器繁忙，请稍后再试");
+
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let status = fresh_client()
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still {status} after the connections closed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
