@@ -60,6 +60,7 @@ impl Application {
     /// Opens the database, loads the static assets, binds the listener. Binding port 0 picks a
     /// free port, which is how tests run side by side.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        config.validate()?;
         let pool = db::connect_and_migrate(&config.database).await?;
         record_first_start(&pool).await?;
         import_content(&pool, &config.content_dir).await?;
@@ -72,7 +73,7 @@ impl Application {
         let calendar =
             app::inspections::import::import_content(&pool, &config.content_dir, app::clock::now())
                 .await;
-        let site = Site::new(&config.base_path);
+        let site = Site::parse(&config.base_path).map_err(anyhow::Error::msg)?;
         let leptos_options = leptos_options(&config);
         let assets =
             AssetStore::load(&config.site_root, leptos_options.hash_files).with_context(|| {
