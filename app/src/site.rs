@@ -25,6 +25,34 @@ impl Site {
         Self { base }
     }
 
+    /// Reads a configured base path, refusing what cannot be a URL path prefix: `?`, `#`, `%`,
+    /// whitespace, backslashes, control or non-ASCII characters, empty, `.` or `..` segments.
+    /// Leading and trailing slashes are optional (`aqxc`, `/aqxc/` → `/aqxc`). The error says
+    /// why, for the operator.
+    pub fn parse(base: &str) -> Result<Self, String> {
+        let trimmed = base.trim_matches('/');
+        if trimmed.is_empty() {
+            return Ok(Self::default());
+        }
+        for segment in trimmed.split('/') {
+            if segment.is_empty() {
+                return Err("an empty segment (\"//\") is not allowed".into());
+            }
+            if segment == "." || segment == ".." {
+                return Err(format!("a \"{segment}\" segment is not allowed"));
+            }
+            if let Some(bad) = segment
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')))
+            {
+                return Err(format!("the character {bad:?} is not allowed"));
+            }
+        }
+        Ok(Self {
+            base: format!("/{trimmed}"),
+        })
+    }
+
     /// A link to a path of the portal (`"/"`, `"/articles"`), under the base path.
     pub fn href(&self, path: &str) -> String {
         debug_assert!(path.starts_with('/'), "portal paths start with '/': {path}");
@@ -61,6 +89,26 @@ mod tests {
         assert_eq!(Site::new("/").base, "");
         assert_eq!(Site::new("").base, "");
         assert_eq!(Site::new("/").href("/articles"), "/articles");
+    }
+
+    #[test]
+    fn base_paths_that_cannot_prefix_a_url_path_are_refused() {
+        assert_eq!(Site::parse("/").map(|s| s.base), Ok(String::new()));
+        assert_eq!(Site::parse("aqxc/").map(|s| s.base), Ok("/aqxc".into()));
+        assert_eq!(
+            Site::parse("/gov/aq-xc_1.0~/").map(|s| s.base),
+            Ok("/gov/aq-xc_1.0~".into())
+        );
+        for bad in [
+            "/a?b", "/a#b", "/a b", " /aqxc", "/a%20b", "/a\\b", "/a\tb", "/a\nb", "/../x",
+            "/a/./b", "/a//b", "/安全", "/a\u{7f}",
+        ] {
+            assert!(Site::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert_eq!(
+            Site::parse("/a?b").unwrap_err(),
+            "the character '?' is not allowed"
+        );
     }
 
     #[test]

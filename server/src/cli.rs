@@ -79,6 +79,20 @@ enum Command {
 impl Cli {
     /// Runs the chosen command to completion.
     pub fn run(self) -> anyhow::Result<()> {
+        // Refused before anything is opened or created, the same way by every command.
+        match &self.command {
+            Some(Command::Serve { config }) => config.validate()?,
+            None => self.config.validate()?,
+            Some(
+                Command::Admin { database, .. }
+                | Command::Import { database, .. }
+                | Command::Backup { database, .. }
+                | Command::Restore { database, .. },
+            ) => {
+                database.target()?;
+            }
+            Some(Command::Draw { .. }) => {}
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;

@@ -42,12 +42,54 @@ pub struct Config {
 
     #[command(flatten)]
     pub security: SecurityConfig,
+
+    #[command(flatten)]
+    pub connections: ConnectionConfig,
+}
+
+/// How long the server waits for clients, and how many it serves at once. The defaults leave
+/// a phone on a slow network plenty of time.
+#[derive(Clone, Debug, Args)]
+pub struct ConnectionConfig {
+    /// Seconds a client has to send a request's header, from the connection's start or from the
+    /// request's first byte.
+    #[arg(long, env = "AQXC_HEADER_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request may take to be answered, counted from the last byte of its body that
+    /// arrived: an upload that keeps sending is never cut, one that stalls this long is.
+    #[arg(long, env = "AQXC_REQUEST_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+
+    /// Seconds an idle connection is kept open for the client's next request (longer than a
+    /// reverse proxy's own keep-alive, so the proxy is the one that closes).
+    #[arg(long, env = "AQXC_KEEP_ALIVE_SECS", default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..))]
+    pub keep_alive_secs: u64,
+
+    /// Connections served at once; beyond it a client is answered 503 and asked to retry.
+    #[arg(long, env = "AQXC_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+}
+
+impl ConnectionConfig {
+    /// The limits the server loop enforces.
+    pub fn limits(&self) -> crate::serving::Limits {
+        crate::serving::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs),
+            keep_alive: std::time::Duration::from_secs(self.keep_alive_secs),
+            max_connections: usize::try_from(self.max_connections)
+                .unwrap_or(usize::MAX)
+                .min(tokio::sync::Semaphore::MAX_PERMITS),
+        }
+    }
 }
 
 /// Where the data lives.
 #[derive(Clone, Debug, Args)]
 pub struct DatabaseConfig {
-    /// SQLite database; the file and its folder are created on first start.
+    /// SQLite database (`sqlite://PATH`); the file and its folder are created on first start
+    /// (the folder's own parent must exist).
     #[arg(
         long,
         env = "AQXC_DATABASE_URL",
@@ -92,6 +134,71 @@ pub struct SecurityConfig {
     pub max_body_bytes: usize,
 }
 
+/// What the server refuses to start with, each said in one line that names the value given and
+/// what is expected.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("AQXC_DATABASE_URL={url}: unknown database scheme \"{scheme}\"; {EXPECTED_DATABASE}")]
+    UnknownDatabaseScheme { url: String, scheme: String },
+    #[error("AQXC_DATABASE_URL={0}: not a database URL; {EXPECTED_DATABASE}")]
+    NotADatabaseUrl(String),
+    #[error("AQXC_DATABASE_URL={0}: names no database file; {EXPECTED_DATABASE}")]
+    NoDatabaseFile(String),
+    #[error(
+        "AQXC_DATABASE_URL={url}: the folder \"{parent}\" does not exist (only the database's own \
+         folder is created); create it or choose another path"
+    )]
+    NoParentFolder { url: String, parent: String },
+    #[error(
+        "AQXC_BASE_PATH={value:?}: {reason}; expected / or a path such as /aqxc/ made of letters, \
+         digits, \"-\", \"_\", \".\" and \"~\" between slashes"
+    )]
+    BadBasePath { value: String, reason: String },
+}
+
+/// What every database error message ends with.
+const EXPECTED_DATABASE: &str = "expected sqlite://PATH (e.g. sqlite://data/aqxc.db)";
+
+/// A database the portal can serve from, told by the URL's scheme. Only SQLite is known today;
+/// another backend is one more variant and one more arm in [`DatabaseTarget::parse`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A SQLite file: the URL as sqlx reads it (`sqlite://data/aqxc.db`, `sqlite:///srv/aqxc.db`,
+    /// with `?…` options if any).
+    Sqlite(String),
+}
+
+impl DatabaseTarget {
+    /// Reads a database URL, refusing schemes the portal cannot serve and URLs without a file.
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let Some((scheme, rest)) = url.split_once(':') else {
+            return Err(ConfigError::NotADatabaseUrl(url.to_string()));
+        };
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => {
+                let path = rest.strip_prefix("//").unwrap_or(rest);
+                let path = path.split_once('?').map_or(path, |(path, _)| path);
+                if path.is_empty() || path.starts_with(':') || path.ends_with('/') {
+                    return Err(ConfigError::NoDatabaseFile(url.to_string()));
+                }
+                Ok(Self::Sqlite(url.to_string()))
+            }
+            "" => Err(ConfigError::NotADatabaseUrl(url.to_string())),
+            other => Err(ConfigError::UnknownDatabaseScheme {
+                url: url.to_string(),
+                scheme: other.to_string(),
+            }),
+        }
+    }
+}
+
+impl DatabaseConfig {
+    /// The database named by `AQXC_DATABASE_URL`, or why it cannot be served from.
+    pub fn target(&self) -> Result<DatabaseTarget, ConfigError> {
+        DatabaseTarget::parse(&self.database_url)
+    }
+}
+
 impl SecurityConfig {
     /// The number of proxies whose forwarded-for entries are believed.
     pub fn trusted_proxies(&self) -> usize {
@@ -111,6 +218,17 @@ impl SecurityConfig {
 }
 
 impl Config {
+    /// Checks what can be checked before anything is opened or created: the database URL and the
+    /// base path.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.database.target()?;
+        app::site::Site::parse(&self.base_path).map_err(|reason| ConfigError::BadBasePath {
+            value: self.base_path.clone(),
+            reason,
+        })?;
+        Ok(())
+    }
+
     /// Settings for tests: any free port on loopback, the given database and site root.
     pub fn for_tests(database_url: String, site_root: PathBuf, base_path: &str) -> Self {
         Self {
@@ -133,6 +251,78 @@ impl Config {
                 trusted_proxies: 0,
                 max_body_bytes: 1024 * 1024,
             },
+            connections: ConnectionConfig {
+                header_timeout_secs: 30,
+                request_timeout_secs: 60,
+                keep_alive_secs: 75,
+                max_connections: 4096,
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_that_name_a_file_are_accepted() {
+        for url in [
+            "sqlite://data/aqxc.db",
+            "sqlite:///srv/aqxc/aqxc.db",
+            "sqlite:data/aqxc.db",
+            "SQLITE://aqxc.db?mode=rwc",
+        ] {
+            assert_eq!(
+                DatabaseTarget::parse(url),
+                Ok(DatabaseTarget::Sqlite(url.to_string()))
+            );
+        }
+    }
+
+    #[test]
+    fn other_schemes_and_urls_without_a_file_are_refused_naming_the_value() {
+        let refused = DatabaseTarget::parse("postgres://u@h/db").unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "AQXC_DATABASE_URL=postgres://u@h/db: unknown database scheme \"postgres\"; \
+             expected sqlite://PATH (e.g. sqlite://data/aqxc.db)"
+        );
+        assert!(matches!(
+            DatabaseTarget::parse("mysql://u:p@h/db"),
+            Err(ConfigError::UnknownDatabaseScheme { .. })
+        ));
+        for url in ["data/aqxc.db", ":memory:"] {
+            assert_eq!(
+                DatabaseTarget::parse(url),
+                Err(ConfigError::NotADatabaseUrl(url.to_string()))
+            );
+        }
+        for url in [
+            "sqlite://",
+            "sqlite:",
+            "sqlite::memory:",
+            "sqlite://data/",
+            "sqlite://?mode=rwc",
+        ] {
+            assert_eq!(
+                DatabaseTarget::parse(url),
+                Err(ConfigError::NoDatabaseFile(url.to_string()))
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_base_path_is_refused_by_validation() {
+        let mut config = Config::for_tests("sqlite://x.db".into(), PathBuf::from("site"), "/a b/");
+        let refused = config.validate().unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("AQXC_BASE_PATH=\"/a b/\": "),
+            "{refused}"
+        );
+        config.base_path = "/aqxc/".into();
+        assert_eq!(config.validate(), Ok(()));
     }
 }

@@ -20,6 +20,8 @@ pub mod import_cli;
 pub mod middleware;
 /// HTTP routes, one module per concern, merged in [`routes::router`].
 pub mod routes;
+/// The HTTP server loop: connection limit, header, idle and request timeouts, graceful stop.
+pub mod serving;
 /// Building the axum application and running it until a shutdown signal.
 pub mod startup;
 /// Logging through `tracing`.

@@ -1,11 +1,7 @@
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use axum::{
-    ServiceExt,
-    extract::{FromRef, Request},
-    serve::ListenerExt,
-};
+use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
@@ -15,6 +11,7 @@ use crate::{
     db,
     middleware::{csrf::CsrfPolicy, page_cache::PageCache},
     routes::{self, assets::AssetStore, uploads::Uploads},
+    serving::{self, Limits},
 };
 use app::{site::Site, staff::session::SessionPolicy};
 use domain::inspection::calendar::Calendar;
@@ -32,10 +29,11 @@ pub struct AppState {
     pub session_policy: SessionPolicy,
     pub uploads: Uploads,
     pub csrf_policy: CsrfPolicy,
-    /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
-    /// `AQXC_PUBLIC_ORIGIN`, for absolute URLs in feeds and the sitemap.
+    /// `AQXC_PUBLIC_ORIGIN`, the only source of absolute URLs (feeds, the sitemap, QR codes,
+    /// certificates); never the request's `Host` header.
     #[from_ref(skip)]
     pub public_origin: Option<String>,
+    /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
     #[from_ref(skip)]
     pub https: bool,
     /// Reverse proxies whose `X-Forwarded-For` entries are believed.
@@ -59,12 +57,14 @@ pub struct Application {
     router: axum::Router,
     site: Site,
     pool: SqlitePool,
+    limits: Limits,
 }
 
 impl Application {
     /// Opens the database, loads the static assets, binds the listener. Binding port 0 picks a
     /// free port, which is how tests run side by side.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        config.validate()?;
         let pool = db::connect_and_migrate(&config.database).await?;
         record_first_start(&pool).await?;
         import_content(&pool, &config.content_dir).await?;
@@ -77,7 +77,7 @@ impl Application {
         let calendar =
             app::inspections::import::import_content(&pool, &config.content_dir, app::clock::now())
                 .await;
-        let site = Site::new(&config.base_path);
+        let site = Site::parse(&config.base_path).map_err(anyhow::Error::msg)?;
         let leptos_options = leptos_options(&config);
         let assets =
             AssetStore::load(&config.site_root, leptos_options.hash_files).with_context(|| {
@@ -91,6 +91,13 @@ impl Application {
             );
         }
         let security = &config.security;
+        if security.public_origin.is_none() {
+            tracing::warn!(
+                "AQXC_PUBLIC_ORIGIN is not set: feeds and the sitemap use relative links, \
+                 robots.txt names no sitemap and contest QR codes cannot be made; \
+                 set it in production (e.g. https://www.kaiping.gov.cn)"
+            );
+        }
         let cookie_path = format!("{}/", site.base);
         let session_policy = SessionPolicy {
             idle_secs: security.session_idle_minutes * 60,
@@ -135,6 +142,7 @@ impl Application {
             router,
             site,
             pool,
+            limits: config.connections.limits(),
         })
     }
 
@@ -152,20 +160,12 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let address = self.listener.local_addr()?;
         tracing::info!("serving on http://{address}{}/", self.site.base);
-        // Without TCP_NODELAY a streamed response waits ~40 ms for the client's delayed ACK.
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
         // The base path is stripped before routing, so it wraps the router as a whole.
         let app = routes::base_path::under_base_path(self.site, self.router);
         // Requests in flight get a grace period; a client that never lets go does not keep the
         // server (or a deploy) waiting for ever.
         let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
-        let server = axum::serve(
-            listener,
-            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-        )
-        .with_graceful_shutdown(async move {
+        let server = serving::serve(self.listener, app, self.limits, async move {
             shutdown_signal().await;
             let _ = stopping.send(true);
         });
@@ -177,7 +177,7 @@ impl Application {
             }
         };
         tokio::select! {
-            served = server => served.context("serving HTTP")?,
+            () = server => {},
             () = grace_over => tracing::warn!("connections still open after the grace period; stopping anyway"),
         }
         tracing::info!("stopped");

@@ -1,5 +1,7 @@
-//! RSS 2.0 feeds (the whole site, and one per category) and the sitemap. Absolute URLs are
-//! built from the site's public origin.
+//! RSS 2.0 feeds (the whole site, and one per category) and the sitemap. Links are built from
+//! the portal's root: absolute when the public origin is configured, otherwise root-relative
+//! paths under the base path (feed readers and search engines resolve them against the feed's
+//! own address; production sets `AQXC_PUBLIC_ORIGIN`).
 
 use super::{ArticleSummary, Category};
 use crate::html::escape;
@@ -27,7 +29,8 @@ pub fn rfc822(unix_secs: i64) -> String {
     )
 }
 
-/// An RSS feed of `articles`; `root` is the portal's absolute URL without a trailing slash.
+/// An RSS feed of `articles`; `root` is the portal's URL without a trailing slash (absolute, or
+/// only the base path). A relative link is not a permalink, so the `guid` says so.
 pub fn rss(root: &str, category: Option<Category>, articles: &[ArticleSummary]) -> String {
     let (title, link) = match category {
         Some(category) => (
@@ -46,10 +49,11 @@ pub fn rss(root: &str, category: Option<Category>, articles: &[ArticleSummary]) 
         escape(&link),
         escape("开平市应急管理局发布的安全宣传文章")
     );
+    let permalink = root.starts_with("https://") || root.starts_with("http://");
     for article in articles {
         let url = format!("{root}/articles/{}", article.slug);
         xml.push_str(&format!(
-            "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n\
+            "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"{permalink}\">{}</guid>\n\
              <category>{}</category>\n<pubDate>{}</pubDate>\n<description>{}</description>\n</item>\n",
             escape(&article.title),
             escape(&url),

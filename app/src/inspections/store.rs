@@ -832,7 +832,7 @@ pub async fn public_detail(
         } else {
             HashMap::new()
         };
-        Some(selected_rows(&draw, results))
+        Some(selected_rows(draw, results))
     } else {
         None
     };

@@ -5,7 +5,7 @@
 use axum::{
     Router,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -47,18 +47,44 @@ fn unavailable(error: sqlx::Error) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "暂时无法生成，请稍后再试").into_response()
 }
 
-/// The absolute URL of a portal path.
-fn absolute(state: &AppState, headers: &HeaderMap, path: &str) -> String {
-    format!("{}{path}", super::public_root(state, headers))
+/// A portal path as it is printed on a certificate: absolute when the public origin is
+/// configured, root-relative otherwise (the certificate's code is printed beside it).
+fn printed(state: &AppState, path: &str) -> String {
+    format!("{}{path}", super::public_root(state))
 }
 
-async fn qr(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+/// What a contest's QR code answers when `AQXC_PUBLIC_ORIGIN` is not set. A QR code is printed
+/// on posters and scanned by phones far from the server, so only an absolute URL is of any use,
+/// and the request's `Host` header (the visitor's choice) must not supply it. Staff see why in
+/// place of the image (browsers show an SVG even with an error status).
+fn qr_needs_origin() -> Response {
+    let message = "站点未配置公开地址（AQXC_PUBLIC_ORIGIN），无法生成二维码";
+    let mut response = svg(
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240" role="img" aria-label="{message}">
+<rect width="240" height="240" fill="#fff" stroke="#b3261e" stroke-width="2"/>
+<g font-family="'Noto Sans CJK SC',sans-serif" font-size="14" fill="#1a1a1a" text-anchor="middle">
+<text x="120" y="100">站点未配置公开地址</text>
+<text x="120" y="124">（AQXC_PUBLIC_ORIGIN）</text>
+<text x="120" y="148">无法生成二维码</text>
+</g></svg>"##
+        ),
+        "no-store",
+    );
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    response
+}
+
+async fn qr(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     match store::contest(&state.pool, id).await {
         Ok(Some(_)) => {}
         Ok(None) => return (StatusCode::NOT_FOUND, "没有这个竞赛").into_response(),
         Err(error) => return unavailable(error),
     }
-    let url = absolute(&state, &headers, &format!("/contest/{id}"));
+    if state.public_origin.is_none() {
+        return qr_needs_origin();
+    }
+    let url = printed(&state, &format!("/contest/{id}"));
     match qrcode::QrCode::new(url.as_bytes()) {
         Ok(code) => svg(
             code.render::<qrcode::render::svg::Color>()
@@ -75,11 +101,7 @@ fn xml(text: &str) -> String {
     app::html::escape(text)
 }
 
-async fn certificate(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(file): Path<String>,
-) -> Response {
+async fn certificate(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some(code) = file.strip_suffix(".svg") else {
         return (StatusCode::NOT_FOUND, "没有这个证书").into_response();
     };
@@ -88,11 +110,7 @@ async fn certificate(
         Ok(None) => return (StatusCode::NOT_FOUND, "没有这个证书").into_response(),
         Err(error) => return unavailable(error),
     };
-    let verify = absolute(
-        &state,
-        &headers,
-        &format!("/contest/certificate?code={}", info.code),
-    );
+    let verify = printed(&state, &format!("/contest/certificate?code={}", info.code));
     let date = &clock::format_beijing(info.submitted_at)[..10];
     let body = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="424" viewBox="0 0 600 424" role="img" aria-label="竞赛证书">

@@ -4,7 +4,7 @@
 use axum::{
     Router,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -52,28 +52,20 @@ async fn feed_of(
     store::latest(pool, FEED_LENGTH, category, clock::now()).await
 }
 
-async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn site_feed(State(state): State<AppState>) -> Response {
     match feed_of(&state.pool, None).await {
-        Ok(articles) => xml(feed::rss(
-            &super::public_root(&state, &headers),
-            None,
-            &articles,
-        )),
+        Ok(articles) => xml(feed::rss(&super::public_root(&state), None, &articles)),
         Err(error) => unavailable(error),
     }
 }
 
-async fn category_feed(
-    State(state): State<AppState>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn category_feed(State(state): State<AppState>, Path(key): Path<String>) -> Response {
     let Some(category) = Category::from_key(&key) else {
         return (StatusCode::NOT_FOUND, "没有这个分类").into_response();
     };
     match feed_of(&state.pool, Some(category)).await {
         Ok(articles) => xml(feed::rss(
-            &super::public_root(&state, &headers),
+            &super::public_root(&state),
             Some(category),
             &articles,
         )),
@@ -81,25 +73,25 @@ async fn category_feed(
     }
 }
 
-async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn sitemap(State(state): State<AppState>) -> Response {
     match store::sitemap_entries(&state.pool, clock::now()).await {
-        Ok(entries) => xml(feed::sitemap(
-            &super::public_root(&state, &headers),
-            &entries,
-        )),
+        Ok(entries) => xml(feed::sitemap(&super::public_root(&state), &entries)),
         Err(error) => unavailable(error),
     }
 }
 
-async fn robots(
-    State(site): State<Site>,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Response {
-    let body = format!(
-        "User-agent: *\nDisallow: {base}/admin\nDisallow: {base}/login\nDisallow: {base}/api/\nSitemap: {root}/sitemap.xml\n",
+/// `robots.txt`. Its `Sitemap:` line must be an absolute URL, so it is left out when no public
+/// origin is configured.
+async fn robots(State(site): State<Site>, State(state): State<AppState>) -> Response {
+    let mut body = format!(
+        "User-agent: *\nDisallow: {base}/admin\nDisallow: {base}/login\nDisallow: {base}/api/\n",
         base = site.base,
-        root = super::public_root(&state, &headers)
     );
+    if state.public_origin.is_some() {
+        body.push_str(&format!(
+            "Sitemap: {}/sitemap.xml\n",
+            super::public_root(&state)
+        ));
+    }
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

@@ -119,17 +119,16 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The portal's absolute URL (with the base path): the configured public origin, or the one the
-/// request came to. For feeds, the sitemap, QR codes and certificates.
-pub fn public_root(state: &AppState, headers: &axum::http::HeaderMap) -> String {
-    let origin = state.public_origin.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(axum::http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
-    format!("{}{}", origin.trim_end_matches('/'), state.site.base)
+/// The portal's root URL (with the base path) for feeds, the sitemap and certificates: absolute
+/// when `AQXC_PUBLIC_ORIGIN` is configured, otherwise only the base path, so that links are
+/// root-relative. Never built from the request's `Host` header, which the visitor chooses: a
+/// forged `Host` would otherwise put another site's address into feeds (and into the page cache
+/// and proxies' caches that keep them).
+pub fn public_root(state: &AppState) -> String {
+    match &state.public_origin {
+        Some(origin) => format!("{}{}", origin.trim_end_matches('/'), state.site.base),
+        None => state.site.base.clone(),
+    }
 }
 
 /// A plain response built from parts that cannot fail to combine.

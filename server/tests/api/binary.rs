@@ -187,3 +187,114 @@ fn audit_entries(url: &str) -> i64 {
             .unwrap()
     })
 }
+
+/// Runs the binary in `dir` with `args` and the given settings (password on standard input);
+/// fails the test if it is still running after 30 s.
+fn run_in(dir: &std::path::Path, args: &[&str], settings: &[(&str, &str)]) -> std::process::Output {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_remove("AQXC_DATABASE_URL")
+        .env_remove("AQXC_BASE_PATH")
+        .env("AQXC_LISTEN", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        // A backtrace would follow the error's line.
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in settings {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("the server binary starts");
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"flood-season-drill-2026\n");
+    let pid = child.id();
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(Duration::from_secs(30)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("`server {}` with {settings:?} kept running", args.join(" "));
+        }
+    }
+}
+
+/// Asserts that a run was refused in one line naming `value`, leaving `dir` empty.
+fn assert_refused(output: &std::process::Output, value: &str, dir: &std::path::Path) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "accepted {value}: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains(value), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{value} left {left:?} behind");
+}
+
+const ADMIN_CREATE: &[&str] = &["admin", "create", "--username", "chief", "--role", "admin"];
+
+#[test]
+fn a_database_url_of_another_kind_is_refused_in_one_line_and_creates_nothing() {
+    for url in ["postgres://u@h/db", "mysql://u:p@h/db"] {
+        for args in [ADMIN_CREATE, &["serve"], &["backup", "to-here"]] {
+            let dir = tempfile::tempdir().unwrap();
+            let output = run_in(dir.path(), args, &[("AQXC_DATABASE_URL", url)]);
+            assert_refused(&output, url, dir.path());
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains("expected sqlite://PATH"), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_database_in_a_folder_whose_parent_is_missing_is_refused_and_creates_nothing() {
+    let url = "sqlite://no/such/aqxc.db";
+    for args in [ADMIN_CREATE, &["serve"]] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = run_in(dir.path(), args, &[("AQXC_DATABASE_URL", url)]);
+        assert_refused(&output, url, dir.path());
+    }
+    // The database's own folder is still created when its parent exists.
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(
+        dir.path(),
+        &["admin", "list"],
+        &[("AQXC_DATABASE_URL", "sqlite://db/aqxc.db")],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("db/aqxc.db").is_file());
+}
+
+#[test]
+fn a_base_path_that_cannot_prefix_a_url_path_is_refused_in_one_line_and_creates_nothing() {
+    for base in [
+        "/a?b/",
+        "/aqxc#x",
+        "/a b/",
+        "/../aqxc/",
+        "/a%2fb/",
+        "/a\\b/",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = run_in(dir.path(), &["serve"], &[("AQXC_BASE_PATH", base)]);
+        assert_refused(&output, &format!("{base:?}"), dir.path());
+    }
+}

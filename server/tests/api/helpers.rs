@@ -31,6 +31,10 @@ pub struct Options<'a> {
     pub page_cache_ms: Option<u64>,
     /// `AQXC_TRUSTED_PROXIES`: tests then give each request its address in `X-Forwarded-For`.
     pub trusted_proxies: usize,
+    /// `AQXC_HEADER_TIMEOUT_SECS`, if not the default.
+    pub header_timeout_secs: Option<u64>,
+    /// `AQXC_MAX_CONNECTIONS`, if not the default.
+    pub max_connections: Option<u64>,
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -71,6 +75,12 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     }
     config.security.public_origin = options.public_origin.map(str::to_owned);
     config.security.trusted_proxies = options.trusted_proxies;
+    if let Some(secs) = options.header_timeout_secs {
+        config.connections.header_timeout_secs = secs;
+    }
+    if let Some(max) = options.max_connections {
+        config.connections.max_connections = max;
+    }
     let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();

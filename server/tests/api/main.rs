@@ -8,6 +8,7 @@ mod base_path;
 mod binary;
 mod contest;
 mod crash;
+mod hardening;
 mod health;
 mod helpers;
 mod inspections;
