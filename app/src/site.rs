@@ -11,6 +11,10 @@ pub struct Site {
     /// The path prefix the portal is served under, without a trailing slash: `""` at the root
     /// of a host, `"/aqxc"` when it lives as a section of a larger site.
     pub base: String,
+    /// Whether `AQXC_PUBLIC_ORIGIN` is set: absolute URLs (a contest's QR code for posters)
+    /// exist only then, so pages leave out what needs one.
+    #[serde(default)]
+    pub has_public_origin: bool,
 }
 
 impl Site {
@@ -22,7 +26,10 @@ impl Site {
         } else {
             format!("/{trimmed}")
         };
-        Self { base }
+        Self {
+            base,
+            has_public_origin: false,
+        }
     }
 
     /// Reads a configured base path, refusing what cannot be a URL path prefix: `?`, `#`, `%`,
@@ -50,6 +57,7 @@ impl Site {
         }
         Ok(Self {
             base: format!("/{trimmed}"),
+            has_public_origin: false,
         })
     }
 

@@ -77,7 +77,10 @@ impl Application {
         let calendar =
             app::inspections::import::import_content(&pool, &config.content_dir, app::clock::now())
                 .await;
-        let site = Site::parse(&config.base_path).map_err(anyhow::Error::msg)?;
+        let site = Site {
+            has_public_origin: config.security.public_origin.is_some(),
+            ..Site::parse(&config.base_path).map_err(anyhow::Error::msg)?
+        };
         let leptos_options = leptos_options(&config);
         let assets =
             AssetStore::load(&config.site_root, leptos_options.hash_files).with_context(|| {

@@ -68,6 +68,26 @@ async fn spawn() -> TestApp {
     .await
 }
 
+/// Signs in an officer, loads both registries, announces draw 1 (one enterprise, teams of two)
+/// and draws it with the public values `first` and `4`.
+async fn drawn(app: &TestApp, title: &str, first: &str) {
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(app, "enterprises", enterprises_csv()).await;
+    import(app, "inspectors", inspectors_csv()).await;
+    post(
+        app,
+        "/api/staff/draw_announce",
+        &draw_fields(title, "1", "2"),
+    )
+    .await;
+    let values = [
+        ("id".to_string(), "1".to_string()),
+        ("values[0]".to_string(), first.to_string()),
+        ("values[1]".to_string(), "4".to_string()),
+    ];
+    post(app, "/api/staff/draw_run", &values).await;
+}
+
 /// Uploads a registry file as the staff form does; returns the page the officer lands on.
 async fn import(app: &TestApp, kind: &str, csv: String) -> String {
     let token = app.csrf_token().await;
@@ -653,21 +673,7 @@ async fn the_command_line_selects_imports_and_verifies() {
 #[tokio::test]
 async fn a_list_changed_after_the_draw_cannot_be_revealed() {
     let app = spawn().await;
-    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
-    import(&app, "enterprises", enterprises_csv()).await;
-    import(&app, "inspectors", inspectors_csv()).await;
-    post(
-        &app,
-        "/api/staff/draw_announce",
-        &draw_fields("篡改测试", "1", "2"),
-    )
-    .await;
-    let values = [
-        ("id".to_string(), "1".to_string()),
-        ("values[0]".to_string(), "1 2 3".to_string()),
-        ("values[1]".to_string(), "4".to_string()),
-    ];
-    post(&app, "/api/staff/draw_run", &values).await;
+    drawn(&app, "篡改测试", "1 2 3").await;
 
     // Someone with database access swaps the first selected enterprise for another one.
     let stored: String = sqlx::query_scalar("SELECT assignments FROM draws WHERE id = 1")
@@ -698,21 +704,7 @@ async fn a_list_changed_after_the_draw_cannot_be_revealed() {
 #[tokio::test]
 async fn a_revealed_draw_is_decoded_and_serialized_once_not_per_request() {
     let app = spawn().await;
-    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
-    import(&app, "enterprises", enterprises_csv()).await;
-    import(&app, "inspectors", inspectors_csv()).await;
-    post(
-        &app,
-        "/api/staff/draw_announce",
-        &draw_fields("缓存", "1", "2"),
-    )
-    .await;
-    let values = [
-        ("id".to_string(), "1".to_string()),
-        ("values[0]".to_string(), "8 16 23".to_string()),
-        ("values[1]".to_string(), "4".to_string()),
-    ];
-    post(&app, "/api/staff/draw_run", &values).await;
+    drawn(&app, "缓存", "8 16 23").await;
     post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
     let visitor = app.another_browser();
     let (_, first) = visitor.page("/api/v1/draws/1").await;

@@ -82,10 +82,13 @@ fn ContestView(info: ContestInfo) -> impl IntoView {
             <h2 id="quiz-title">"答题"</h2>
             {quiz}
         </section>
-        <figure class="qr">
-            <img src=site.href(&format!("/contest/{}/qr.svg", info.id)) width="160" height="160"
-                alt=format!("“{}”页面的二维码，扫码即可参加", info.title) />
-            <figcaption>"扫码参加（可用于海报）"</figcaption>
-        </figure>
+        // A QR code needs the site's public address (never taken from the request).
+        {site.has_public_origin.then(|| view! {
+            <figure class="qr">
+                <img src=site.href(&format!("/contest/{}/qr.svg", info.id)) width="160" height="160"
+                    alt=format!("“{}”页面的二维码，扫码即可参加", info.title) />
+                <figcaption>"扫码参加（可用于海报）"</figcaption>
+            </figure>
+        })}
     }
 }
