@@ -12,6 +12,8 @@ function portal(name: string, port: number, basePath: string) {
     url: `http://127.0.0.1:${port}${basePath === "/" ? "" : basePath.replace(/\/$/, "")}/healthz`,
     env: {
       AQXC_LISTEN: `127.0.0.1:${port}`,
+      // As in production: the origin visitors use (absolute URLs, the contest QR code).
+      AQXC_PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
       AQXC_DATABASE_URL: `sqlite://${data}/portal.db`,
       AQXC_BASE_PATH: basePath,
       AQXC_SITE_ROOT: siteRoot,
