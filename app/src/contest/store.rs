@@ -116,18 +116,18 @@ const QUESTION_COLUMNS: &str =
 
 /// Every active question.
 pub async fn bank(pool: &SqlitePool) -> sqlx::Result<Vec<Question>> {
-    let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
-        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active ORDER BY id"
-    ))
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter().map(QuestionRow::into_question).collect()
+    active_questions(pool, "").await
 }
 
 /// The active questions practice mode may show and check: never a contest-only one.
 pub async fn practice_bank(pool: &SqlitePool) -> sqlx::Result<Vec<Question>> {
+    active_questions(pool, "AND NOT contest_only").await
+}
+
+/// The active questions, narrowed by a fixed SQL condition (never user input).
+async fn active_questions(pool: &SqlitePool, narrowed: &str) -> sqlx::Result<Vec<Question>> {
     let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
-        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active AND NOT contest_only ORDER BY id"
+        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active {narrowed} ORDER BY id"
     ))
     .fetch_all(pool)
     .await?;
