@@ -16,30 +16,150 @@ pub struct AuditEntry {
     pub client_ip: String,
 }
 
-/// What an entry is about, and the Chinese name the log page gives it.
-pub fn action_label(action: &str) -> &str {
-    match action {
-        "sign_in" => "登录",
-        "sign_in_failed" => "登录失败",
-        "sign_in_throttled" => "登录尝试过于频繁，已拒绝",
-        "sign_out" => "退出登录",
-        "password_changed" => "修改密码",
-        "password_reset" => "重置密码",
-        "account_created" => "创建账号",
-        "roles_changed" => "修改角色",
-        "account_disabled" => "停用账号",
-        "account_enabled" => "启用账号",
-        "article_created" => "新建文章",
-        "article_saved" => "保存文章",
-        "article_restored" => "恢复文章版本",
-        "article_submitted" => "提交审核",
-        "article_published" => "发布文章",
-        "article_scheduled" => "定时发布",
-        "article_returned" => "退回修改",
-        "article_withdrawn" => "撤回文章",
-        "image_uploaded" => "上传图片",
-        other => other,
+/// What an entry is about. Every action has its key (stored in the log) and the Chinese name
+/// the log page shows, so an action without a label cannot compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    SignIn,
+    SignInFailed,
+    SignInThrottled,
+    SignOut,
+    PasswordChanged,
+    PasswordReset,
+    AccountCreated,
+    RolesChanged,
+    AccountDisabled,
+    AccountEnabled,
+    ArticleCreated,
+    ArticleSaved,
+    ArticleRestored,
+    ArticleSubmitted,
+    ArticlePublished,
+    ArticleScheduled,
+    ArticleReturned,
+    ArticleWithdrawn,
+    ImageUploaded,
+    EnterprisesImported,
+    InspectorsImported,
+    DrawAnnounced,
+    DrawDrawn,
+    DrawRevealed,
+    DeclarationsExported,
+    ResultRecorded,
+    ResultsPublished,
+    ContestCreated,
+    QuestionSaved,
+}
+
+impl Action {
+    pub const ALL: [Action; 29] = [
+        Action::SignIn,
+        Action::SignInFailed,
+        Action::SignInThrottled,
+        Action::SignOut,
+        Action::PasswordChanged,
+        Action::PasswordReset,
+        Action::AccountCreated,
+        Action::RolesChanged,
+        Action::AccountDisabled,
+        Action::AccountEnabled,
+        Action::ArticleCreated,
+        Action::ArticleSaved,
+        Action::ArticleRestored,
+        Action::ArticleSubmitted,
+        Action::ArticlePublished,
+        Action::ArticleScheduled,
+        Action::ArticleReturned,
+        Action::ArticleWithdrawn,
+        Action::ImageUploaded,
+        Action::EnterprisesImported,
+        Action::InspectorsImported,
+        Action::DrawAnnounced,
+        Action::DrawDrawn,
+        Action::DrawRevealed,
+        Action::DeclarationsExported,
+        Action::ResultRecorded,
+        Action::ResultsPublished,
+        Action::ContestCreated,
+        Action::QuestionSaved,
+    ];
+
+    /// The key stored in `audit_log.action`; never changed once used.
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::SignIn => "sign_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::SignInThrottled => "sign_in_throttled",
+            Action::SignOut => "sign_out",
+            Action::PasswordChanged => "password_changed",
+            Action::PasswordReset => "password_reset",
+            Action::AccountCreated => "account_created",
+            Action::RolesChanged => "roles_changed",
+            Action::AccountDisabled => "account_disabled",
+            Action::AccountEnabled => "account_enabled",
+            Action::ArticleCreated => "article_created",
+            Action::ArticleSaved => "article_saved",
+            Action::ArticleRestored => "article_restored",
+            Action::ArticleSubmitted => "article_submitted",
+            Action::ArticlePublished => "article_published",
+            Action::ArticleScheduled => "article_scheduled",
+            Action::ArticleReturned => "article_returned",
+            Action::ArticleWithdrawn => "article_withdrawn",
+            Action::ImageUploaded => "image_uploaded",
+            Action::EnterprisesImported => "enterprises_imported",
+            Action::InspectorsImported => "inspectors_imported",
+            Action::DrawAnnounced => "draw_announced",
+            Action::DrawDrawn => "draw_drawn",
+            Action::DrawRevealed => "draw_revealed",
+            Action::DeclarationsExported => "declarations_exported",
+            Action::ResultRecorded => "result_recorded",
+            Action::ResultsPublished => "results_published",
+            Action::ContestCreated => "contest_created",
+            Action::QuestionSaved => "question_saved",
+        }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::SignIn => "登录",
+            Action::SignInFailed => "登录失败",
+            Action::SignInThrottled => "登录尝试过于频繁，已拒绝",
+            Action::SignOut => "退出登录",
+            Action::PasswordChanged => "修改密码",
+            Action::PasswordReset => "重置密码",
+            Action::AccountCreated => "创建账号",
+            Action::RolesChanged => "修改角色",
+            Action::AccountDisabled => "停用账号",
+            Action::AccountEnabled => "启用账号",
+            Action::ArticleCreated => "新建文章",
+            Action::ArticleSaved => "保存文章",
+            Action::ArticleRestored => "恢复文章版本",
+            Action::ArticleSubmitted => "提交审核",
+            Action::ArticlePublished => "发布文章",
+            Action::ArticleScheduled => "定时发布",
+            Action::ArticleReturned => "退回修改",
+            Action::ArticleWithdrawn => "撤回文章",
+            Action::ImageUploaded => "上传图片",
+            Action::EnterprisesImported => "导入企业名录",
+            Action::InspectorsImported => "导入执法人员名录",
+            Action::DrawAnnounced => "公告抽查任务",
+            Action::DrawDrawn => "抽取",
+            Action::DrawRevealed => "公开抽取名单",
+            Action::DeclarationsExported => "导出回避声明（供审计核对）",
+            Action::ResultRecorded => "录入检查结果",
+            Action::ResultsPublished => "公开检查结果",
+            Action::ContestCreated => "新建竞赛",
+            Action::QuestionSaved => "保存题目",
+        }
+    }
+}
+
+/// The Chinese name of a stored key; a key this build does not know is shown as stored.
+pub fn action_label(key: &str) -> &str {
+    Action::ALL
+        .iter()
+        .find(|action| action.key() == key)
+        .map_or(key, |action| action.label())
 }
 
 /// Entries shown per page.
@@ -78,7 +198,7 @@ mod server {
     /// An entry to append.
     pub struct Event<'a> {
         pub actor: Actor<'a>,
-        pub action: &'static str,
+        pub action: super::Action,
         pub target: &'a str,
         pub detail: &'a str,
         pub client_ip: &'a str,
@@ -97,7 +217,7 @@ mod server {
         .bind(now)
         .bind(actor_id)
         .bind(actor_name)
-        .bind(event.action)
+        .bind(event.action.key())
         .bind(event.target)
         .bind(event.detail)
         .bind(event.client_ip)
@@ -143,5 +263,23 @@ mod server {
                 client_ip: row.client_ip,
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_own_key_and_a_chinese_label() {
+        let mut keys: Vec<&str> = Action::ALL.iter().map(|a| a.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Action::ALL.len());
+        for action in Action::ALL {
+            assert_eq!(action_label(action.key()), action.label());
+            assert!(!action.label().is_ascii(), "{action:?}");
+        }
+        assert_eq!(action_label("retired_action"), "retired_action");
     }
 }

@@ -2,14 +2,16 @@
 //! The portal's user interface, rendered on the server and made interactive in the browser.
 //!
 //! The site is built from Leptos *islands*: pages are plain server-rendered HTML, and only the
-//! few interactive parts (the elderly-mode switch today; the contest, the editor preview and
-//! the draw verifier later) ship WebAssembly. See the README for the measurement behind this.
+//! few interactive parts ship WebAssembly: the elderly-mode switch, and the contest's islands
+//! (lazy, loaded by the contest pages only). The editor preview and the draw verifier are
+//! bundles of their own (`editor-preview/`, `draw-verifier/`). See the README for the
+//! measurements behind this.
 //!
 //! A tour of the modules:
 
 /// Articles: import, storage, search, feeds.
 pub mod articles;
-/// The append-only audit log of staff actions.
+/// The append-only audit log of staff actions, and the actions with their Chinese labels.
 pub mod audit;
 /// Unix time, and how the portal shows it (Beijing time).
 pub mod clock;

@@ -46,7 +46,7 @@ pub fn set_cookie(cookie: &str) -> Result<(), ServerFnError> {
 pub async fn audit(
     pool: &SqlitePool,
     actor: Actor<'_>,
-    action: &'static str,
+    action: crate::audit::Action,
     target: &str,
     detail: &str,
 ) -> Result<(), ServerFnError> {

@@ -13,6 +13,7 @@ use std::time::Instant;
 use domain::{
     date::Date,
     inspection::{
+        conflict::{Conflicts, Declared},
         draw::{
             self, Group, Quota, Rules, Snapshot, SnapshotEnterprise, SnapshotInspector, Stratum,
         },
@@ -32,7 +33,8 @@ fn main() {
     let sources = vec![vec![3, 11, 19, 25, 30, 32, 7], vec![5, 8, 14, 22, 30, 2, 9]];
 
     let started = Instant::now();
-    let outcome = draw::run(&snapshot, &rules, &sources).expect("the draw runs");
+    let declared = Declared::default();
+    let outcome = draw::run(&snapshot, &rules, &declared, &sources).expect("the draw runs");
     let draw_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     let commitment = Commitment {
@@ -57,6 +59,7 @@ fn main() {
         revealed: Some(Revealed {
             snapshot,
             assignments: outcome.assignments.clone(),
+            openings: vec![],
         }),
     };
     let started = Instant::now();
@@ -105,7 +108,7 @@ fn synthetic(enterprises: u32, inspectors: u32) -> Snapshot {
                 unit: "开平市应急管理局安全生产执法大队".into(),
                 town: TOWNS[(n % 15) as usize].into(),
                 active: true,
-                declared_conflicts: vec![],
+                conflicts: Conflicts::Sealed(vec![]),
             })
             .collect(),
     }

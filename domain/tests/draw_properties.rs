@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use domain::{
     date::Date,
     inspection::{
+        conflict::{self, Conflicts, Declared},
         draw::{
             self, Group, Quota, Rules, Snapshot, SnapshotEnterprise, SnapshotInspector, Stratum,
         },
@@ -71,7 +72,7 @@ fn registry() -> impl Strategy<Value = Snapshot> {
                         unit: format!("{}应急管理办公室", TOWNS[town]),
                         town: TOWNS[town].into(),
                         active: active || n < 6,
-                        declared_conflicts: conflicts.into_iter().map(code).collect(),
+                        conflicts: Conflicts::Plain(conflicts.into_iter().map(code).collect()),
                     })
                     .collect(),
             }
@@ -110,7 +111,8 @@ proptest! {
     fn draws_are_sound(snapshot in registry(), percent in 1u32..=100, values in proptest::collection::vec(0u64..100, 1..7)) {
         let rules = rules(percent);
         let sources = vec![values.clone(), vec![2026]];
-        let Ok(outcome) = draw::run(&snapshot, &rules, &sources) else {
+        let declared = Declared::new(&snapshot, &[]);
+        let Ok(outcome) = draw::run(&snapshot, &rules, &declared, &sources) else {
             // Too few inspectors for some enterprise: refused, never half-drawn.
             return Ok(());
         };
@@ -135,7 +137,8 @@ proptest! {
                 prop_assert!(inspector.active);
                 prop_assert!(inspector.town != enterprise.town);
                 prop_assert!(!inspector.unit.starts_with(&enterprise.town));
-                prop_assert!(!inspector.declared_conflicts.contains(&enterprise.uscc));
+                let Conflicts::Plain(list) = &inspector.conflicts else { unreachable!() };
+                prop_assert!(!list.contains(&enterprise.uscc));
                 prop_assert!(!enterprise.last_inspectors.contains(certificate));
             }
         }
@@ -146,10 +149,28 @@ proptest! {
 
         // The same inputs always give the same draw, also after a trip through JSON (what the
         // browser receives).
-        let again = draw::run(&snapshot, &rules, &sources).unwrap();
+        let again = draw::run(&snapshot, &rules, &declared, &sources).unwrap();
         prop_assert_eq!(&again, &outcome);
         let shipped: Snapshot = serde_json::from_str(&serde_json::to_string(&snapshot).unwrap()).unwrap();
         let shipped_rules: Rules = serde_json::from_str(&serde_json::to_string(&rules).unwrap()).unwrap();
-        prop_assert_eq!(draw::run(&shipped, &shipped_rules, &sources).unwrap(), outcome);
+        prop_assert_eq!(&draw::run(&shipped, &shipped_rules, &Declared::new(&shipped, &[]), &sources).unwrap(), &outcome);
+
+        // Sealing the declarations (format 2) changes no pick, and the record's openings (only
+        // those about selected enterprises) are all a re-run needs.
+        let mut sealed = snapshot.clone();
+        let mut openings = Vec::new();
+        let mut n = 0u8;
+        let mut salt = || { n = n.wrapping_add(1); [n; 16] };
+        for inspector in &mut sealed.inspectors {
+            let Conflicts::Plain(list) = &inspector.conflicts else { unreachable!() };
+            let (conflicts, opened) = conflict::seal(&inspector.certificate, list, &mut salt);
+            inspector.conflicts = conflicts;
+            openings.extend(opened);
+        }
+        let all = Declared::new(&sealed, &openings);
+        prop_assert_eq!(&draw::run(&sealed, &rules, &all, &sources).unwrap(), &outcome);
+        let published = conflict::openings_for(&openings, &outcome.assignments);
+        let from_record = Declared::new(&sealed, &published);
+        prop_assert_eq!(draw::run(&sealed, &rules, &from_record, &sources).unwrap(), outcome);
     }
 }

@@ -90,7 +90,13 @@ async fn create(
         }
         Err(error) => return Err(error).context("creating the account"),
     }
-    record(pool, "account_created", &username, &role_list(&roles)).await?;
+    record(
+        pool,
+        app::audit::Action::AccountCreated,
+        &username,
+        &role_list(&roles),
+    )
+    .await?;
     println!(
         "created account `{username}` with roles {}",
         role_list(&roles)
@@ -114,7 +120,13 @@ async fn reset_password(pool: &SqlitePool, username: &str) -> anyhow::Result<()>
     session::end_all_for(pool, account.id, None)
         .await
         .context("ending the account's sessions")?;
-    record(pool, "password_reset", &account.username, "").await?;
+    record(
+        pool,
+        app::audit::Action::PasswordReset,
+        &account.username,
+        "",
+    )
+    .await?;
     println!(
         "password of `{}` reset; its sessions have ended",
         account.username
@@ -152,7 +164,7 @@ async fn list(pool: &SqlitePool) -> anyhow::Result<()> {
 
 async fn record(
     pool: &SqlitePool,
-    action: &'static str,
+    action: app::audit::Action,
     target: &str,
     detail: &str,
 ) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::Subcommand;
 
-use domain::inspection::{record, rfc3797};
+use domain::inspection::{conflict, record, rfc3797};
 
 #[derive(Debug, Subcommand)]
 pub enum DrawCommand {
@@ -24,6 +24,11 @@ pub enum DrawCommand {
     Verify {
         /// The record, as downloaded (JSON).
         file: std::path::PathBuf,
+        /// An auditor's file of every declared conflict, opened (staff download on the draw's
+        /// page): each must match a digest sealed in the record's snapshot, and every sealed
+        /// digest must be opened.
+        #[arg(long)]
+        declarations: Option<std::path::PathBuf>,
     },
 }
 
@@ -42,7 +47,7 @@ impl DrawCommand {
                 println!("{}", line.join(" "));
                 Ok(())
             }
-            DrawCommand::Verify { file } => {
+            DrawCommand::Verify { file, declarations } => {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("reading {}", file.display()))?;
                 let record: record::DrawRecord = serde_json::from_str(&text)
@@ -66,7 +71,11 @@ impl DrawCommand {
                     let mark = if check.ok { "OK  " } else { "FAIL" };
                     println!("{mark} {}: {}", check.label, check.detail);
                 }
-                if report.all_ok() {
+                let audited = match declarations {
+                    Some(path) => audit_declarations(&record, &path)?,
+                    None => true,
+                };
+                if report.all_ok() && audited {
                     println!(
                         "verified: draw {} matches its commitment",
                         record.commitment.draw_id
@@ -78,4 +87,33 @@ impl DrawCommand {
             }
         }
     }
+}
+
+/// Checks an auditor's file of openings against the record's sealed snapshot; prints the result.
+fn audit_declarations(record: &record::DrawRecord, path: &std::path::Path) -> anyhow::Result<bool> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let file: conflict::AuditorFile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a declarations file", path.display()))?;
+    let Some(revealed) = &record.revealed else {
+        bail!("the record is not revealed yet: its snapshot is needed to check declarations")
+    };
+    if file.draw_id != record.commitment.draw_id
+        || file.snapshot_digest != record.commitment.snapshot_digest
+    {
+        bail!(
+            "{} belongs to draw {} (snapshot {}), not to this record",
+            path.display(),
+            file.draw_id,
+            file.snapshot_digest
+        );
+    }
+    let (unmatched, unopened) = conflict::audit(&revealed.snapshot, &file.openings);
+    let ok = unmatched == 0 && unopened == 0;
+    let mark = if ok { "OK  " } else { "FAIL" };
+    println!(
+        "{mark} declarations: {} opened, {unmatched} match no sealed digest, {unopened} sealed digests not opened",
+        file.openings.len()
+    );
+    Ok(ok)
 }

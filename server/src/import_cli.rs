@@ -30,14 +30,14 @@ pub async fn run(
         Registry::Enterprises => match registry::parse_enterprises(&text) {
             Ok(rows) => (
                 store::import_enterprises(pool, &rows, now).await?,
-                "enterprises_imported",
+                app::audit::Action::EnterprisesImported,
             ),
             Err(errors) => return refuse(file, &errors),
         },
         Registry::Inspectors => match registry::parse_inspectors(&text) {
             Ok(rows) => (
                 store::import_inspectors(pool, &rows, now).await?,
-                "inspectors_imported",
+                app::audit::Action::InspectorsImported,
             ),
             Err(errors) => return refuse(file, &errors),
         },

@@ -159,7 +159,7 @@ pub async fn create_article(
     audit(
         &pool,
         Actor::Staff(&staff),
-        "article_created",
+        crate::audit::Action::ArticleCreated,
         &slug,
         &title,
     )
@@ -230,7 +230,7 @@ pub async fn save_article(
     audit(
         &pool,
         Actor::Staff(&staff),
-        "article_saved",
+        crate::audit::Action::ArticleSaved,
         &article.slug,
         "",
     )
@@ -339,11 +339,11 @@ pub async fn article_step(
     .await
     .map_err(internal)?;
     let action = match step {
-        Step::Submit => "article_submitted",
-        Step::Publish => "article_published",
-        Step::Schedule => "article_scheduled",
-        Step::Return => "article_returned",
-        Step::Withdraw => "article_withdrawn",
+        Step::Submit => crate::audit::Action::ArticleSubmitted,
+        Step::Publish => crate::audit::Action::ArticlePublished,
+        Step::Schedule => crate::audit::Action::ArticleScheduled,
+        Step::Return => crate::audit::Action::ArticleReturned,
+        Step::Withdraw => crate::audit::Action::ArticleWithdrawn,
     };
     let detail = match step {
         Step::Schedule => published_at
@@ -411,7 +411,7 @@ pub async fn restore_version(id: i64, version: i64) -> Result<(), ServerFnError>
     audit(
         &pool,
         Actor::Staff(&staff),
-        "article_restored",
+        crate::audit::Action::ArticleRestored,
         &article.slug,
         &format!("#{version}"),
     )

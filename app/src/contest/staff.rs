@@ -111,7 +111,7 @@ pub async fn create_contest(form: ContestForm) -> Result<(), ServerFnError> {
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),
-        "contest_created",
+        crate::audit::Action::ContestCreated,
         &format!("contest:{id}"),
         form.title.trim(),
     )
@@ -441,7 +441,7 @@ pub async fn save_question(form: QuestionForm) -> Result<(), ServerFnError> {
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),
-        "question_saved",
+        crate::audit::Action::QuestionSaved,
         &format!("question:{}", question.id),
         &question.stem.chars().take(40).collect::<String>(),
     )

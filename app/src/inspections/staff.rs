@@ -243,7 +243,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
             back(&message);
             Ok(())
         }
-        Ok((title, rules, sources, snapshot)) => {
+        Ok((title, rules, sources, frozen)) => {
             let id = super::store::announce(
                 &pool,
                 super::store::NewDraw {
@@ -251,7 +251,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
                     check_items: &form.check_items,
                     rules: &rules,
                     sources: &sources,
-                    snapshot: &snapshot,
+                    frozen: &frozen,
                     created_by: staff.id,
                 },
                 now,
@@ -261,7 +261,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
             audit(
                 &pool,
                 crate::audit::Actor::Staff(&staff),
-                "draw_announced",
+                crate::audit::Action::DrawAnnounced,
                 &format!("draw:{id}"),
                 &title,
             )
@@ -315,7 +315,12 @@ pub async fn run_draw(
         }
     };
     let source_values: Vec<Vec<u64>> = sources.iter().map(|s| s.values.clone()).collect();
-    let outcome = match domain::inspection::draw::run(&draw.snapshot, &draw.rules, &source_values) {
+    let outcome = match domain::inspection::draw::run(
+        &draw.snapshot,
+        &draw.rules,
+        &draw.declared(),
+        &source_values,
+    ) {
         Ok(outcome) => outcome,
         Err(error) => {
             back(&error.to_string());
@@ -333,7 +338,7 @@ pub async fn run_draw(
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),
-        "draw_drawn",
+        crate::audit::Action::DrawDrawn,
         &format!("draw:{id}"),
         &format!("{} 家", outcome.assignments.len()),
     )
@@ -356,10 +361,7 @@ pub async fn reveal_draw(id: i64) -> Result<(), ServerFnError> {
     let verified = draw
         .record()
         .map(|mut record| {
-            record.revealed = Some(domain::inspection::record::Revealed {
-                snapshot: draw.snapshot.clone(),
-                assignments: draw.assignments.clone().unwrap_or_default(),
-            });
+            record.revealed = Some(draw.revealed());
             domain::inspection::record::verify(&record).all_ok()
                 && draw.commitment_digest.as_deref() == Some(record.commitment_digest.as_str())
         })
@@ -383,7 +385,7 @@ pub async fn reveal_draw(id: i64) -> Result<(), ServerFnError> {
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),
-        "draw_revealed",
+        crate::audit::Action::DrawRevealed,
         &format!("draw:{id}"),
         "",
     )
@@ -478,7 +480,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), ServerFnError> {
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),
-        "result_recorded",
+        crate::audit::Action::ResultRecorded,
         &format!("draw:{draw_id}"),
         &uscc,
     )
@@ -502,7 +504,7 @@ pub async fn publish_results(id: i64) -> Result<(), ServerFnError> {
             audit(
                 &pool,
                 crate::audit::Actor::Staff(&staff),
-                "results_published",
+                crate::audit::Action::ResultsPublished,
                 &format!("draw:{id}"),
                 &format!("{count} 条"),
             )
@@ -522,7 +524,7 @@ pub mod server {
         date::Date,
         inspection::{
             calendar::Calendar,
-            draw::{self, Rules, Snapshot},
+            draw::{self, Rules},
             record::PublicSource,
             rfc3797,
         },
@@ -537,7 +539,7 @@ pub mod server {
         pool: &SqlitePool,
         form: &super::DrawForm,
         now: i64,
-    ) -> Result<(String, Rules, Vec<PublicSource>, Snapshot), String> {
+    ) -> Result<(String, Rules, Vec<PublicSource>, store::Frozen), String> {
         let title = form.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 100 {
             return Err("请填写任务名称（不超过 100 字）".into());
@@ -572,14 +574,17 @@ pub mod server {
             );
         }
         let rules = form.to_rules(Date::beijing_of_unix(now))?;
-        let snapshot = store::snapshot(pool)
+        let frozen = store::snapshot(pool)
             .await
             .map_err(|_| "服务器内部错误".to_string())?;
-        let pools = draw::pools(&snapshot, &rules).map_err(|e| e.to_string())?;
+        let snapshot = &frozen.snapshot;
+        let declared = domain::inspection::conflict::Declared::new(snapshot, &frozen.openings);
+        let pools = draw::pools(snapshot, &rules).map_err(|e| e.to_string())?;
         // Refuse now, not at draw time, when any enterprise in the pools could not get a team.
         for pool in &pools {
             for enterprise in &pool.members {
-                let eligible = draw::eligible_inspectors(&snapshot, &rules, enterprise).len();
+                let eligible =
+                    draw::eligible_inspectors(snapshot, &rules, &declared, enterprise).len();
                 if eligible < rules.team_size as usize {
                     return Err(draw::DrawError::NotEnoughInspectors {
                         enterprise: enterprise.name.clone(),
@@ -590,7 +595,7 @@ pub mod server {
                 }
             }
         }
-        Ok((title, rules, sources, snapshot))
+        Ok((title, rules, sources, frozen))
     }
 
     /// The announced sources with the values the officer typed.

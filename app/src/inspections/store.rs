@@ -7,6 +7,7 @@ use domain::{
     date::Date,
     inspection::{
         chain::ChainEntry,
+        conflict::{self, Opening},
         draw::{Assignment, Rules, Snapshot, SnapshotEnterprise, SnapshotInspector},
         record::PublicSource,
         registry::{Enterprise, Inspector, RiskTier},
@@ -260,8 +261,15 @@ pub async fn registry_counts(pool: &SqlitePool) -> sqlx::Result<(i64, i64, i64)>
     .await
 }
 
+/// Both registries frozen for a draw, declared conflicts sealed, and what opens them (kept by
+/// the bureau, never published whole).
+pub struct Frozen {
+    pub snapshot: Snapshot,
+    pub openings: Vec<Opening>,
+}
+
 /// Freezes both registries, with each enterprise's inspection history, for a draw.
-pub async fn snapshot(pool: &SqlitePool) -> sqlx::Result<Snapshot> {
+pub async fn snapshot(pool: &SqlitePool) -> sqlx::Result<Frozen> {
     let rows: Vec<EnterpriseRow> = sqlx::query_as(
         "SELECT uscc, name, town, address, industry, risk, high_risk_industry, accident_prone,
                 directly_supervised, '' AS legal_representative, '' AS phone
@@ -317,22 +325,32 @@ pub async fn snapshot(pool: &SqlitePool) -> sqlx::Result<Snapshot> {
     )
     .fetch_all(pool)
     .await?;
+    let mut openings = Vec::new();
+    let mut salt = rand::random::<[u8; 16]>;
     let inspectors = inspectors
         .into_iter()
-        .map(|r| SnapshotInspector {
-            declared_conflicts: r.conflicts(),
-            certificate: r.certificate,
-            name: r.name,
-            unit: r.unit,
-            town: r.town,
-            active: r.active,
+        .map(|r| {
+            let (conflicts, opened) = conflict::seal(&r.certificate, &r.conflicts(), &mut salt);
+            openings.extend(opened);
+            SnapshotInspector {
+                conflicts,
+                certificate: r.certificate,
+                name: r.name,
+                unit: r.unit,
+                town: r.town,
+                active: r.active,
+            }
         })
         .collect();
-    Ok(Snapshot {
-        enterprises,
-        inspectors,
-    }
-    .canonical())
+    openings.sort();
+    Ok(Frozen {
+        snapshot: Snapshot {
+            enterprises,
+            inspectors,
+        }
+        .canonical(),
+        openings,
+    })
 }
 
 /// The team of every drawn enterprise, by (draw, enterprise).
@@ -359,25 +377,27 @@ pub struct NewDraw<'a> {
     pub check_items: &'a [String],
     pub rules: &'a Rules,
     pub sources: &'a [PublicSource],
-    pub snapshot: &'a Snapshot,
+    pub frozen: &'a Frozen,
     pub created_by: i64,
 }
 
 /// Stores an announced draw and logs it in the chain, in one transaction.
 pub async fn announce(pool: &SqlitePool, draw: NewDraw<'_>, now: i64) -> sqlx::Result<i64> {
-    let snapshot_digest = draw.snapshot.digest();
+    let snapshot_digest = draw.frozen.snapshot.digest();
     let mut tx = pool.begin().await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO draws (title, check_items, rules, sources, status, snapshot, snapshot_digest,
-             announced_at, created_by)
-         VALUES (?, ?, ?, ?, 'announced', ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO draws (title, format, check_items, rules, sources, status, snapshot,
+             snapshot_digest, conflict_openings, announced_at, created_by)
+         VALUES (?, ?, ?, ?, ?, 'announced', ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(draw.title)
+    .bind(domain::inspection::draw::FORMAT)
     .bind(json(&draw.check_items))
     .bind(json(draw.rules))
     .bind(json(&draw.sources))
-    .bind(json(draw.snapshot))
+    .bind(json(&draw.frozen.snapshot))
     .bind(&snapshot_digest)
+    .bind(json(&draw.frozen.openings))
     .bind(now)
     .bind(draw.created_by)
     .fetch_one(&mut *tx)
@@ -399,12 +419,16 @@ pub async fn announce(pool: &SqlitePool, draw: NewDraw<'_>, now: i64) -> sqlx::R
 pub struct StoredDraw {
     pub id: i64,
     pub title: String,
+    /// The record format it was announced in (`aqxc-draw/1` before conflicts were sealed).
+    pub format: String,
     pub check_items: Vec<String>,
     pub rules: Rules,
     pub sources: Vec<PublicSource>,
     pub status: DrawStatus,
     pub snapshot: Snapshot,
     pub snapshot_digest: String,
+    /// Every sealed declaration's opening (staff only; empty for `/1` draws).
+    pub openings: Vec<Opening>,
     pub assignments: Option<Vec<Assignment>>,
     pub result_digest: Option<String>,
     pub commitment_digest: Option<String>,
@@ -418,12 +442,14 @@ pub struct StoredDraw {
 struct DrawRow {
     id: i64,
     title: String,
+    format: String,
     check_items: String,
     rules: String,
     sources: String,
     status: String,
     snapshot: String,
     snapshot_digest: String,
+    conflict_openings: String,
     assignments: Option<String>,
     result_digest: Option<String>,
     commitment_digest: Option<String>,
@@ -446,6 +472,7 @@ impl DrawRow {
         Ok(StoredDraw {
             id: self.id,
             title: self.title,
+            format: self.format,
             check_items: decode(&self.check_items)?,
             rules: decode(&self.rules)?,
             sources: decode(&self.sources)?,
@@ -453,6 +480,7 @@ impl DrawRow {
                 .ok_or_else(|| sqlx::Error::Decode("unknown draw status".into()))?,
             snapshot: decode(&self.snapshot)?,
             snapshot_digest: self.snapshot_digest,
+            openings: decode(&self.conflict_openings)?,
             assignments: self.assignments.as_deref().map(decode).transpose()?,
             result_digest: self.result_digest,
             commitment_digest: self.commitment_digest,
@@ -480,7 +508,7 @@ impl StoredDraw {
     /// The commitment as published at draw time (`None` before the draw).
     pub fn commitment(&self) -> Option<domain::inspection::record::Commitment> {
         Some(domain::inspection::record::Commitment {
-            format: domain::inspection::draw::FORMAT.into(),
+            format: self.format.clone(),
             draw_id: self.id,
             title: self.title.clone(),
             check_items: self.check_items.clone(),
@@ -491,25 +519,37 @@ impl StoredDraw {
         })
     }
 
-    /// The open-data record: the commitment, and after the reveal the snapshot and the list.
+    /// What the reveal publishes: the snapshot, the list, and the declarations that concern a
+    /// selected enterprise.
+    pub fn revealed(&self) -> domain::inspection::record::Revealed {
+        let assignments = self.assignments.clone().unwrap_or_default();
+        domain::inspection::record::Revealed {
+            openings: conflict::openings_for(&self.openings, &assignments),
+            snapshot: self.snapshot.clone(),
+            assignments,
+        }
+    }
+
+    /// The open-data record: the commitment, and after the reveal what [`Self::revealed`] says.
     pub fn record(&self) -> Option<domain::inspection::record::DrawRecord> {
         let commitment = self.commitment()?;
-        let revealed =
-            (self.status == DrawStatus::Revealed).then(|| domain::inspection::record::Revealed {
-                snapshot: self.snapshot.clone(),
-                assignments: self.assignments.clone().unwrap_or_default(),
-            });
+        let revealed = (self.status == DrawStatus::Revealed).then(|| self.revealed());
         Some(domain::inspection::record::DrawRecord {
             commitment_digest: commitment.digest(),
             commitment,
             revealed,
         })
     }
+
+    /// Who may inspect what: every declaration, opened (the draw's own view, staff side).
+    pub fn declared(&self) -> conflict::Declared {
+        conflict::Declared::new(&self.snapshot, &self.openings)
+    }
 }
 
 const DRAW_COLUMNS: &str =
-    "id, title, check_items, rules, sources, status, snapshot, snapshot_digest,
-    assignments, result_digest, commitment_digest, announced_at, drawn_at, revealed_at,
+    "id, title, format, check_items, rules, sources, status, snapshot, snapshot_digest,
+    conflict_openings, assignments, result_digest, commitment_digest, announced_at, drawn_at, revealed_at,
     results_published_at";
 
 pub async fn find_draw(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<StoredDraw>> {

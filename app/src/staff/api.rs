@@ -110,7 +110,7 @@ pub async fn sign_in(
             audit(
                 &pool,
                 Actor::Anonymous(&username),
-                "sign_in_throttled",
+                crate::audit::Action::SignInThrottled,
                 &username,
                 "",
             )
@@ -136,7 +136,7 @@ pub async fn sign_in(
             audit(
                 &pool,
                 Actor::Anonymous(&username),
-                "sign_in_failed",
+                crate::audit::Action::SignInFailed,
                 &username,
                 "",
             )
@@ -166,7 +166,7 @@ pub async fn sign_in(
     audit(
         &pool,
         Actor::Staff(&staff),
-        "sign_in",
+        crate::audit::Action::SignIn,
         &account.username,
         "",
     )
@@ -185,7 +185,14 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
     }
     let policy = expect_context::<super::session::SessionPolicy>();
     set_cookie(&policy.clearing_cookie())?;
-    audit(&pool, Actor::Staff(&staff), "sign_out", &staff.username, "").await?;
+    audit(
+        &pool,
+        Actor::Staff(&staff),
+        crate::audit::Action::SignOut,
+        &staff.username,
+        "",
+    )
+    .await?;
     go("/login?done=signed_out");
     Ok(())
 }
@@ -232,7 +239,7 @@ pub async fn change_password(
     audit(
         &pool,
         Actor::Staff(&staff),
-        "password_changed",
+        crate::audit::Action::PasswordChanged,
         &staff.username,
         "",
     )
@@ -297,7 +304,7 @@ pub async fn create_account(
     audit(
         &pool,
         Actor::Staff(&admin),
-        "account_created",
+        crate::audit::Action::AccountCreated,
         &username,
         &detail,
     )
@@ -347,7 +354,7 @@ pub async fn set_roles(
     audit(
         &pool,
         Actor::Staff(&admin),
-        "roles_changed",
+        crate::audit::Action::RolesChanged,
         &account.username,
         &detail,
     )
@@ -389,9 +396,9 @@ pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), ServerF
         .await
         .map_err(internal)?;
     let action = if disabled {
-        "account_disabled"
+        crate::audit::Action::AccountDisabled
     } else {
-        "account_enabled"
+        crate::audit::Action::AccountEnabled
     };
     audit(&pool, Actor::Staff(&admin), action, &account.username, "").await?;
     let done = if disabled { "disabled" } else { "enabled" };

@@ -13,22 +13,25 @@
 //! 4. **Selection.** One RFC 3797 key from the public values; one counter runs through all
 //!    picks: first every stratum in declared order, then the teams.
 //! 5. **Teams.** For each selected enterprise in the order drawn, the eligible inspectors are the
-//!    active ones, in snapshot order, minus every conflict: a declared conflict always; where the
-//!    task says so, an inspector of the enterprise's own town, of a unit named after that town,
+//!    active ones, in snapshot order, minus every conflict: a declared conflict always (sealed in
+//!    the snapshot, see [`super::conflict`]); where the task says so, an inspector of the enterprise's own town, of a unit named after that town,
 //!    or on the team of its last inspection. `team_size` of them are drawn from that list.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
+    conflict::{Conflicts, Declared},
     registry::RiskTier,
     rfc3797::{self, Step, Stream, StreamExhausted, ValuesError},
     uscc::Uscc,
 };
 use crate::date::Date;
 
-/// Version of the published record format.
-pub const FORMAT: &str = "aqxc-draw/1";
+/// Version of the published record format for new draws: declared conflicts sealed.
+pub const FORMAT: &str = "aqxc-draw/2";
+/// The first format, with declared conflicts in the clear; its records still verify.
+pub const FORMAT_V1: &str = "aqxc-draw/1";
 
 /// An enterprise as frozen for a draw: public fields and its inspection history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +57,9 @@ pub struct SnapshotInspector {
     pub unit: String,
     pub town: String,
     pub active: bool,
-    pub declared_conflicts: Vec<Uscc>,
+    /// `declared_conflicts` (format 1) or `conflict_digests` (format 2) in the JSON.
+    #[serde(flatten)]
+    pub conflicts: Conflicts,
 }
 
 /// Both registries as a draw sees them.
@@ -71,7 +76,7 @@ impl Snapshot {
         self.inspectors
             .sort_by(|a, b| a.certificate.cmp(&b.certificate));
         for inspector in &mut self.inspectors {
-            inspector.declared_conflicts.sort();
+            inspector.conflicts.sort();
         }
         for enterprise in &mut self.enterprises {
             enterprise.last_inspectors.sort();
@@ -270,13 +275,14 @@ pub fn pools<'s>(snapshot: &'s Snapshot, rules: &'s Rules) -> Result<Vec<Pool<'s
 pub fn eligible_inspectors<'s>(
     snapshot: &'s Snapshot,
     rules: &Rules,
+    declared: &Declared,
     enterprise: &SnapshotEnterprise,
 ) -> Vec<&'s SnapshotInspector> {
     snapshot
         .inspectors
         .iter()
         .filter(|i| i.active)
-        .filter(|i| !i.declared_conflicts.contains(&enterprise.uscc))
+        .filter(|i| !declared.contains(&i.certificate, &enterprise.uscc))
         .filter(|i| !(rules.avoid_own_town && i.town == enterprise.town))
         .filter(|i| !(rules.avoid_own_unit && i.unit.starts_with(&enterprise.town)))
         .filter(|i| {
@@ -325,7 +331,12 @@ pub fn result_digest(assignments: &[Assignment]) -> String {
 }
 
 /// Runs the draw. The same inputs always give the same outcome.
-pub fn run(snapshot: &Snapshot, rules: &Rules, sources: &[Vec<u64>]) -> Result<Outcome, DrawError> {
+pub fn run(
+    snapshot: &Snapshot,
+    rules: &Rules,
+    declared: &Declared,
+    sources: &[Vec<u64>],
+) -> Result<Outcome, DrawError> {
     let pools = pools(snapshot, rules)?;
     let key = rfc3797::key(sources)?;
     let mut stream = Stream::new(&key);
@@ -345,7 +356,7 @@ pub fn run(snapshot: &Snapshot, rules: &Rules, sources: &[Vec<u64>]) -> Result<O
     let team_size = rules.team_size as usize;
     let mut assignments = Vec::with_capacity(chosen.len());
     for (enterprise, stratum) in chosen {
-        let mut eligible = eligible_inspectors(snapshot, rules, enterprise);
+        let mut eligible = eligible_inspectors(snapshot, rules, declared, enterprise);
         if eligible.len() < team_size {
             return Err(DrawError::NotEnoughInspectors {
                 enterprise: enterprise.name.clone(),
@@ -423,7 +434,7 @@ pub(crate) mod tests {
             unit: "开平市应急管理局安全生产执法大队".into(),
             town: town.into(),
             active: true,
-            declared_conflicts: vec![],
+            conflicts: Conflicts::Sealed(vec![]),
         }
     }
 
@@ -527,13 +538,15 @@ pub(crate) mod tests {
     #[test]
     fn conflicts_are_avoided() {
         let mut snapshot = small_registry();
-        snapshot.inspectors[1].declared_conflicts = vec![code(1)];
+        snapshot.inspectors[1].conflicts = Conflicts::Plain(vec![code(1)]);
         snapshot.enterprises[0].last_inspectors = vec!["A003".into()];
         let rules = rules(vec![stratum("全部", Group::All, Quota::Count(1))]);
-        let eligible: Vec<&str> = eligible_inspectors(&snapshot, &rules, &snapshot.enterprises[0])
-            .iter()
-            .map(|i| i.certificate.as_str())
-            .collect();
+        let declared = Declared::new(&snapshot, &[]);
+        let eligible: Vec<&str> =
+            eligible_inspectors(&snapshot, &rules, &declared, &snapshot.enterprises[0])
+                .iter()
+                .map(|i| i.certificate.as_str())
+                .collect();
         // A001 lives in the enterprise's town, A002 declared a conflict, A003 inspected it last.
         assert_eq!(eligible, vec!["A004"]);
     }
@@ -544,7 +557,7 @@ pub(crate) mod tests {
         let mut rules = rules(vec![stratum("全部", Group::All, Quota::Count(1))]);
         rules.team_size = 4;
         assert!(matches!(
-            run(&snapshot, &rules, &sources()),
+            run(&snapshot, &rules, &Declared::default(), &sources()),
             Err(DrawError::NotEnoughInspectors {
                 team_size: 4,
                 eligible: 3,
@@ -557,7 +570,7 @@ pub(crate) mod tests {
     fn the_draw_follows_rfc_3797_over_the_stratum_pool() {
         let snapshot = small_registry();
         let rules = rules(vec![stratum("全部", Group::All, Quota::Count(2))]);
-        let outcome = run(&snapshot, &rules, &sources()).unwrap();
+        let outcome = run(&snapshot, &rules, &Declared::default(), &sources()).unwrap();
         let positions = rfc3797::select_positions(&sources(), 6, 2).unwrap();
         let expected: Vec<Uscc> = positions
             .iter()

@@ -1,14 +1,19 @@
-//! The published record of a draw (open data, `aqxc-draw/1`) and its verification, shared by
-//! the server, `server draw verify`, and the browser.
+//! The published record of a draw (open data, `aqxc-draw/2`; `/1` records still verify) and its
+//! verification, shared by the server, `server draw verify`, and the browser.
 //!
 //! At draw time only the [`Commitment`] is public: the task, its rules, the public random
 //! values, and the SHA-256 digests of the registry snapshot and of the result. After the
 //! inspections the officer reveals the snapshot and the assignments; anyone can then check that
-//! they hash to the committed digests and that re-running the draw gives the same result.
+//! they hash to the committed digests and that re-running the draw gives the same result. In
+//! `/2` the snapshot seals declared conflicts, and the reveal opens only those that concern a
+//! selected enterprise ([`super::conflict`]).
 
 use serde::{Deserialize, Serialize};
 
-use super::draw::{self, Assignment, Outcome, Rules, Snapshot, sha256_json};
+use super::{
+    conflict::{self, Declared, Opening},
+    draw::{self, Assignment, Outcome, Rules, Snapshot, sha256_json},
+};
 
 /// One announced public source of randomness and, once drawn, its values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +52,9 @@ impl Commitment {
 pub struct Revealed {
     pub snapshot: Snapshot,
     pub assignments: Vec<Assignment>,
+    /// The declarations that concern a selected enterprise, opened (`/2`; absent in `/1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openings: Vec<Opening>,
 }
 
 /// The open-data record of a draw.
@@ -89,6 +97,18 @@ pub fn verify(record: &DrawRecord) -> Report {
         ok: digest == record.commitment_digest,
         detail: format!("计算得 {digest}，公布的是 {}", record.commitment_digest),
     });
+    if ![draw::FORMAT, draw::FORMAT_V1].contains(&commitment.format.as_str()) {
+        checks.push(Check {
+            label: "记录格式可以识别",
+            ok: false,
+            detail: format!(
+                "记录格式为 {}，本程序认识 {} 和 {}",
+                commitment.format,
+                draw::FORMAT_V1,
+                draw::FORMAT
+            ),
+        });
+    }
     let Some(revealed) = &record.revealed else {
         checks.push(Check {
             label: "抽取名单尚未公开",
@@ -109,6 +129,25 @@ pub fn verify(record: &DrawRecord) -> Report {
             commitment.snapshot_digest
         ),
     });
+    if !revealed.openings.is_empty() {
+        let unmatched = conflict::unmatched(&revealed.snapshot, &revealed.openings);
+        checks.push(Check {
+            label: "公开的回避声明与快照中密封的声明一致",
+            ok: unmatched.is_empty(),
+            detail: match unmatched.first() {
+                None => format!(
+                    "公开 {} 条与被抽中企业有关的回避声明，每条都与快照中的摘要相符",
+                    revealed.openings.len()
+                ),
+                Some(first) => format!(
+                    "{} 条声明在快照中找不到对应摘要，例如执法证号 {} 对 {}",
+                    unmatched.len(),
+                    first.certificate,
+                    first.uscc
+                ),
+            },
+        });
+    }
     let result_digest = draw::result_digest(&revealed.assignments);
     checks.push(Check {
         label: "公开的名单与抽取时承诺的结果摘要一致",
@@ -118,9 +157,11 @@ pub fn verify(record: &DrawRecord) -> Report {
             commitment.result_digest
         ),
     });
+    let declared = Declared::new(&revealed.snapshot, &revealed.openings);
     let outcome = match draw::run(
         &revealed.snapshot,
         &commitment.rules,
+        &declared,
         &commitment.source_values(),
     ) {
         Ok(outcome) => {
@@ -175,21 +216,46 @@ fn first_difference(rerun: &[Assignment], published: &[Assignment]) -> String {
 mod tests {
     use super::*;
     use crate::inspection::{
+        conflict::Conflicts,
         draw::{
             Group, Quota, Stratum,
-            tests::{enterprise, inspector, rules},
+            tests::{code, enterprise, inspector, rules},
         },
         registry::RiskTier,
+        uscc::Uscc,
     };
 
+    /// Twenty enterprises, six inspectors; C001 declared a conflict with every enterprise and
+    /// C002 with the first five, sealed as a `/2` snapshot is.
     fn record() -> DrawRecord {
+        let mut salt = {
+            let mut n = 0u8;
+            move || {
+                n = n.wrapping_add(1);
+                [n; 16]
+            }
+        };
+        let mut openings = Vec::new();
+        let inspectors = (1..=6)
+            .map(|n| {
+                let mut inspector = inspector(&format!("C{n:03}"), "长沙街道");
+                let declared: Vec<_> = match n {
+                    1 => (1..=20).map(code).collect(),
+                    2 => (1..=5).map(code).collect(),
+                    _ => vec![],
+                };
+                let (conflicts, opened) =
+                    conflict::seal(&inspector.certificate, &declared, &mut salt);
+                inspector.conflicts = conflicts;
+                openings.extend(opened);
+                inspector
+            })
+            .collect();
         let snapshot = Snapshot {
             enterprises: (1..=20)
                 .map(|n| enterprise(n, "水口镇", RiskTier::General))
                 .collect(),
-            inspectors: (1..=6)
-                .map(|n| inspector(&format!("C{n:03}"), "长沙街道"))
-                .collect(),
+            inspectors,
         }
         .canonical();
         let rules = rules(vec![Stratum {
@@ -201,7 +267,8 @@ mod tests {
             description: "示例".into(),
             values: vec![3, 14, 15],
         }];
-        let outcome = draw::run(&snapshot, &rules, &[vec![3, 14, 15]]).unwrap();
+        let declared = Declared::new(&snapshot, &openings);
+        let outcome = draw::run(&snapshot, &rules, &declared, &[vec![3, 14, 15]]).unwrap();
         let commitment = Commitment {
             format: draw::FORMAT.into(),
             draw_id: 1,
@@ -216,10 +283,94 @@ mod tests {
             commitment_digest: commitment.digest(),
             commitment,
             revealed: Some(Revealed {
+                openings: conflict::openings_for(&openings, &outcome.assignments),
                 snapshot,
                 assignments: outcome.assignments,
             }),
         }
+    }
+
+    fn failed(report: &Report) -> Vec<&'static str> {
+        report
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.label)
+            .collect()
+    }
+
+    #[test]
+    fn the_record_opens_only_what_the_selected_enterprises_need() {
+        let record = record();
+        let revealed = record.revealed.as_ref().unwrap();
+        // C001's declaration about each of the four selected enterprises, and C002's about
+        // those among the first five; nothing about the sixteen others.
+        assert!(revealed.openings.len() >= 4);
+        for opening in &revealed.openings {
+            assert!(revealed.assignments.iter().any(|a| a.uscc == opening.uscc));
+        }
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(!json.contains("declared_conflicts"));
+        for assignment in &revealed.assignments {
+            assert!(!assignment.team.contains(&"C001".to_string()));
+        }
+    }
+
+    #[test]
+    fn a_hidden_declaration_that_mattered_is_caught() {
+        let mut record = record();
+        let revealed = record.revealed.as_mut().unwrap();
+        revealed.openings.retain(|o| o.certificate != "C001");
+        let report = verify(&record);
+        assert_eq!(
+            failed(&report),
+            vec!["按 RFC 3797 重新抽取，结果与公开名单完全相同"]
+        );
+    }
+
+    #[test]
+    fn a_declaration_made_up_after_the_draw_is_caught() {
+        let mut record = record();
+        let revealed = record.revealed.as_mut().unwrap();
+        let mut forged = revealed.openings[0].clone();
+        forged.certificate = "C003".into();
+        revealed.openings.push(forged);
+        assert_eq!(
+            failed(&verify(&record)),
+            vec!["公开的回避声明与快照中密封的声明一致"]
+        );
+    }
+
+    #[test]
+    fn a_first_format_record_still_verifies() {
+        let mut record = record();
+        record.commitment.format = draw::FORMAT_V1.into();
+        let revealed = record.revealed.as_mut().unwrap();
+        let opened = std::mem::take(&mut revealed.openings);
+        for inspector in &mut revealed.snapshot.inspectors {
+            let plain: Vec<Uscc> = match inspector.certificate.as_str() {
+                "C001" => (1..=20).map(code).collect(),
+                "C002" => (1..=5).map(code).collect(),
+                _ => vec![],
+            };
+            inspector.conflicts = Conflicts::Plain(plain);
+        }
+        assert!(!opened.is_empty());
+        record.commitment.snapshot_digest = revealed.snapshot.digest();
+        record.commitment_digest = record.commitment.digest();
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(json.contains(r#""format":"aqxc-draw/1""#));
+        assert!(!json.contains("openings"));
+        let report = verify(&serde_json::from_str(&json).unwrap());
+        assert!(report.all_ok(), "{:?}", report.checks);
+    }
+
+    #[test]
+    fn an_unknown_format_is_named() {
+        let mut record = record();
+        record.commitment.format = "aqxc-draw/9".into();
+        record.commitment_digest = record.commitment.digest();
+        assert_eq!(failed(&verify(&record)), vec!["记录格式可以识别"]);
     }
 
     #[test]

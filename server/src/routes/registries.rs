@@ -1,6 +1,7 @@
-//! The registries' CSV files in the staff area: import (a plain multipart form) and export.
-//! An import is all or nothing: its report (every bad row, by line) is stored and shown on the
-//! page the officer is sent back to.
+//! The registries' private files in the staff area: CSV import (a plain multipart form) and
+//! export, and a draw's sealed conflict declarations opened for an auditor. An import is all or
+//! nothing: its report (every bad row, by line) is stored and shown on the page the officer is
+//! sent back to.
 
 use axum::{
     Router,
@@ -28,6 +29,10 @@ pub fn routes() -> Router<AppState> {
             post(import).layer(DefaultBodyLimit::disable()),
         )
         .route("/admin/inspections/export/{file}", get(export))
+        .route(
+            "/admin/inspections/draws/{id}/declarations.json",
+            get(declarations),
+        )
 }
 
 /// The signed-in inspection officer, or the refusal to send.
@@ -119,9 +124,9 @@ async fn import(
     let event = Event {
         actor: Actor::Staff(&staff),
         action: if kind == "enterprises" {
-            "enterprises_imported"
+            app::audit::Action::EnterprisesImported
         } else {
-            "inspectors_imported"
+            app::audit::Action::InspectorsImported
         },
         target: &kind,
         detail: &detail,
@@ -195,4 +200,56 @@ async fn export(
             (StatusCode::SERVICE_UNAVAILABLE, "暂时无法导出，请稍后再试").into_response()
         }
     }
+}
+
+/// Every declared conflict of a draw, opened: what an auditor checks against the digests sealed
+/// in its snapshot (`server draw verify RECORD --declarations FILE`). The public record opens
+/// only those about selected enterprises.
+async fn declarations(
+    State(state): State<AppState>,
+    axum::Extension(CurrentStaff(staff)): axum::Extension<CurrentStaff>,
+    axum::Extension(ClientIp(client_ip)): axum::Extension<ClientIp>,
+    Path(id): Path<i64>,
+) -> Response {
+    let staff = match officer(staff) {
+        Ok(staff) => staff,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let draw = match store::find_draw(&state.pool, id).await {
+        Ok(Some(draw)) => draw,
+        Ok(None) => return (StatusCode::NOT_FOUND, "没有这次抽查任务").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "reading a draw failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "暂时无法读取，请稍后再试").into_response();
+        }
+    };
+    let file = domain::inspection::conflict::AuditorFile {
+        format: domain::inspection::conflict::AUDITOR_FORMAT.into(),
+        draw_id: draw.id,
+        snapshot_digest: draw.snapshot_digest.clone(),
+        openings: draw.openings.clone(),
+    };
+    let event = Event {
+        actor: Actor::Staff(&staff),
+        action: app::audit::Action::DeclarationsExported,
+        target: &format!("draw:{id}"),
+        detail: &format!("{} 条", file.openings.len()),
+        client_ip: &client_ip,
+    };
+    if let Err(error) = audit::record(&state.pool, event, clock::now()).await {
+        tracing::error!(%error, "auditing an export failed");
+        return (StatusCode::SERVICE_UNAVAILABLE, "暂时无法导出，请稍后再试").into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"draw-{id}-declarations.json\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        serde_json::to_string_pretty(&file).unwrap_or_default(),
+    )
+        .into_response()
 }

@@ -131,7 +131,7 @@ async fn upload(
     }
     let event = Event {
         actor: Actor::Staff(&staff),
-        action: "image_uploaded",
+        action: app::audit::Action::ImageUploaded,
         target: &name,
         detail: "",
         client_ip: &client_ip,

@@ -722,3 +722,207 @@ async fn a_revealed_draw_is_decoded_and_serialized_once_not_per_request() {
         assert_eq!(again.matches("<tr").count(), page.matches("<tr").count());
     }
 }
+
+/// The inspector registry of [`inspectors_csv`], with declared conflicts: inspector 0 with every
+/// enterprise, inspector 1 with enterprise 1 only.
+fn inspectors_with_conflicts_csv() -> String {
+    let all: Vec<String> = (1..=12).map(code).collect();
+    let mut lines: Vec<String> = inspectors_csv().lines().map(str::to_owned).collect();
+    lines[1] = format!("{}{}", lines[1], all.join(";"));
+    lines[2] = format!("{}{}", lines[2], code(1));
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test]
+async fn the_revealed_record_proves_conflict_avoidance_without_publishing_the_relationships() {
+    use std::process::Command;
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(&app, "enterprises", enterprises_csv()).await;
+    import(&app, "inspectors", inspectors_with_conflicts_csv()).await;
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("回避声明保密", "2", "2"),
+    )
+    .await;
+    let values = [
+        ("id".to_string(), "1".to_string()),
+        ("values[0]".to_string(), "3 11 19".to_string()),
+        ("values[1]".to_string(), "5".to_string()),
+    ];
+    assert_eq!(
+        post(&app, "/api/staff/draw_run", &values).await,
+        "/admin/inspections/draws/1?done=drawn"
+    );
+    post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
+
+    // The public record: no declaration in the clear, each inspector's sealed as digests, and
+    // opened only where a selected enterprise is concerned.
+    let visitor = app.another_browser();
+    let (_, json) = visitor.page("/api/v1/draws/1").await;
+    assert!(json.contains(r#""format":"aqxc-draw/2""#), "{json}");
+    assert!(!json.contains("declared_conflicts"));
+    let record: DrawRecord = serde_json::from_str(&json).unwrap();
+    let revealed = record.revealed.as_ref().unwrap();
+    let selected: Vec<&Uscc> = revealed.assignments.iter().map(|a| &a.uscc).collect();
+    let sealed = |certificate: &str| match &revealed
+        .snapshot
+        .inspectors
+        .iter()
+        .find(|i| i.certificate == certificate)
+        .unwrap()
+        .conflicts
+    {
+        domain::inspection::conflict::Conflicts::Sealed(digests) => digests.len(),
+        plain => panic!("declarations in the clear: {plain:?}"),
+    };
+    assert_eq!(sealed("44078320000"), 12);
+    assert_eq!(sealed("44078320001"), 1);
+    assert!(
+        revealed
+            .openings
+            .iter()
+            .all(|o| selected.contains(&&o.uscc))
+    );
+    let about_selected =
+        selected.len() + usize::from(selected.contains(&&Uscc::parse(&code(1)).unwrap()));
+    assert_eq!(revealed.openings.len(), about_selected);
+    // And the draw honoured them: the inspector related to every enterprise is on no team.
+    assert!(
+        revealed
+            .assignments
+            .iter()
+            .all(|a| !a.team.contains(&"44078320000".to_string()))
+    );
+    assert!(domain::inspection::record::verify(&record).all_ok());
+    for (path, text) in public_texts(&app, 1).await {
+        assert!(!text.contains("declared_conflicts"), "{path}");
+        assert!(
+            !text.contains("salt") || path == "/api/v1/draws/1",
+            "{path}"
+        );
+    }
+
+    // An auditor gets every declaration opened, from staff only, and the log says who.
+    let to_file = visitor
+        .get("/admin/inspections/draws/1/declarations.json")
+        .await;
+    assert_eq!(to_file.status().as_u16(), 401);
+    let response = app
+        .get("/admin/inspections/draws/1/declarations.json")
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["cache-control"].to_str().unwrap(),
+        "private, no-store"
+    );
+    let declarations = response.text().await.unwrap();
+    let file: domain::inspection::conflict::AuditorFile =
+        serde_json::from_str(&declarations).unwrap();
+    assert_eq!(file.openings.len(), 13);
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|(who, action, target)| who == "officer"
+                && action == "declarations_exported"
+                && target == "draw:1")
+    );
+
+    // `server draw verify --declarations` checks every one against the sealed snapshot.
+    let dir = tempfile::tempdir().unwrap();
+    let (record_file, declarations_file) =
+        (dir.path().join("draw.json"), dir.path().join("d.json"));
+    std::fs::write(&record_file, &json).unwrap();
+    std::fs::write(&declarations_file, &declarations).unwrap();
+    let verify = || {
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["draw", "verify"])
+            .arg(&record_file)
+            .arg("--declarations")
+            .arg(&declarations_file)
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap()
+    };
+    let output = verify();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("OK   declarations: 13 opened"), "{stdout}");
+    // A declaration withheld from the auditor is counted.
+    let mut short = file.clone();
+    short.openings.pop();
+    std::fs::write(&declarations_file, serde_json::to_string(&short).unwrap()).unwrap();
+    let output = verify();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(stdout.contains("1 sealed digests not opened"), "{stdout}");
+}
+
+#[tokio::test]
+async fn a_draw_announced_before_declarations_were_sealed_still_reveals_and_verifies() {
+    use domain::inspection::{conflict::Conflicts, draw::Snapshot, record::Commitment};
+    let app = spawn().await;
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(&app, "enterprises", enterprises_csv()).await;
+    import(&app, "inspectors", inspectors_with_conflicts_csv()).await;
+    post(
+        &app,
+        "/api/staff/draw_announce",
+        &draw_fields("旧格式", "1", "2"),
+    )
+    .await;
+
+    // Rewrite the announced draw as a first-format draw was stored: declarations in the clear,
+    // no openings (what migration 0009 gives every older draw).
+    let snapshot: String = sqlx::query_scalar("SELECT snapshot FROM draws WHERE id = 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut snapshot: Snapshot = serde_json::from_str(&snapshot).unwrap();
+    for inspector in &mut snapshot.inspectors {
+        inspector.conflicts = Conflicts::Plain(match inspector.certificate.as_str() {
+            "44078320000" => (1..=12).map(|n| Uscc::parse(&code(n)).unwrap()).collect(),
+            "44078320001" => vec![Uscc::parse(&code(1)).unwrap()],
+            _ => vec![],
+        });
+    }
+    sqlx::query(
+        "UPDATE draws SET format = 'aqxc-draw/1', snapshot = ?, snapshot_digest = ?,
+             conflict_openings = '[]' WHERE id = 1",
+    )
+    .bind(serde_json::to_string(&snapshot).unwrap())
+    .bind(snapshot.digest())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let values = [
+        ("id".to_string(), "1".to_string()),
+        ("values[0]".to_string(), "7 7 7".to_string()),
+        ("values[1]".to_string(), "1".to_string()),
+    ];
+    assert_eq!(
+        post(&app, "/api/staff/draw_run", &values).await,
+        "/admin/inspections/draws/1?done=drawn"
+    );
+    assert_eq!(
+        post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await,
+        "/admin/inspections/draws/1?done=revealed"
+    );
+    let record: DrawRecord = app.get("/api/v1/draws/1").await.json().await.unwrap();
+    let commitment: &Commitment = &record.commitment;
+    assert_eq!(commitment.format, "aqxc-draw/1");
+    assert!(record.revealed.as_ref().unwrap().openings.is_empty());
+    assert!(
+        record
+            .revealed
+            .as_ref()
+            .unwrap()
+            .assignments
+            .iter()
+            .all(|a| !a.team.contains(&"44078320000".to_string()))
+    );
+    let report = domain::inspection::record::verify(&record);
+    assert!(report.all_ok(), "{:?}", report.checks);
+}

@@ -446,6 +446,10 @@ fn StaffDrawView(draw: StaffDraw) -> impl IntoView {
         <p>
             <span class=format!("status status--{}", status.as_str())>{status.label()}</span>
             " · "<a href=public>"公开页面"</a>
+            " · "<a href=site.href(&format!("/admin/inspections/draws/{id}/declarations.json"))
+                title="执法人员申报的全部回避关系及其密封值，仅供审计核对，导出会记入操作日志">
+                "回避声明（供审计，JSON）"
+            </a>
         </p>
         {values_form}
         {reveal}
