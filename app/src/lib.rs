@@ -19,6 +19,8 @@ pub mod clock;
 pub mod components;
 /// The knowledge contest: attempts, scoring, leaderboards, certificates.
 pub mod contest;
+/// The one error type of every server function.
+pub mod error;
 /// HTML escaping for text written outside `view!`.
 pub mod html;
 /// Random inspection draws: registries, draws, results, open data.

@@ -80,9 +80,9 @@ impl Default for Memos {
 }
 
 /// The memos of the running portal.
-pub fn memos() -> Result<Arc<Memos>, leptos::prelude::ServerFnError> {
+pub fn memos() -> Result<Arc<Memos>, crate::error::AppError> {
     leptos::prelude::use_context::<Arc<Memos>>()
-        .ok_or_else(|| leptos::prelude::ServerFnError::new("服务器内部错误"))
+        .ok_or_else(|| crate::error::AppError::internal("no memos in context"))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! renders the page in that mode from the first byte: no flash of small text, and it works with
 //! JavaScript switched off.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Name of the cookie that remembers the elderly-friendly mode.
@@ -42,7 +43,7 @@ pub fn elder_mode_requested() -> bool {
 /// Called by the switch's island; without JavaScript the same endpoint receives the switch's
 /// plain form post and sends the visitor back to the page they were on.
 #[server(prefix = "/api", endpoint = "elder_mode")]
-pub async fn set_elder_mode(on: bool) -> Result<bool, ServerFnError> {
+pub async fn set_elder_mode(on: bool) -> Result<bool, AppError> {
     use crate::site::Site;
     let site = use_context::<Site>().unwrap_or_default();
     let response = expect_context::<leptos_axum::ResponseOptions>();
@@ -52,7 +53,7 @@ pub async fn set_elder_mode(on: bool) -> Result<bool, ServerFnError> {
         site.base
     );
     let value =
-        http::HeaderValue::from_str(&cookie).map_err(|_| ServerFnError::new("无法保存显示偏好"))?;
+        http::HeaderValue::from_str(&cookie).map_err(|_| AppError::refused("无法保存显示偏好"))?;
     response.append_header(http::header::SET_COOKIE, value);
     Ok(on)
 }

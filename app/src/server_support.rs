@@ -4,17 +4,17 @@
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
-use crate::audit::Actor;
+use crate::{audit::Actor, error::AppError};
 
 /// The pool the server provided to this request.
-pub fn pool() -> Result<SqlitePool, ServerFnError> {
-    use_context::<SqlitePool>().ok_or_else(|| ServerFnError::new("服务器内部错误"))
+pub fn pool() -> Result<SqlitePool, AppError> {
+    use_context::<SqlitePool>().ok_or_else(|| AppError::internal("no database pool in context"))
 }
 
-/// Logs the cause and answers with a message that tells the visitor nothing internal.
-pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
-    tracing::error!(%error, "a server function failed");
-    ServerFnError::new("服务器内部错误，请稍后再试")
+/// Logs the cause and answers with a message that tells the visitor nothing internal (for
+/// failures other than the database's, which `?` converts by itself).
+pub fn internal(error: impl std::fmt::Display) -> AppError {
+    AppError::internal(error)
 }
 
 /// Redirects to a portal path (the base path is added here).
@@ -35,7 +35,7 @@ pub fn encode(value: &str) -> String {
 }
 
 /// Adds a `Set-Cookie` header to the response.
-pub fn set_cookie(cookie: &str) -> Result<(), ServerFnError> {
+pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let value = http::HeaderValue::from_str(cookie).map_err(internal)?;
     response.append_header(http::header::SET_COOKIE, value);
@@ -49,7 +49,7 @@ pub async fn audit(
     action: crate::audit::Action,
     target: &str,
     detail: &str,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     let client_ip = crate::request::client_ip();
     let event = crate::audit::Event {
         actor,
@@ -58,7 +58,5 @@ pub async fn audit(
         detail,
         client_ip: &client_ip,
     };
-    crate::audit::record(pool, event, crate::clock::now())
-        .await
-        .map_err(internal)
+    Ok(crate::audit::record(pool, event, crate::clock::now()).await?)
 }

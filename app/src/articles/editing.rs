@@ -3,6 +3,7 @@
 //! text that cannot be saved as it is (an empty title, say) is kept as a version and shown
 //! again, so nothing typed is lost.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -87,27 +88,21 @@ pub fn split_tags(tags: &str) -> Vec<String> {
 #[server(prefix = "/api/staff", endpoint = "articles_list")]
 pub async fn staff_articles(
     #[server(default)] status: String,
-) -> Result<Vec<StaffArticleRow>, ServerFnError> {
+) -> Result<Vec<StaffArticleRow>, AppError> {
     use server::*;
     crate::staff::access::require(WRITERS)?;
-    super::store::staff_list(&pool()?, Status::parse(&status))
-        .await
-        .map_err(internal)
+    Ok(super::store::staff_list(&pool()?, Status::parse(&status)).await?)
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_edit")]
-pub async fn load_for_editing(id: i64) -> Result<Option<EditableArticle>, ServerFnError> {
+pub async fn load_for_editing(id: i64) -> Result<Option<EditableArticle>, AppError> {
     use server::*;
     crate::staff::access::require(WRITERS)?;
-    super::store::editable(&pool()?, id).await.map_err(internal)
+    Ok(super::store::editable(&pool()?, id).await?)
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_create")]
-pub async fn create_article(
-    title: String,
-    slug: String,
-    category: String,
-) -> Result<(), ServerFnError> {
+pub async fn create_article(title: String, slug: String, category: String) -> Result<(), AppError> {
     use server::*;
     let staff = crate::staff::access::require(WRITERS)?;
     let pool = pool()?;
@@ -133,10 +128,7 @@ pub async fn create_article(
         back("slug");
         return Ok(());
     }
-    if super::store::slug_taken(&pool, &slug)
-        .await
-        .map_err(internal)?
-    {
+    if super::store::slug_taken(&pool, &slug).await? {
         back("slug_taken");
         return Ok(());
     }
@@ -154,8 +146,7 @@ pub async fn create_article(
         (staff.id, &staff.display_name),
         crate::clock::now(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     audit(
         &pool,
         Actor::Staff(&staff),
@@ -176,11 +167,11 @@ pub async fn save_article(
     #[server(default)] tags: String,
     #[server(default)] summary: String,
     #[server(default)] body: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use server::*;
     let staff = crate::staff::access::require(WRITERS)?;
     let pool = pool()?;
-    let Some(article) = super::store::editable(&pool, id).await.map_err(internal)? else {
+    let Some(article) = super::store::editable(&pool, id).await? else {
         go("/admin/articles?error=not_found");
         return Ok(());
     };
@@ -217,16 +208,13 @@ pub async fn save_article(
     if let Some(problem) = problem {
         let kept =
             super::store::keep_version(&pool, id, &text, &staff.display_name, now, "rejected")
-                .await
-                .map_err(internal)?;
+                .await?;
         go(&format!(
             "/admin/articles/{id}?error={problem}&version={kept}"
         ));
         return Ok(());
     }
-    super::store::update_text(&pool, id, &text, &staff.display_name, now, "save")
-        .await
-        .map_err(internal)?;
+    super::store::update_text(&pool, id, &text, &staff.display_name, now, "save").await?;
     audit(
         &pool,
         Actor::Staff(&staff),
@@ -250,15 +238,15 @@ pub async fn autosave_article(
     tags: String,
     summary: String,
     body: String,
-) -> Result<i64, ServerFnError> {
+) -> Result<i64, AppError> {
     use server::*;
     let staff = crate::staff::access::require(WRITERS)?;
     let pool = pool()?;
-    let Some(article) = super::store::editable(&pool, id).await.map_err(internal)? else {
-        return Err(ServerFnError::new("文章不存在"));
+    let Some(article) = super::store::editable(&pool, id).await? else {
+        return Err(AppError::refused("文章不存在"));
     };
     if !super::workflow::may_edit(article.status, &staff.roles) {
-        return Err(ServerFnError::new("文章正在审核或已发布，不能修改"));
+        return Err(AppError::refused("文章正在审核或已发布，不能修改"));
     }
     let tags = split_tags(&tags);
     let text = super::store::ArticleText {
@@ -269,9 +257,7 @@ pub async fn autosave_article(
         body_md: &body.replace("\r\n", "\n"),
     };
     let now = crate::clock::now();
-    super::store::keep_version(&pool, id, &text, &staff.display_name, now, "autosave")
-        .await
-        .map_err(internal)?;
+    super::store::keep_version(&pool, id, &text, &staff.display_name, now, "autosave").await?;
     Ok(now)
 }
 
@@ -281,23 +267,23 @@ pub async fn article_step(
     step: Step,
     #[server(default)] publish_at: String,
     #[server(default)] comment: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use server::*;
     let staff = crate::staff::access::require(WRITERS)?;
     let pool = pool()?;
-    let Some(article) = super::store::editable(&pool, id).await.map_err(internal)? else {
+    let Some(article) = super::store::editable(&pool, id).await? else {
         go("/admin/articles?error=not_found");
         return Ok(());
     };
     let next = match super::workflow::take(article.status, step, &staff.roles) {
         Ok(next) => next,
-        Err(super::workflow::Refusal::NotAllowed) => {
+        Err(super::workflow::StepRefused::NotAllowed) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(http::StatusCode::FORBIDDEN);
             }
-            return Err(ServerFnError::new("您没有执行此操作的权限"));
+            return Err(AppError::Forbidden);
         }
-        Err(super::workflow::Refusal::WrongStatus) => {
+        Err(super::workflow::StepRefused::WrongStatus) => {
             go(&format!("/admin/articles/{id}?error=wrong_status"));
             return Ok(());
         }
@@ -336,8 +322,7 @@ pub async fn article_step(
         reviewer,
         now,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let action = match step {
         Step::Submit => crate::audit::Action::ArticleSubmitted,
         Step::Publish => crate::audit::Action::ArticlePublished,
@@ -357,31 +342,27 @@ pub async fn article_step(
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_versions")]
-pub async fn article_versions(id: i64) -> Result<Vec<VersionSummary>, ServerFnError> {
+pub async fn article_versions(id: i64) -> Result<Vec<VersionSummary>, AppError> {
     use server::*;
     crate::staff::access::require(WRITERS)?;
-    super::store::versions(&pool()?, id).await.map_err(internal)
+    Ok(super::store::versions(&pool()?, id).await?)
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_version")]
-pub async fn article_version(id: i64, version: i64) -> Result<Option<VersionView>, ServerFnError> {
+pub async fn article_version(id: i64, version: i64) -> Result<Option<VersionView>, AppError> {
     use server::*;
     crate::staff::access::require(WRITERS)?;
-    super::store::version(&pool()?, id, version)
-        .await
-        .map_err(internal)
+    Ok(super::store::version(&pool()?, id, version).await?)
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_restore")]
-pub async fn restore_version(id: i64, version: i64) -> Result<(), ServerFnError> {
+pub async fn restore_version(id: i64, version: i64) -> Result<(), AppError> {
     use server::*;
     let staff = crate::staff::access::require(WRITERS)?;
     let pool = pool()?;
     let (Some(article), Some(old)) = (
-        super::store::editable(&pool, id).await.map_err(internal)?,
-        super::store::version(&pool, id, version)
-            .await
-            .map_err(internal)?,
+        super::store::editable(&pool, id).await?,
+        super::store::version(&pool, id, version).await?,
     ) else {
         go("/admin/articles?error=not_found");
         return Ok(());
@@ -406,8 +387,7 @@ pub async fn restore_version(id: i64, version: i64) -> Result<(), ServerFnError>
         crate::clock::now(),
         "restore",
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     audit(
         &pool,
         Actor::Staff(&staff),

@@ -73,7 +73,7 @@ pub enum Step {
 
 /// Why a step was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
+pub enum StepRefused {
     #[error("您没有执行此操作的权限")]
     NotAllowed,
     #[error("文章当前的状态不能执行此操作")]
@@ -81,7 +81,7 @@ pub enum Refusal {
 }
 
 /// The status after `step`, if someone with `roles` may take it from `from`.
-pub fn take(from: Status, step: Step, roles: &[Role]) -> Result<Status, Refusal> {
+pub fn take(from: Status, step: Step, roles: &[Role]) -> Result<Status, StepRefused> {
     let reviewer = roles.contains(&Role::Reviewer);
     let writer = reviewer || roles.contains(&Role::Editor);
     let (allowed_from, to, needs_reviewer): (&[Status], Status, bool) = match step {
@@ -100,10 +100,10 @@ pub fn take(from: Status, step: Step, roles: &[Role]) -> Result<Status, Refusal>
         ),
     };
     if !(if needs_reviewer { reviewer } else { writer }) {
-        return Err(Refusal::NotAllowed);
+        return Err(StepRefused::NotAllowed);
     }
     if !allowed_from.contains(&from) {
-        return Err(Refusal::WrongStatus);
+        return Err(StepRefused::WrongStatus);
     }
     Ok(to)
 }
@@ -151,16 +151,16 @@ mod tests {
         for step in [Step::Publish, Step::Schedule, Step::Return] {
             assert_eq!(
                 take(Status::Submitted, step, EDITOR),
-                Err(Refusal::NotAllowed)
+                Err(StepRefused::NotAllowed)
             );
         }
         assert_eq!(
             take(Status::Published, Step::Withdraw, EDITOR),
-            Err(Refusal::NotAllowed)
+            Err(StepRefused::NotAllowed)
         );
         assert_eq!(
             take(Status::Draft, Step::Submit, &[Role::Admin]),
-            Err(Refusal::NotAllowed)
+            Err(StepRefused::NotAllowed)
         );
     }
 
@@ -168,15 +168,15 @@ mod tests {
     fn steps_only_follow_their_own_statuses() {
         assert_eq!(
             take(Status::Draft, Step::Publish, REVIEWER),
-            Err(Refusal::WrongStatus)
+            Err(StepRefused::WrongStatus)
         );
         assert_eq!(
             take(Status::Published, Step::Submit, EDITOR),
-            Err(Refusal::WrongStatus)
+            Err(StepRefused::WrongStatus)
         );
         assert_eq!(
             take(Status::Draft, Step::Withdraw, REVIEWER),
-            Err(Refusal::WrongStatus)
+            Err(StepRefused::WrongStatus)
         );
     }
 

@@ -1,6 +1,8 @@
 //! Server functions of the contest: the quiz island calls them with JSON bodies. A refusal the
-//! participant should read comes back as `Err(message)` inside `Ok`, so the island can show it.
+//! participant should read comes back as [`AppError::Refused`] with its message, which the
+//! island shows.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -19,10 +21,10 @@ mod server {
     use leptos::prelude::*;
 
     use super::PLAYER_COOKIE;
-    use crate::contest::engine::{Caller, Refusal};
+    use crate::{contest::engine::Caller, error::AppError};
 
     /// The caller, creating the participant cookie when `create` and there is none.
-    pub fn caller(create: bool) -> Result<Option<Caller>, ServerFnError> {
+    pub fn caller(create: bool) -> Result<Option<Caller>, AppError> {
         use sha2::{Digest, Sha256};
         let token = use_context::<http::request::Parts>().and_then(|parts| {
             let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
@@ -55,99 +57,77 @@ mod server {
             client_ip: crate::request::address_group(&crate::request::client_ip()),
         }))
     }
-
-    /// A refusal as the island reads it, or a hidden internal error.
-    pub fn answer<T>(result: Result<T, Refusal>) -> Result<Result<T, String>, ServerFnError> {
-        match result {
-            Ok(value) => Ok(Ok(value)),
-            Err(Refusal::Said(message)) => Ok(Err(message)),
-            Err(Refusal::Failed(error)) => Err(crate::server_support::internal(error)),
-        }
-    }
 }
 
 #[cfg(feature = "ssr")]
 use crate::server_support::{internal, pool};
 
 #[server(prefix = "/api", endpoint = "contests")]
-pub async fn contests() -> Result<Vec<ContestInfo>, ServerFnError> {
-    super::store::contests(&pool()?).await.map_err(internal)
+pub async fn contests() -> Result<Vec<ContestInfo>, AppError> {
+    Ok(super::store::contests(&pool()?).await?)
 }
 
 #[server(prefix = "/api", endpoint = "contest")]
-pub async fn contest(id: i64) -> Result<Option<ContestInfo>, ServerFnError> {
-    super::store::contest(&pool()?, id).await.map_err(internal)
+pub async fn contest(id: i64) -> Result<Option<ContestInfo>, AppError> {
+    Ok(super::store::contest(&pool()?, id).await?)
 }
 
 /// The caller's running attempt at a contest (after a reload, say).
 #[server(prefix = "/api", endpoint = "attempt_current", input = Json)]
-pub async fn current_attempt(contest_id: i64) -> Result<Option<AttemptView>, ServerFnError> {
+pub async fn current_attempt(contest_id: i64) -> Result<Option<AttemptView>, AppError> {
     let Some(caller) = server::caller(false)? else {
         return Ok(None);
     };
     let now = crate::clock::now();
-    match server::answer(super::engine::current(&pool()?, contest_id, &caller, now).await)? {
+    match super::engine::current(&pool()?, contest_id, &caller, now).await {
         Ok(view) => Ok(view),
-        Err(_) => Ok(None),
+        Err(AppError::Refused(_)) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
 #[server(prefix = "/api", endpoint = "attempt_start", input = Json)]
-pub async fn start_attempt(
-    contest_id: i64,
-    entrant: Entrant,
-) -> Result<Result<AttemptView, String>, ServerFnError> {
+pub async fn start_attempt(contest_id: i64, entrant: Entrant) -> Result<AttemptView, AppError> {
     let pool = pool()?;
-    let Some(contest) = super::store::contest_to_enter(&pool, contest_id)
-        .await
-        .map_err(internal)?
-    else {
-        return Ok(Err("没有这个竞赛".into()));
+    let Some(contest) = super::store::contest_to_enter(&pool, contest_id).await? else {
+        return Err(AppError::refused("没有这个竞赛"));
     };
     let caller = server::caller(true)?.ok_or_else(|| internal("no participant"))?;
     let now = crate::clock::now();
-    server::answer(super::engine::start(&pool, &contest, &caller, &entrant, now).await)
+    super::engine::start(&pool, &contest, &caller, &entrant, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_save", input = Json)]
-pub async fn save_answers(
-    attempt_id: String,
-    answers: Vec<Vec<usize>>,
-) -> Result<Result<(), String>, ServerFnError> {
+pub async fn save_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Result<(), AppError> {
     let Some(caller) = server::caller(false)? else {
-        return Ok(Err("没有找到这次答题".into()));
+        return Err(AppError::refused("没有找到这次答题"));
     };
     let now = crate::clock::now();
-    server::answer(super::engine::save(&pool()?, &attempt_id, &caller, &answers, now).await)
+    super::engine::save(&pool()?, &attempt_id, &caller, &answers, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_submit", input = Json)]
-pub async fn submit_answers(
-    attempt_id: String,
-    answers: Vec<Vec<usize>>,
-) -> Result<Result<(), String>, ServerFnError> {
+pub async fn submit_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Result<(), AppError> {
     let Some(caller) = server::caller(false)? else {
-        return Ok(Err("没有找到这次答题".into()));
+        return Err(AppError::refused("没有找到这次答题"));
     };
     let now = crate::clock::now();
-    server::answer(super::engine::submit(&pool()?, &attempt_id, &caller, answers, now).await)
+    super::engine::submit(&pool()?, &attempt_id, &caller, answers, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_result")]
-pub async fn load_attempt_result(
-    attempt_id: String,
-) -> Result<Result<AttemptResult, String>, ServerFnError> {
+pub async fn load_attempt_result(attempt_id: String) -> Result<AttemptResult, AppError> {
     let Some(caller) = server::caller(false)? else {
-        return Ok(Err(
-            "没有找到这次答题（答题记录只能在开始答题的设备上查看）".into(),
+        return Err(AppError::refused(
+            "没有找到这次答题（答题记录只能在开始答题的设备上查看）",
         ));
     };
     let now = crate::clock::now();
-    server::answer(super::engine::result(&pool()?, &attempt_id, &caller, now).await)
+    super::engine::result(&pool()?, &attempt_id, &caller, now).await
 }
 
 #[server(prefix = "/api", endpoint = "leaderboard")]
-pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, ServerFnError> {
+pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, AppError> {
     // Kept a few seconds: it reads every attempt of the contest, and `?r=…` skips the page
     // cache.
     let memos = crate::memo::memos()?;
@@ -155,18 +135,11 @@ pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, Se
         return Ok(Some(board));
     }
     let pool = pool()?;
-    let Some(contest) = super::store::contest(&pool, contest_id)
-        .await
-        .map_err(internal)?
-    else {
+    let Some(contest) = super::store::contest(&pool, contest_id).await? else {
         return Ok(None);
     };
-    let people = super::store::people(&pool, contest_id, 50)
-        .await
-        .map_err(internal)?;
-    let towns = super::store::towns(&pool, contest_id)
-        .await
-        .map_err(internal)?;
+    let people = super::store::people(&pool, contest_id, 50).await?;
+    let towns = super::store::towns(&pool, contest_id).await?;
     let board = Leaderboard {
         contest,
         people,
@@ -177,11 +150,9 @@ pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, Se
 }
 
 #[server(prefix = "/api", endpoint = "certificate")]
-pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>, ServerFnError> {
+pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>, AppError> {
     let code: String = code.trim().to_uppercase().chars().take(20).collect();
-    super::store::certificate(&pool()?, &code)
-        .await
-        .map_err(internal)
+    Ok(super::store::certificate(&pool()?, &code).await?)
 }
 
 /// A random practice question (contest-only questions are never served), avoiding the ones
@@ -189,10 +160,8 @@ pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>,
 #[server(prefix = "/api", endpoint = "practice_question", input = Json)]
 pub async fn next_practice_question(
     seen: Vec<String>,
-) -> Result<Option<PracticeQuestion>, ServerFnError> {
-    let bank = super::store::practice_bank(&pool()?)
-        .await
-        .map_err(internal)?;
+) -> Result<Option<PracticeQuestion>, AppError> {
+    let bank = super::store::practice_bank(&pool()?).await?;
     let fresh: Vec<_> = bank.iter().filter(|q| !seen.contains(&q.id)).collect();
     let pool_of = if fresh.is_empty() {
         bank.iter().collect()
@@ -225,12 +194,10 @@ pub async fn practice_check(
     id: String,
     order: Vec<usize>,
     chosen: Vec<usize>,
-) -> Result<Option<PracticeFeedback>, ServerFnError> {
+) -> Result<Option<PracticeFeedback>, AppError> {
     // Only practice questions: a contest-only question is never checked here, whatever id
     // is asked about.
-    let bank = super::store::practice_bank(&pool()?)
-        .await
-        .map_err(internal)?;
+    let bank = super::store::practice_bank(&pool()?).await?;
     let Some(question) = bank.into_iter().find(|q| q.id == id) else {
         return Ok(None);
     };

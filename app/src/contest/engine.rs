@@ -3,6 +3,7 @@
 //! attempt, and answers only for the attempt's own questions. The browser never holds an
 //! answer before it has submitted.
 
+use crate::error::AppError;
 use domain::{
     date::Date,
     quiz::{paper, scoring},
@@ -29,25 +30,13 @@ pub struct Caller {
     pub client_ip: String,
 }
 
-/// Why a request is refused: a message for the participant, or an internal failure.
-#[derive(Debug)]
-pub enum Refusal {
-    Said(String),
-    Failed(sqlx::Error),
-}
-
-impl From<sqlx::Error> for Refusal {
-    fn from(error: sqlx::Error) -> Self {
-        Refusal::Failed(error)
-    }
-}
-
-fn said(message: impl Into<String>) -> Refusal {
-    Refusal::Said(message.into())
+/// A refusal with a message for the participant.
+fn said(message: impl Into<String>) -> AppError {
+    AppError::Refused(message.into())
 }
 
 /// Checks what the participant typed: the minimum, and nothing that looks like an ID number.
-pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant, Refusal> {
+pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant, AppError> {
     let nickname = entrant.nickname.trim().to_string();
     let count = nickname.chars().count();
     if count == 0 || count > 20 || nickname.chars().any(char::is_control) {
@@ -88,7 +77,7 @@ pub async fn start(
     caller: &Caller,
     entrant: &Entrant,
     now: i64,
-) -> Result<AttemptView, Refusal> {
+) -> Result<AttemptView, AppError> {
     if now < contest.opens_at {
         return Err(said("竞赛还没有开始，请在开始时间之后再来"));
     }
@@ -152,7 +141,7 @@ pub async fn start(
     .await?;
     let row = store::attempt(pool, &id)
         .await?
-        .ok_or(Refusal::Failed(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| AppError::internal("the attempt just stored is missing"))?;
     view(pool, &row, &contest.title, now).await
 }
 
@@ -162,7 +151,7 @@ pub async fn current(
     contest_id: i64,
     caller: &Caller,
     now: i64,
-) -> Result<Option<AttemptView>, Refusal> {
+) -> Result<Option<AttemptView>, AppError> {
     let Some(row) = store::unsubmitted(pool, contest_id, &caller.participant).await? else {
         return Ok(None);
     };
@@ -185,7 +174,7 @@ async fn view(
     row: &AttemptRow,
     title: &str,
     now: i64,
-) -> Result<AttemptView, Refusal> {
+) -> Result<AttemptView, AppError> {
     let loaded = Loaded::of(pool, row).await?;
     let mut answers = row.progress();
     answers.resize(loaded.paper.len(), Vec::new());
@@ -199,7 +188,7 @@ async fn view(
 }
 
 /// Loads an attempt that belongs to the caller.
-async fn own(pool: &SqlitePool, id: &str, caller: &Caller) -> Result<AttemptRow, Refusal> {
+async fn own(pool: &SqlitePool, id: &str, caller: &Caller) -> Result<AttemptRow, AppError> {
     match store::attempt(pool, id).await? {
         Some(row) if row.participant == caller.participant => Ok(row),
         _ => Err(said(
@@ -215,7 +204,7 @@ pub async fn save(
     caller: &Caller,
     answers: &[Vec<usize>],
     now: i64,
-) -> Result<(), Refusal> {
+) -> Result<(), AppError> {
     let row = own(pool, id, caller).await?;
     Loaded::of(pool, &row).await?.check(answers)?;
     if !store::save_progress(pool, id, answers, now).await? {
@@ -231,7 +220,7 @@ struct Loaded {
 }
 
 impl Loaded {
-    async fn of(pool: &SqlitePool, row: &AttemptRow) -> Result<Loaded, Refusal> {
+    async fn of(pool: &SqlitePool, row: &AttemptRow) -> Result<Loaded, AppError> {
         let paper = row.paper()?;
         let questions = store::paper_questions(pool, &paper).await?;
         Ok(Loaded { paper, questions })
@@ -241,7 +230,7 @@ impl Loaded {
         self.questions.iter().zip(self.paper.iter()).collect()
     }
 
-    fn check(&self, answers: &[Vec<usize>]) -> Result<(), Refusal> {
+    fn check(&self, answers: &[Vec<usize>]) -> Result<(), AppError> {
         scoring::check_answers(&self.pairs(), answers).map_err(|e| said(e.to_string()))
     }
 }
@@ -254,7 +243,7 @@ pub async fn submit(
     caller: &Caller,
     answers: Vec<Vec<usize>>,
     now: i64,
-) -> Result<(), Refusal> {
+) -> Result<(), AppError> {
     let row = own(pool, id, caller).await?;
     if row.submitted_at.is_some() {
         return Err(said("这次答题已经交卷，不能再次提交"));
@@ -285,7 +274,7 @@ async fn finish(
     mut answers: Vec<Vec<usize>>,
     at: i64,
     late: bool,
-) -> Result<(), Refusal> {
+) -> Result<(), AppError> {
     let paper = &loaded.paper;
     let pairs = loaded.pairs();
     answers.resize(paper.len(), Vec::new());
@@ -329,7 +318,7 @@ pub async fn result(
     id: &str,
     caller: &Caller,
     now: i64,
-) -> Result<AttemptResult, Refusal> {
+) -> Result<AttemptResult, AppError> {
     let mut row = own(pool, id, caller).await?;
     let loaded = Loaded::of(pool, &row).await?;
     if row.submitted_at.is_none() {

@@ -1,5 +1,6 @@
 //! The staff's contest area (role `contest_admin`): set up contests, read their statistics.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -73,24 +74,24 @@ pub struct ContestStats {
 }
 
 #[server(prefix = "/api/staff", endpoint = "contests_overview")]
-pub async fn load_contest_overview() -> Result<ContestOverview, ServerFnError> {
-    use crate::server_support::{internal, pool};
+pub async fn load_contest_overview() -> Result<ContestOverview, AppError> {
+    use crate::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
     let pool = pool()?;
     Ok(ContestOverview {
-        contests: super::store::contests(&pool).await.map_err(internal)?,
-        bank: super::store::bank_by_topic(&pool).await.map_err(internal)?,
+        contests: super::store::contests(&pool).await?,
+        bank: super::store::bank_by_topic(&pool).await?,
     })
 }
 
 #[server(prefix = "/api/staff", endpoint = "contest_create")]
-pub async fn create_contest(form: ContestForm) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, go, internal, pool};
+pub async fn create_contest(form: ContestForm) -> Result<(), AppError> {
+    use crate::server_support::{audit, go, pool};
     let staff = crate::staff::access::require(CONTEST_OFFICERS)?;
     let pool = pool()?;
     let back =
         |message: &str| crate::server_support::back_to_form("/admin/contests/new", message, &form);
-    let bank = super::store::bank(&pool).await.map_err(internal)?;
+    let bank = super::store::bank(&pool).await?;
     let checked = match server::check(&form, &bank) {
         Ok(checked) => checked,
         Err(message) => {
@@ -106,8 +107,7 @@ pub async fn create_contest(form: ContestForm) -> Result<(), ServerFnError> {
         },
         crate::clock::now(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),
@@ -121,10 +121,10 @@ pub async fn create_contest(form: ContestForm) -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/api/staff", endpoint = "contest_stats")]
-pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, ServerFnError> {
-    use crate::server_support::{internal, pool};
+pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, AppError> {
+    use crate::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
-    server::stats(&pool()?, id).await.map_err(internal)
+    Ok(server::stats(&pool()?, id).await?)
 }
 
 #[cfg(feature = "ssr")]
@@ -331,15 +331,14 @@ pub type BankRow = (String, String, String, String, bool, bool);
 
 /// The bank, for the editor's list.
 #[server(prefix = "/api/staff", endpoint = "bank_list")]
-pub async fn bank_list() -> Result<Vec<BankRow>, ServerFnError> {
-    use crate::server_support::{internal, pool};
+pub async fn bank_list() -> Result<Vec<BankRow>, AppError> {
+    use crate::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
     let rows: Vec<BankRow> = sqlx::query_as(
         "SELECT id, topic, kind, stem, active, contest_only FROM questions ORDER BY topic, id",
     )
     .fetch_all(&pool()?)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, topic, kind, stem, active, contest_only)| {
@@ -355,13 +354,10 @@ pub async fn bank_list() -> Result<Vec<BankRow>, ServerFnError> {
 
 /// A question as the editor shows it.
 #[server(prefix = "/api/staff", endpoint = "bank_question")]
-pub async fn load_question(id: String) -> Result<Option<QuestionForm>, ServerFnError> {
-    use crate::server_support::{internal, pool};
+pub async fn load_question(id: String) -> Result<Option<QuestionForm>, AppError> {
+    use crate::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
-    let Some((q, active)) = super::store::question(&pool()?, &id)
-        .await
-        .map_err(internal)?
-    else {
+    let Some((q, active)) = super::store::question(&pool()?, &id).await? else {
         return Ok(None);
     };
     let letters: Vec<String> = q
@@ -399,8 +395,8 @@ pub async fn load_question(id: String) -> Result<Option<QuestionForm>, ServerFnE
 
 /// Saves a question from the editor, checked by the bank's own rules.
 #[server(prefix = "/api/staff", endpoint = "bank_save")]
-pub async fn save_question(form: QuestionForm) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, encode, go, internal, pool};
+pub async fn save_question(form: QuestionForm) -> Result<(), AppError> {
+    use crate::server_support::{audit, encode, go, pool};
     use domain::quiz::bank::{Kind, from_form};
     let staff = crate::staff::access::require(CONTEST_OFFICERS)?;
     let pool = pool()?;
@@ -435,9 +431,7 @@ pub async fn save_question(form: QuestionForm) -> Result<(), ServerFnError> {
             return Ok(());
         }
     };
-    super::store::save_edited(&pool, &question, form.active.is_some(), crate::clock::now())
-        .await
-        .map_err(internal)?;
+    super::store::save_edited(&pool, &question, form.active.is_some(), crate::clock::now()).await?;
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),

@@ -3,6 +3,7 @@
 //! here and are answered with a redirect; a refused form comes back filled in as it was sent,
 //! with the reason.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -208,16 +209,14 @@ pub struct StaffDraw {
 #[server(prefix = "/api/staff", endpoint = "inspections_overview")]
 pub async fn inspection_overview(
     #[server(default)] import: Option<i64>,
-) -> Result<Overview, ServerFnError> {
-    use crate::server_support::{internal, pool};
+) -> Result<Overview, AppError> {
+    use crate::server_support::pool;
     crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
-    let (enterprises, inspectors, active_inspectors) = super::store::registry_counts(&pool)
-        .await
-        .map_err(internal)?;
-    let draws = super::store::list_draws(&pool).await.map_err(internal)?;
+    let (enterprises, inspectors, active_inspectors) = super::store::registry_counts(&pool).await?;
+    let draws = super::store::list_draws(&pool).await?;
     let import = match import {
-        Some(id) => server::import_report(&pool, id).await.map_err(internal)?,
+        Some(id) => server::import_report(&pool, id).await?,
         None => None,
     };
     Ok(Overview {
@@ -230,8 +229,8 @@ pub async fn inspection_overview(
 }
 
 #[server(prefix = "/api/staff", endpoint = "draw_announce")]
-pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, go, internal, pool};
+pub async fn announce_draw(form: DrawForm) -> Result<(), AppError> {
+    use crate::server_support::{audit, go, pool};
     let staff = crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
     let now = crate::clock::now();
@@ -256,8 +255,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
                 },
                 now,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
             audit(
                 &pool,
                 crate::audit::Actor::Staff(&staff),
@@ -273,24 +271,19 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/api/staff", endpoint = "draw_staff")]
-pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, ServerFnError> {
-    use crate::server_support::{internal, pool};
+pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, AppError> {
+    use crate::server_support::pool;
     crate::staff::access::require(OFFICERS)?;
     let memos = crate::memo::memos()?;
-    server::staff_draw(&pool()?, &memos, id)
-        .await
-        .map_err(internal)
+    Ok(server::staff_draw(&pool()?, &memos, id).await?)
 }
 
 #[server(prefix = "/api/staff", endpoint = "draw_run")]
-pub async fn run_draw(
-    id: i64,
-    #[server(default)] values: Vec<String>,
-) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, encode, go, internal, pool};
+pub async fn run_draw(id: i64, #[server(default)] values: Vec<String>) -> Result<(), AppError> {
+    use crate::server_support::{audit, encode, go, pool};
     let staff = crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
-    let Some(draw) = super::store::find_draw(&pool, id).await.map_err(internal)? else {
+    let Some(draw) = super::store::find_draw(&pool, id).await? else {
         go("/admin/inspections?error=no_draw");
         return Ok(());
     };
@@ -328,10 +321,7 @@ pub async fn run_draw(
         }
     };
     let now = crate::clock::now();
-    if !super::store::record_drawn(&pool, &draw, &sources, &outcome.assignments, now)
-        .await
-        .map_err(internal)?
-    {
+    if !super::store::record_drawn(&pool, &draw, &sources, &outcome.assignments, now).await? {
         back("这次任务已经抽取过，不能重新抽取");
         return Ok(());
     }
@@ -348,12 +338,12 @@ pub async fn run_draw(
 }
 
 #[server(prefix = "/api/staff", endpoint = "draw_reveal")]
-pub async fn reveal_draw(id: i64) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, go, internal, pool};
+pub async fn reveal_draw(id: i64) -> Result<(), AppError> {
+    use crate::server_support::{audit, go, pool};
     let staff = crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
     let page = format!("/admin/inspections/draws/{id}");
-    let Some(draw) = super::store::find_draw(&pool, id).await.map_err(internal)? else {
+    let Some(draw) = super::store::find_draw(&pool, id).await? else {
         go("/admin/inspections");
         return Ok(());
     };
@@ -375,10 +365,7 @@ pub async fn reveal_draw(id: i64) -> Result<(), ServerFnError> {
         go(&format!("{page}?error=mismatch"));
         return Ok(());
     }
-    if !super::store::record_revealed(&pool, &draw, crate::clock::now())
-        .await
-        .map_err(internal)?
-    {
+    if !super::store::record_revealed(&pool, &draw, crate::clock::now()).await? {
         go(&format!("{page}?error=not_drawn"));
         return Ok(());
     }
@@ -415,8 +402,8 @@ pub struct ResultInput {
 }
 
 #[server(prefix = "/api/staff", endpoint = "result_save")]
-pub async fn save_result(result: ResultInput) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, encode, go, internal, pool};
+pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
+    use crate::server_support::{audit, encode, go, pool};
     let staff = crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
     let ResultInput {
@@ -444,10 +431,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), ServerFnError> {
             encode(&uscc)
         ))
     };
-    let Some(draw) = super::store::find_draw(&pool, draw_id)
-        .await
-        .map_err(internal)?
-    else {
+    let Some(draw) = super::store::find_draw(&pool, draw_id).await? else {
         go("/admin/inspections");
         return Ok(());
     };
@@ -475,8 +459,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), ServerFnError> {
         },
         crate::clock::now(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     audit(
         &pool,
         crate::audit::Actor::Staff(&staff),
@@ -490,15 +473,12 @@ pub async fn save_result(result: ResultInput) -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/api/staff", endpoint = "results_publish")]
-pub async fn publish_results(id: i64) -> Result<(), ServerFnError> {
-    use crate::server_support::{audit, go, internal, pool};
+pub async fn publish_results(id: i64) -> Result<(), AppError> {
+    use crate::server_support::{audit, go, pool};
     let staff = crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
     let page = format!("/admin/inspections/draws/{id}");
-    match super::store::record_results_published(&pool, id, crate::clock::now())
-        .await
-        .map_err(internal)?
-    {
+    match super::store::record_results_published(&pool, id, crate::clock::now()).await? {
         None => go(&format!("{page}?error=not_revealed")),
         Some(count) => {
             audit(

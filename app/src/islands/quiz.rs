@@ -12,6 +12,7 @@ use crate::contest::{
     AttemptView, Entrant, Kind,
     api::{save_answers, start_attempt, submit_answers},
 };
+use crate::error::AppError;
 
 /// The id of what is on screen: the question or the check before submitting. Focus moves to it
 /// when it changes, so that keyboard and screen-reader users carry on from there.
@@ -69,16 +70,17 @@ pub fn Quiz(
         let given = answers.get_untracked();
         leptos::task::spawn_local(async move {
             match submit_answers(view.id.clone(), given).await {
-                Ok(Ok(())) => {
+                Ok(()) => {
                     browser::forget_answers(&view.id);
                     browser::go(&format!("/contest/result/{}", view.id));
                 }
-                Ok(Err(text)) if text.contains("已超过答题时间") || text.contains("已经交卷") =>
+                Err(AppError::Refused(text))
+                    if text.contains("已超过答题时间") || text.contains("已经交卷") =>
                 {
                     browser::forget_answers(&view.id);
                     browser::go(&format!("/contest/result/{}", view.id));
                 }
-                Ok(Err(text)) => {
+                Err(AppError::Refused(text)) => {
                     submitted.set_value(false);
                     message.set(Some(text));
                 }
@@ -136,7 +138,7 @@ pub fn Quiz(
         let given = answers.get_untracked();
         browser::store_answers(&view.id, &given);
         leptos::task::spawn_local(async move {
-            if let Ok(Err(text)) = save_answers(view.id, given).await {
+            if let Err(AppError::Refused(text)) = save_answers(view.id, given).await {
                 message.set(Some(text));
             }
         });
@@ -157,11 +159,11 @@ pub fn Quiz(
             message.set(None);
             leptos::task::spawn_local(async move {
                 match start_attempt(contest_id, entrant).await {
-                    Ok(Ok(view)) => {
+                    Ok(view) => {
                         begin(view);
                         focus_after_render(PANEL);
                     }
-                    Ok(Err(text)) => message.set(Some(text)),
+                    Err(AppError::Refused(text)) => message.set(Some(text)),
                     Err(_) => message.set(Some("暂时无法开始，请检查网络后再试。".into())),
                 }
                 busy.set(false);

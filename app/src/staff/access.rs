@@ -43,16 +43,10 @@ pub fn check(roles: &[Role]) -> Result<Staff, Denied> {
 /// For server functions: the staff member holding one of `roles`, or an error answered with
 /// 401 or 403.
 #[cfg(feature = "ssr")]
-pub fn require(roles: &[Role]) -> Result<Staff, leptos::prelude::ServerFnError> {
-    use leptos::prelude::ServerFnError;
-    check(roles).map_err(|denied| {
-        let (status, message) = match denied {
-            Denied::SignInRequired => (http::StatusCode::UNAUTHORIZED, "请先登录"),
-            Denied::MissingRole => (http::StatusCode::FORBIDDEN, "您没有执行此操作的权限"),
-        };
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(status);
-        }
-        ServerFnError::new(message)
+pub fn require(roles: &[Role]) -> Result<Staff, crate::error::AppError> {
+    use crate::error::AppError;
+    check(roles).map_err(|denied| match denied {
+        Denied::SignInRequired => AppError::SignInRequired,
+        Denied::MissingRole => AppError::Forbidden,
     })
 }

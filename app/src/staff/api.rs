@@ -6,6 +6,7 @@
 //! Every function checks the caller's role on the server first. Anything under `/api/staff/`
 //! additionally needs a signed-in session before it is even decoded (server middleware).
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +87,7 @@ pub async fn sign_in(
     username: String,
     password: String,
     #[server(default)] next: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use server::*;
     let pool = pool()?;
     let ip = crate::request::client_ip();
@@ -101,10 +102,7 @@ pub async fn sign_in(
     };
 
     // Recorded before the password is checked, so a burst is judged attempt by attempt.
-    let claim = match super::throttle::claim(&pool, &username, &ip, now)
-        .await
-        .map_err(internal)?
-    {
+    let claim = match super::throttle::claim(&pool, &username, &ip, now).await? {
         Ok(claim) => claim,
         Err(verdict) => {
             audit(
@@ -121,9 +119,7 @@ pub async fn sign_in(
         }
     };
 
-    let account = super::store::credentials(&pool, &username)
-        .await
-        .map_err(internal)?;
+    let account = super::store::credentials(&pool, &username).await?;
     let stored_hash = account
         .as_ref()
         .map_or(super::password::decoy_hash(), |a| a.password_hash.as_str())
@@ -146,16 +142,10 @@ pub async fn sign_in(
         }
     };
 
-    super::throttle::succeeded(&pool, claim, &account.username, &ip)
-        .await
-        .map_err(internal)?;
+    super::throttle::succeeded(&pool, claim, &account.username, &ip).await?;
     let policy = expect_context::<super::session::SessionPolicy>();
-    let token = super::session::start(&pool, account.id, &ip, now, &policy)
-        .await
-        .map_err(internal)?;
-    super::store::record_login(&pool, account.id, now)
-        .await
-        .map_err(internal)?;
+    let token = super::session::start(&pool, account.id, &ip, now, &policy).await?;
+    super::store::record_login(&pool, account.id, now).await?;
     set_cookie(&policy.cookie(&token))?;
     let staff = super::Staff {
         id: account.id,
@@ -176,12 +166,12 @@ pub async fn sign_in(
 }
 
 #[server(prefix = "/api/staff", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), ServerFnError> {
+pub async fn sign_out() -> Result<(), AppError> {
     use server::*;
     let staff = super::access::require(&[])?;
     let pool = pool()?;
     if let Some(super::access::SessionToken(token)) = crate::request::extension() {
-        super::session::end(&pool, &token).await.map_err(internal)?;
+        super::session::end(&pool, &token).await?;
     }
     let policy = expect_context::<super::session::SessionPolicy>();
     set_cookie(&policy.clearing_cookie())?;
@@ -202,13 +192,12 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
     confirm_password: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use server::*;
     let staff = super::access::require(&[])?;
     let pool = pool()?;
     let stored = super::store::password_hash(&pool, staff.id)
-        .await
-        .map_err(internal)?
+        .await?
         .unwrap_or_default();
     if !super::password::verify_in_background(current_password, stored).await {
         go("/admin/account?error=wrong_current");
@@ -225,17 +214,11 @@ pub async fn change_password(
         ));
         return Ok(());
     }
-    let hash = super::password::hash_in_background(new_password)
-        .await
-        .map_err(internal)?;
+    let hash = super::password::hash_in_background(new_password).await?;
     let now = crate::clock::now();
-    super::store::set_password(&pool, staff.id, &hash, now)
-        .await
-        .map_err(internal)?;
+    super::store::set_password(&pool, staff.id, &hash, now).await?;
     let keep = crate::request::extension::<super::access::SessionToken>().map(|t| t.0);
-    super::session::end_all_for(&pool, staff.id, keep.as_deref())
-        .await
-        .map_err(internal)?;
+    super::session::end_all_for(&pool, staff.id, keep.as_deref()).await?;
     audit(
         &pool,
         Actor::Staff(&staff),
@@ -254,7 +237,7 @@ pub async fn create_account(
     display_name: String,
     password: String,
     #[server(default)] roles: RoleChoice,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use server::*;
     let admin = super::access::require(&[Role::Admin])?;
     let pool = pool()?;
@@ -282,9 +265,7 @@ pub async fn create_account(
         );
         return Ok(());
     }
-    let hash = super::password::hash_in_background(password)
-        .await
-        .map_err(internal)?;
+    let hash = super::password::hash_in_background(password).await?;
     let chosen = roles.roles();
     let new = super::store::NewAccount {
         username: &username,
@@ -320,14 +301,11 @@ pub async fn create_account(
 pub async fn set_roles(
     account_id: i64,
     #[server(default)] roles: RoleChoice,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use server::*;
     let admin = super::access::require(&[Role::Admin])?;
     let pool = pool()?;
-    let Some(account) = super::store::find(&pool, account_id)
-        .await
-        .map_err(internal)?
-    else {
+    let Some(account) = super::store::find(&pool, account_id).await? else {
         go("/admin/users?error=not_found");
         return Ok(());
     };
@@ -337,19 +315,11 @@ pub async fn set_roles(
         go("/admin/users?error=own_admin");
         return Ok(());
     }
-    if loses_admin
-        && !account.disabled
-        && super::store::enabled_admins(&pool)
-            .await
-            .map_err(internal)?
-            <= 1
-    {
+    if loses_admin && !account.disabled && super::store::enabled_admins(&pool).await? <= 1 {
         go("/admin/users?error=last_admin");
         return Ok(());
     }
-    super::store::set_roles(&pool, account.id, &chosen)
-        .await
-        .map_err(internal)?;
+    super::store::set_roles(&pool, account.id, &chosen).await?;
     let detail = format!("{} → {}", role_list(&account.roles), role_list(&chosen));
     audit(
         &pool,
@@ -367,14 +337,11 @@ pub async fn set_roles(
 }
 
 #[server(prefix = "/api/staff", endpoint = "set_disabled")]
-pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), ServerFnError> {
+pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), AppError> {
     use server::*;
     let admin = super::access::require(&[Role::Admin])?;
     let pool = pool()?;
-    let Some(account) = super::store::find(&pool, account_id)
-        .await
-        .map_err(internal)?
-    else {
+    let Some(account) = super::store::find(&pool, account_id).await? else {
         go("/admin/users?error=not_found");
         return Ok(());
     };
@@ -384,17 +351,12 @@ pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), ServerF
     }
     if disabled
         && account.roles.contains(&Role::Admin)
-        && super::store::enabled_admins(&pool)
-            .await
-            .map_err(internal)?
-            <= 1
+        && super::store::enabled_admins(&pool).await? <= 1
     {
         go("/admin/users?error=last_admin");
         return Ok(());
     }
-    super::store::set_disabled(&pool, account.id, disabled)
-        .await
-        .map_err(internal)?;
+    super::store::set_disabled(&pool, account.id, disabled).await?;
     let action = if disabled {
         crate::audit::Action::AccountDisabled
     } else {
@@ -504,8 +466,8 @@ mod tests {
 
 /// Every staff account (admins only).
 #[server(prefix = "/api/staff", endpoint = "accounts")]
-pub async fn list_accounts() -> Result<Vec<super::StaffAccount>, ServerFnError> {
+pub async fn list_accounts() -> Result<Vec<super::StaffAccount>, AppError> {
     use server::*;
     super::access::require(&[Role::Admin])?;
-    super::store::list(&pool()?).await.map_err(internal)
+    Ok(super::store::list(&pool()?).await?)
 }

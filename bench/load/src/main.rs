@@ -96,7 +96,11 @@ async fn participant(base: &str, contest: i64, n: usize) -> Result<Duration, Str
     .json()
     .await
     .map_err(|e| e.to_string())?;
-    let view = started.get("Ok").ok_or_else(|| started.to_string())?;
+    // A started attempt, or a refusal (`{"Refused": "…"}`) to report.
+    if started.get("id").is_none() {
+        return Err(started.to_string());
+    }
+    let view = &started;
     let count = view["questions"].as_array().map_or(0, Vec::len);
     let attempt = view["id"].as_str().unwrap_or_default().to_string();
     let answers: Vec<Vec<usize>> = (0..count).map(|i| vec![i % 2]).collect();
@@ -109,7 +113,7 @@ async fn participant(base: &str, contest: i64, n: usize) -> Result<Duration, Str
     .map_err(|e| e.to_string())?;
     let latency = submitted_at.elapsed();
     let body: Value = response.json().await.map_err(|e| e.to_string())?;
-    if body != json!({ "Ok": null }) {
+    if body != Value::Null {
         return Err(body.to_string());
     }
     Ok(latency)

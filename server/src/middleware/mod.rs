@@ -2,8 +2,6 @@
 //! body size limit, the client's address, the CSRF guard, the page cache and the staff session. Assembled in
 //! [`crate::routes::router`].
 
-/// Server function calls with malformed arguments answered as 400, not 500.
-pub mod bad_input;
 /// Request body size limits (larger for image uploads).
 pub mod body_limit;
 /// The client's address, for throttling and the audit log.
@@ -16,6 +14,8 @@ pub mod friendly_errors;
 pub mod page_cache;
 /// Content-Security-Policy and the other security headers.
 pub mod security_headers;
+/// Each server function error answered with its kind's status (422, 401, 403, 400, 500).
+pub mod server_fn_status;
 /// The signed-in staff member, and the sign-in requirement of `/api/staff/…`.
 pub mod session;
 

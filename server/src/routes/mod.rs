@@ -12,9 +12,8 @@ use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, tr
 
 use crate::{
     middleware::{
-        bad_input,
         body_limit::{self, BodyLimits},
-        client_ip, csrf, friendly_errors, page_cache, security_headers, session,
+        client_ip, csrf, friendly_errors, page_cache, security_headers, server_fn_status, session,
     },
     startup::AppState,
 };
@@ -97,7 +96,7 @@ pub fn router(state: AppState) -> Router {
             },
             body_limit::enforce,
         ))
-        .layer(from_fn(bad_input::classify))
+        .layer(from_fn(server_fn_status::classify))
         .layer(from_fn(friendly_errors::explain))
         .layer(from_fn_with_state(state.https, security_headers::add))
         // Skips what is already compressed (the assets above) and images.

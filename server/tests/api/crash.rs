@@ -96,7 +96,7 @@ async fn take_part(url: &str, n: usize) -> Option<String> {
     .json()
     .await
     .ok()?;
-    let view = started.get("Ok")?;
+    let view = &started;
     let attempt = view["id"].as_str()?.to_owned();
     let count = view["questions"].as_array()?.len();
     let answers: Vec<Vec<usize>> = (0..count).map(|i| vec![i % 2]).collect();
@@ -109,7 +109,7 @@ async fn take_part(url: &str, n: usize) -> Option<String> {
     .json()
     .await
     .ok()?;
-    (submitted == json!({ "Ok": null })).then_some(attempt)
+    (submitted == Value::Null).then_some(attempt)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

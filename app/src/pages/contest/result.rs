@@ -10,6 +10,7 @@ use crate::{
         api::{load_attempt_result, verify_certificate},
         duration_label,
     },
+    error::AppError,
     request::query_param,
     site::use_site,
 };
@@ -28,8 +29,8 @@ pub fn ResultPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 match result.await {
-                    Ok(Ok(result)) => view! { <ResultView result /> }.into_any(),
-                    Ok(Err(text)) => view! { <h1>"答题结果"</h1><Notice kind=NoticeKind::Error message=text /> }.into_any(),
+                    Ok(result) => view! { <ResultView result /> }.into_any(),
+                    Err(AppError::Refused(text)) => view! { <h1>"答题结果"</h1><Notice kind=NoticeKind::Error message=text /> }.into_any(),
                     Err(_) => view! { <h1>"答题结果"</h1><Notice kind=NoticeKind::Error message="结果暂时无法读取，请稍后再试。" /> }.into_any(),
                 }
             })}
