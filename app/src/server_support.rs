@@ -22,11 +22,73 @@ pub fn go(path: &str) {
     leptos_axum::redirect(&crate::site::use_site().href(path));
 }
 
-/// Sends the browser back to a form page with the reason it was refused and everything that was
-/// typed, so that nothing is lost (the page reads the form back from its query string).
-pub fn back_to_form<T: serde::Serialize>(path: &str, message: &str, form: &T) {
+/// A form page again with the reason it was refused and everything that was typed, so that
+/// nothing is lost (the page reads the form back from its query string).
+pub fn form_again<T: serde::Serialize>(path: &str, message: &str, form: &T) -> String {
     let filled = serde_qs::to_string(form).unwrap_or_default();
-    go(&format!("{path}?error={}&{filled}", encode(message)));
+    format!("{path}?error={}&{filled}", encode(message))
+}
+
+/// Sends the browser back to a form page: see [`form_again`].
+pub fn back_to_form<T: serde::Serialize>(path: &str, message: &str, form: &T) {
+    go(&form_again(path, message, form));
+}
+
+/// What a staff form did: where the browser goes next, and, when it changed something, the
+/// entry the audit log keeps.
+pub enum Outcome {
+    Done {
+        action: crate::audit::Action,
+        target: String,
+        detail: String,
+        to: String,
+    },
+    /// Nothing changed: the form again with its error, or another page.
+    Go(String),
+}
+
+impl Outcome {
+    pub fn done(
+        action: crate::audit::Action,
+        target: impl Into<String>,
+        detail: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Outcome {
+        Outcome::Done {
+            action,
+            target: target.into(),
+            detail: detail.into(),
+            to: to.into(),
+        }
+    }
+
+    pub fn go(to: impl Into<String>) -> Outcome {
+        Outcome::Go(to.into())
+    }
+}
+
+/// Every staff form, written once: check the role on the server, act, record what was done in
+/// the audit log, and redirect (post/redirect/get), so no form can skip a step.
+pub async fn staff_form<Act, Acting>(roles: &[crate::staff::Role], act: Act) -> Result<(), AppError>
+where
+    Act: FnOnce(crate::staff::Staff, SqlitePool) -> Acting,
+    Acting: std::future::Future<Output = Result<Outcome, AppError>>,
+{
+    let staff = crate::staff::access::require(roles)?;
+    let pool = pool()?;
+    match act(staff.clone(), pool.clone()).await? {
+        Outcome::Done {
+            action,
+            target,
+            detail,
+            to,
+        } => {
+            audit(&pool, Actor::Staff(&staff), action, &target, &detail).await?;
+            go(&to);
+        }
+        Outcome::Go(to) => go(&to),
+    }
+    Ok(())
 }
 
 /// Percent-encodes a value for a query string.

@@ -104,59 +104,46 @@ pub async fn load_for_editing(id: i64) -> Result<Option<EditableArticle>, AppErr
 #[server(prefix = "/api/staff", endpoint = "article_create")]
 pub async fn create_article(title: String, slug: String, category: String) -> Result<(), AppError> {
     use server::*;
-    let staff = crate::staff::access::require(WRITERS)?;
-    let pool = pool()?;
-    let title = title.trim().to_string();
-    let slug = slug.trim().to_lowercase();
-    let back = |error: &str| {
-        go(&format!(
-            "/admin/articles/new?error={error}&title={}&slug={}&category={}",
-            encode(&title),
-            encode(&slug),
-            encode(&category)
+    staff_form(WRITERS, |staff, pool| async move {
+        let title = title.trim().to_string();
+        let slug = slug.trim().to_lowercase();
+        let back = |error: &str| {
+            Ok(Outcome::go(format!(
+                "/admin/articles/new?error={error}&title={}&slug={}&category={}",
+                encode(&title),
+                encode(&slug),
+                encode(&category)
+            )))
+        };
+        let Some(chosen) = Category::from_name(&category) else {
+            return back("category");
+        };
+        if title.is_empty() || title.chars().count() > 100 {
+            return back("title");
+        }
+        if domain::article::Slug::parse(&slug).is_err() {
+            return back("slug");
+        }
+        if super::store::slug_taken(&pool, &slug).await? {
+            return back("slug_taken");
+        }
+        let text = super::store::ArticleText {
+            title: &title,
+            category: chosen,
+            tags: &[],
+            summary: "",
+            body_md: "",
+        };
+        let by = (staff.id, staff.display_name.as_str());
+        let id = super::store::create_draft(&pool, &slug, &text, by, crate::clock::now()).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::ArticleCreated,
+            slug.clone(),
+            title.clone(),
+            format!("/admin/articles/{id}?done=created"),
         ))
-    };
-    let Some(category) = Category::from_name(&category) else {
-        back("category");
-        return Ok(());
-    };
-    if title.is_empty() || title.chars().count() > 100 {
-        back("title");
-        return Ok(());
-    }
-    if domain::article::Slug::parse(&slug).is_err() {
-        back("slug");
-        return Ok(());
-    }
-    if super::store::slug_taken(&pool, &slug).await? {
-        back("slug_taken");
-        return Ok(());
-    }
-    let text = super::store::ArticleText {
-        title: &title,
-        category,
-        tags: &[],
-        summary: "",
-        body_md: "",
-    };
-    let id = super::store::create_draft(
-        &pool,
-        &slug,
-        &text,
-        (staff.id, &staff.display_name),
-        crate::clock::now(),
-    )
-    .await?;
-    audit(
-        &pool,
-        Actor::Staff(&staff),
-        crate::audit::Action::ArticleCreated,
-        &slug,
-        &title,
-    )
-    .await?;
-    go(&format!("/admin/articles/{id}?done=created"));
-    Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_save")]
@@ -169,62 +156,58 @@ pub async fn save_article(
     #[server(default)] body: String,
 ) -> Result<(), AppError> {
     use server::*;
-    let staff = crate::staff::access::require(WRITERS)?;
-    let pool = pool()?;
-    let Some(article) = super::store::editable(&pool, id).await? else {
-        go("/admin/articles?error=not_found");
-        return Ok(());
-    };
-    if !super::workflow::may_edit(article.status, &staff.roles) {
-        go(&format!("/admin/articles/{id}?error=not_editable"));
-        return Ok(());
-    }
-    let now = crate::clock::now();
-    let tags = split_tags(&tags);
-    let category = Category::from_name(&category).unwrap_or(article.category);
-    let body = body.replace("\r\n", "\n");
-    let title = title.trim();
-    let summary = if summary.trim().is_empty() {
-        domain::markdown::render(&body).summary()
-    } else {
-        summary.trim().to_string()
-    };
-    let text = super::store::ArticleText {
-        title,
-        category,
-        tags: &tags,
-        summary: &summary,
-        body_md: &body,
-    };
-    let problem = if title.is_empty() || title.chars().count() > 100 {
-        Some("title")
-    } else if body.trim().is_empty() {
-        Some("body")
-    } else if summary.chars().count() > 200 {
-        Some("summary")
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        let kept =
-            super::store::keep_version(&pool, id, &text, &staff.display_name, now, "rejected")
-                .await?;
-        go(&format!(
-            "/admin/articles/{id}?error={problem}&version={kept}"
-        ));
-        return Ok(());
-    }
-    super::store::update_text(&pool, id, &text, &staff.display_name, now, "save").await?;
-    audit(
-        &pool,
-        Actor::Staff(&staff),
-        crate::audit::Action::ArticleSaved,
-        &article.slug,
-        "",
-    )
-    .await?;
-    go(&format!("/admin/articles/{id}?done=saved"));
-    Ok(())
+    staff_form(WRITERS, |staff, pool| async move {
+        let Some(article) = super::store::editable(&pool, id).await? else {
+            return Ok(Outcome::go("/admin/articles?error=not_found"));
+        };
+        if !super::workflow::may_edit(article.status, &staff.roles) {
+            return Ok(Outcome::go(format!(
+                "/admin/articles/{id}?error=not_editable"
+            )));
+        }
+        let now = crate::clock::now();
+        let tags = split_tags(&tags);
+        let category = Category::from_name(&category).unwrap_or(article.category);
+        let body = body.replace("\r\n", "\n");
+        let title = title.trim();
+        let summary = if summary.trim().is_empty() {
+            domain::markdown::render(&body).summary()
+        } else {
+            summary.trim().to_string()
+        };
+        let text = super::store::ArticleText {
+            title,
+            category,
+            tags: &tags,
+            summary: &summary,
+            body_md: &body,
+        };
+        let problem = if title.is_empty() || title.chars().count() > 100 {
+            Some("title")
+        } else if body.trim().is_empty() {
+            Some("body")
+        } else if summary.chars().count() > 200 {
+            Some("summary")
+        } else {
+            None
+        };
+        let by = staff.display_name.as_str();
+        if let Some(problem) = problem {
+            // Kept as typed, so nothing is lost; the page offers it back.
+            let kept = super::store::keep_version(&pool, id, &text, by, now, "rejected").await?;
+            return Ok(Outcome::go(format!(
+                "/admin/articles/{id}?error={problem}&version={kept}"
+            )));
+        }
+        super::store::update_text(&pool, id, &text, by, now, "save").await?;
+        Ok(Outcome::done(
+            crate::audit::Action::ArticleSaved,
+            article.slug,
+            "",
+            format!("/admin/articles/{id}?done=saved"),
+        ))
+    })
+    .await
 }
 
 /// Keeps what is in the editor as an `autosave` version, without changing the article (so an
@@ -269,76 +252,61 @@ pub async fn article_step(
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     use server::*;
-    let staff = crate::staff::access::require(WRITERS)?;
-    let pool = pool()?;
-    let Some(article) = super::store::editable(&pool, id).await? else {
-        go("/admin/articles?error=not_found");
-        return Ok(());
-    };
-    let next = match super::workflow::take(article.status, step, &staff.roles) {
-        Ok(next) => next,
-        Err(super::workflow::StepRefused::NotAllowed) => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FORBIDDEN);
+    staff_form(WRITERS, |staff, pool| async move {
+        let Some(article) = super::store::editable(&pool, id).await? else {
+            return Ok(Outcome::go("/admin/articles?error=not_found"));
+        };
+        let back = |error: &str| Ok(Outcome::go(format!("/admin/articles/{id}?error={error}")));
+        let next = match super::workflow::take(article.status, step, &staff.roles) {
+            Ok(next) => next,
+            Err(super::workflow::StepRefused::NotAllowed) => return Err(AppError::Forbidden),
+            Err(super::workflow::StepRefused::WrongStatus) => return back("wrong_status"),
+        };
+        let now = crate::clock::now();
+        let comment = comment.trim().to_string();
+        let (published_at, review_comment, reviewer) = match step {
+            Step::Submit => (None, Some(String::new()), None),
+            Step::Publish => (Some(now), Some(String::new()), Some(staff.id)),
+            Step::Schedule => {
+                let Some(at) = crate::clock::parse_beijing(&publish_at) else {
+                    return back("bad_time");
+                };
+                if at <= now {
+                    return back("past_time");
+                }
+                (Some(at), Some(String::new()), Some(staff.id))
             }
-            return Err(AppError::Forbidden);
-        }
-        Err(super::workflow::StepRefused::WrongStatus) => {
-            go(&format!("/admin/articles/{id}?error=wrong_status"));
-            return Ok(());
-        }
-    };
-    let now = crate::clock::now();
-    let comment = comment.trim().to_string();
-    let (published_at, review_comment, reviewer) = match step {
-        Step::Submit => (None, Some(String::new()), None),
-        Step::Publish => (Some(now), Some(String::new()), Some(staff.id)),
-        Step::Schedule => {
-            let Some(at) = crate::clock::parse_beijing(&publish_at) else {
-                go(&format!("/admin/articles/{id}?error=bad_time"));
-                return Ok(());
-            };
-            if at <= now {
-                go(&format!("/admin/articles/{id}?error=past_time"));
-                return Ok(());
+            Step::Return => {
+                if comment.is_empty() {
+                    return back("comment_required");
+                }
+                (None, Some(comment.clone()), Some(staff.id))
             }
-            (Some(at), Some(String::new()), Some(staff.id))
-        }
-        Step::Return => {
-            if comment.is_empty() {
-                go(&format!("/admin/articles/{id}?error=comment_required"));
-                return Ok(());
-            }
-            (None, Some(comment.clone()), Some(staff.id))
-        }
-        Step::Withdraw => (None, None, Some(staff.id)),
-    };
-    super::store::set_status(
-        &pool,
-        id,
-        next,
-        published_at,
-        review_comment.as_deref(),
-        reviewer,
-        now,
-    )
-    .await?;
-    let action = match step {
-        Step::Submit => crate::audit::Action::ArticleSubmitted,
-        Step::Publish => crate::audit::Action::ArticlePublished,
-        Step::Schedule => crate::audit::Action::ArticleScheduled,
-        Step::Return => crate::audit::Action::ArticleReturned,
-        Step::Withdraw => crate::audit::Action::ArticleWithdrawn,
-    };
-    let detail = match step {
-        Step::Schedule => published_at
-            .map(crate::clock::format_beijing)
-            .unwrap_or_default(),
-        _ => comment,
-    };
-    audit(&pool, Actor::Staff(&staff), action, &article.slug, &detail).await?;
-    go(&format!("/admin/articles/{id}?done={}", next.as_str()));
-    Ok(())
+            Step::Withdraw => (None, None, Some(staff.id)),
+        };
+        let review = review_comment.as_deref();
+        super::store::set_status(&pool, id, next, published_at, review, reviewer, now).await?;
+        let action = match step {
+            Step::Submit => crate::audit::Action::ArticleSubmitted,
+            Step::Publish => crate::audit::Action::ArticlePublished,
+            Step::Schedule => crate::audit::Action::ArticleScheduled,
+            Step::Return => crate::audit::Action::ArticleReturned,
+            Step::Withdraw => crate::audit::Action::ArticleWithdrawn,
+        };
+        let detail = match step {
+            Step::Schedule => published_at
+                .map(crate::clock::format_beijing)
+                .unwrap_or_default(),
+            _ => comment,
+        };
+        Ok(Outcome::done(
+            action,
+            article.slug,
+            detail,
+            format!("/admin/articles/{id}?done={}", next.as_str()),
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_versions")]
@@ -358,51 +326,41 @@ pub async fn article_version(id: i64, version: i64) -> Result<Option<VersionView
 #[server(prefix = "/api/staff", endpoint = "article_restore")]
 pub async fn restore_version(id: i64, version: i64) -> Result<(), AppError> {
     use server::*;
-    let staff = crate::staff::access::require(WRITERS)?;
-    let pool = pool()?;
-    let (Some(article), Some(old)) = (
-        super::store::editable(&pool, id).await?,
-        super::store::version(&pool, id, version).await?,
-    ) else {
-        go("/admin/articles?error=not_found");
-        return Ok(());
-    };
-    if !super::workflow::may_edit(article.status, &staff.roles) {
-        go(&format!("/admin/articles/{id}?error=not_editable"));
-        return Ok(());
-    }
-    let tags = split_tags(&old.tags);
-    let text = super::store::ArticleText {
-        title: &old.title,
-        category: old.category,
-        tags: &tags,
-        summary: &old.summary,
-        body_md: &old.body_md,
-    };
-    super::store::update_text(
-        &pool,
-        id,
-        &text,
-        &staff.display_name,
-        crate::clock::now(),
-        "restore",
-    )
-    .await?;
-    audit(
-        &pool,
-        Actor::Staff(&staff),
-        crate::audit::Action::ArticleRestored,
-        &article.slug,
-        &format!("#{version}"),
-    )
-    .await?;
-    go(&format!("/admin/articles/{id}?done=restored"));
-    Ok(())
+    staff_form(WRITERS, |staff, pool| async move {
+        let (Some(article), Some(old)) = (
+            super::store::editable(&pool, id).await?,
+            super::store::version(&pool, id, version).await?,
+        ) else {
+            return Ok(Outcome::go("/admin/articles?error=not_found"));
+        };
+        if !super::workflow::may_edit(article.status, &staff.roles) {
+            return Ok(Outcome::go(format!(
+                "/admin/articles/{id}?error=not_editable"
+            )));
+        }
+        let tags = split_tags(&old.tags);
+        let text = super::store::ArticleText {
+            title: &old.title,
+            category: old.category,
+            tags: &tags,
+            summary: &old.summary,
+            body_md: &old.body_md,
+        };
+        let (by, now) = (staff.display_name.as_str(), crate::clock::now());
+        super::store::update_text(&pool, id, &text, by, now, "restore").await?;
+        Ok(Outcome::done(
+            crate::audit::Action::ArticleRestored,
+            article.slug,
+            format!("#{version}"),
+            format!("/admin/articles/{id}?done=restored"),
+        ))
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::{audit::Actor, server_support::*};
+    pub use crate::server_support::*;
 }
 
 #[cfg(test)]

@@ -86,38 +86,32 @@ pub async fn load_contest_overview() -> Result<ContestOverview, AppError> {
 
 #[server(prefix = "/api/staff", endpoint = "contest_create")]
 pub async fn create_contest(form: ContestForm) -> Result<(), AppError> {
-    use crate::server_support::{audit, go, pool};
-    let staff = crate::staff::access::require(CONTEST_OFFICERS)?;
-    let pool = pool()?;
-    let back =
-        |message: &str| crate::server_support::back_to_form("/admin/contests/new", message, &form);
-    let bank = super::store::bank(&pool).await?;
-    let checked = match server::check(&form, &bank) {
-        Ok(checked) => checked,
-        Err(message) => {
-            back(&message);
-            return Ok(());
-        }
-    };
-    let id = super::store::create_contest(
-        &pool,
-        super::store::NewContest {
+    use crate::server_support::{Outcome, form_again, staff_form};
+    staff_form(CONTEST_OFFICERS, |staff, pool| async move {
+        let bank = super::store::bank(&pool).await?;
+        let checked = match server::check(&form, &bank) {
+            Ok(checked) => checked,
+            Err(message) => {
+                return Ok(Outcome::go(form_again(
+                    "/admin/contests/new",
+                    &message,
+                    &form,
+                )));
+            }
+        };
+        let new = super::store::NewContest {
             created_by: staff.id,
             ..checked.as_new(&form)
-        },
-        crate::clock::now(),
-    )
-    .await?;
-    audit(
-        &pool,
-        crate::audit::Actor::Staff(&staff),
-        crate::audit::Action::ContestCreated,
-        &format!("contest:{id}"),
-        form.title.trim(),
-    )
-    .await?;
-    go(&format!("/admin/contests/{id}?done=created"));
-    Ok(())
+        };
+        let id = super::store::create_contest(&pool, new, crate::clock::now()).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::ContestCreated,
+            format!("contest:{id}"),
+            form.title.trim(),
+            format!("/admin/contests/{id}?done=created"),
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "contest_stats")]
@@ -396,53 +390,51 @@ pub async fn load_question(id: String) -> Result<Option<QuestionForm>, AppError>
 /// Saves a question from the editor, checked by the bank's own rules.
 #[server(prefix = "/api/staff", endpoint = "bank_save")]
 pub async fn save_question(form: QuestionForm) -> Result<(), AppError> {
-    use crate::server_support::{audit, encode, go, pool};
+    use crate::server_support::{Outcome, encode, form_again, staff_form};
     use domain::quiz::bank::{Kind, from_form};
-    let staff = crate::staff::access::require(CONTEST_OFFICERS)?;
-    let pool = pool()?;
-    let kind = match form.kind.as_str() {
-        "single" => Some(Kind::Single),
-        "multiple" => Some(Kind::Multiple),
-        "judge" => Some(Kind::Judge),
-        _ => None,
-    };
-    let difficulty = form.difficulty.trim().parse::<u8>().unwrap_or(0);
-    let checked = match kind {
-        None => Err("请选择题型".to_string()),
-        Some(kind) => from_form(
-            &form.id,
-            &form.topic,
-            kind,
-            difficulty,
-            &form.stem,
-            &form.options,
-            &form.answer,
-            &form.explanation,
-            &form.source,
-        ),
-    };
-    let question = match checked {
-        Ok(question) => domain::quiz::bank::Question {
-            contest_only: form.contest_only.is_some(),
-            ..question
-        },
-        Err(message) => {
-            crate::server_support::back_to_form("/admin/contests/questions/edit", &message, &form);
-            return Ok(());
-        }
-    };
-    super::store::save_edited(&pool, &question, form.active.is_some(), crate::clock::now()).await?;
-    audit(
-        &pool,
-        crate::audit::Actor::Staff(&staff),
-        crate::audit::Action::QuestionSaved,
-        &format!("question:{}", question.id),
-        &question.stem.chars().take(40).collect::<String>(),
-    )
-    .await?;
-    go(&format!(
-        "/admin/contests/questions?done={}",
-        encode(&question.id)
-    ));
-    Ok(())
+    staff_form(CONTEST_OFFICERS, |_, pool| async move {
+        let kind = match form.kind.as_str() {
+            "single" => Some(Kind::Single),
+            "multiple" => Some(Kind::Multiple),
+            "judge" => Some(Kind::Judge),
+            _ => None,
+        };
+        let difficulty = form.difficulty.trim().parse::<u8>().unwrap_or(0);
+        let checked = match kind {
+            None => Err("请选择题型".to_string()),
+            Some(kind) => from_form(
+                &form.id,
+                &form.topic,
+                kind,
+                difficulty,
+                &form.stem,
+                &form.options,
+                &form.answer,
+                &form.explanation,
+                &form.source,
+            ),
+        };
+        let question = match checked {
+            Ok(question) => domain::quiz::bank::Question {
+                contest_only: form.contest_only.is_some(),
+                ..question
+            },
+            Err(message) => {
+                return Ok(Outcome::go(form_again(
+                    "/admin/contests/questions/edit",
+                    &message,
+                    &form,
+                )));
+            }
+        };
+        super::store::save_edited(&pool, &question, form.active.is_some(), crate::clock::now())
+            .await?;
+        Ok(Outcome::done(
+            crate::audit::Action::QuestionSaved,
+            format!("question:{}", question.id),
+            question.stem.chars().take(40).collect::<String>(),
+            format!("/admin/contests/questions?done={}", encode(&question.id)),
+        ))
+    })
+    .await
 }

@@ -230,44 +230,37 @@ pub async fn inspection_overview(
 
 #[server(prefix = "/api/staff", endpoint = "draw_announce")]
 pub async fn announce_draw(form: DrawForm) -> Result<(), AppError> {
-    use crate::server_support::{audit, go, pool};
-    let staff = crate::staff::access::require(OFFICERS)?;
-    let pool = pool()?;
-    let now = crate::clock::now();
-    let back = |message: &str| {
-        crate::server_support::back_to_form("/admin/inspections/draws/new", message, &form)
-    };
-    match server::validate_announcement(&pool, &form, now).await {
-        Err(message) => {
-            back(&message);
-            Ok(())
-        }
-        Ok((title, rules, sources, frozen)) => {
-            let id = super::store::announce(
-                &pool,
-                super::store::NewDraw {
-                    title: &title,
-                    check_items: &form.check_items,
-                    rules: &rules,
-                    sources: &sources,
-                    frozen: &frozen,
-                    created_by: staff.id,
-                },
-                now,
-            )
-            .await?;
-            audit(
-                &pool,
-                crate::audit::Actor::Staff(&staff),
-                crate::audit::Action::DrawAnnounced,
-                &format!("draw:{id}"),
-                &title,
-            )
-            .await?;
-            go(&format!("/admin/inspections/draws/{id}?done=announced"));
-            Ok(())
-        }
-    }
+    use crate::server_support::{Outcome, form_again, staff_form};
+    staff_form(OFFICERS, |staff, pool| async move {
+        let now = crate::clock::now();
+        let (title, rules, sources, frozen) =
+            match server::validate_announcement(&pool, &form, now).await {
+                Ok(checked) => checked,
+                Err(message) => {
+                    return Ok(Outcome::go(form_again(
+                        "/admin/inspections/draws/new",
+                        &message,
+                        &form,
+                    )));
+                }
+            };
+        let new = super::store::NewDraw {
+            title: &title,
+            check_items: &form.check_items,
+            rules: &rules,
+            sources: &sources,
+            frozen: &frozen,
+            created_by: staff.id,
+        };
+        let id = super::store::announce(&pool, new, now).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::DrawAnnounced,
+            format!("draw:{id}"),
+            title.clone(),
+            format!("/admin/inspections/draws/{id}?done=announced"),
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "draw_staff")]
@@ -280,105 +273,88 @@ pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, AppError> {
 
 #[server(prefix = "/api/staff", endpoint = "draw_run")]
 pub async fn run_draw(id: i64, #[server(default)] values: Vec<String>) -> Result<(), AppError> {
-    use crate::server_support::{audit, encode, go, pool};
-    let staff = crate::staff::access::require(OFFICERS)?;
-    let pool = pool()?;
-    let Some(draw) = super::store::find_draw(&pool, id).await? else {
-        go("/admin/inspections?error=no_draw");
-        return Ok(());
-    };
-    let page = format!("/admin/inspections/draws/{id}");
-    let back = |message: &str| {
-        let filled: String = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("&values[{i}]={}", encode(v)))
-            .collect();
-        go(&format!("{page}?error={}{filled}", encode(message)));
-    };
-    if draw.status != super::DrawStatus::Announced {
-        back("这次任务已经抽取过，不能重新抽取");
-        return Ok(());
-    }
-    let sources = match server::sources_with_values(&draw.sources, &values) {
-        Ok(sources) => sources,
-        Err(message) => {
-            back(&message);
-            return Ok(());
+    use crate::server_support::{Outcome, encode, staff_form};
+    staff_form(OFFICERS, |_, pool| async move {
+        let Some(draw) = super::store::find_draw(&pool, id).await? else {
+            return Ok(Outcome::go("/admin/inspections?error=no_draw"));
+        };
+        let page = format!("/admin/inspections/draws/{id}");
+        let back = |message: &str| {
+            let filled: String = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| format!("&values[{i}]={}", encode(v)))
+                .collect();
+            Ok(Outcome::go(format!(
+                "{page}?error={}{filled}",
+                encode(message)
+            )))
+        };
+        const DRAWN_ALREADY: &str = "这次任务已经抽取过，不能重新抽取";
+        if draw.status != super::DrawStatus::Announced {
+            return back(DRAWN_ALREADY);
         }
-    };
-    let source_values: Vec<Vec<u64>> = sources.iter().map(|s| s.values.clone()).collect();
-    let outcome = match domain::inspection::draw::run(
-        &draw.snapshot,
-        &draw.rules,
-        &draw.declared(),
-        &source_values,
-    ) {
-        Ok(outcome) => outcome,
-        Err(error) => {
-            back(&error.to_string());
-            return Ok(());
+        let sources = match server::sources_with_values(&draw.sources, &values) {
+            Ok(sources) => sources,
+            Err(message) => return back(&message),
+        };
+        let source_values: Vec<Vec<u64>> = sources.iter().map(|s| s.values.clone()).collect();
+        let run = domain::inspection::draw::run(
+            &draw.snapshot,
+            &draw.rules,
+            &draw.declared(),
+            &source_values,
+        );
+        let outcome = match run {
+            Ok(outcome) => outcome,
+            Err(error) => return back(&error.to_string()),
+        };
+        let now = crate::clock::now();
+        if !super::store::record_drawn(&pool, &draw, &sources, &outcome.assignments, now).await? {
+            return back(DRAWN_ALREADY);
         }
-    };
-    let now = crate::clock::now();
-    if !super::store::record_drawn(&pool, &draw, &sources, &outcome.assignments, now).await? {
-        back("这次任务已经抽取过，不能重新抽取");
-        return Ok(());
-    }
-    audit(
-        &pool,
-        crate::audit::Actor::Staff(&staff),
-        crate::audit::Action::DrawDrawn,
-        &format!("draw:{id}"),
-        &format!("{} 家", outcome.assignments.len()),
-    )
-    .await?;
-    go(&format!("{page}?done=drawn"));
-    Ok(())
+        Ok(Outcome::done(
+            crate::audit::Action::DrawDrawn,
+            format!("draw:{id}"),
+            format!("{} 家", outcome.assignments.len()),
+            format!("{page}?done=drawn"),
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "draw_reveal")]
 pub async fn reveal_draw(id: i64) -> Result<(), AppError> {
-    use crate::server_support::{audit, go, pool};
-    let staff = crate::staff::access::require(OFFICERS)?;
-    let pool = pool()?;
-    let page = format!("/admin/inspections/draws/{id}");
-    let Some(draw) = super::store::find_draw(&pool, id).await? else {
-        go("/admin/inspections");
-        return Ok(());
-    };
-    // The list must still be the one committed to: re-run and re-hash before going public.
-    let verified = draw
-        .record()
-        .map(|mut record| {
+    use crate::server_support::{Outcome, staff_form};
+    staff_form(OFFICERS, |_, pool| async move {
+        let page = format!("/admin/inspections/draws/{id}");
+        let Some(draw) = super::store::find_draw(&pool, id).await? else {
+            return Ok(Outcome::go("/admin/inspections"));
+        };
+        if draw.status != super::DrawStatus::Drawn {
+            return Ok(Outcome::go(format!("{page}?error=not_drawn")));
+        }
+        // The list must still be the one committed to: re-run and re-hash before going public.
+        let verified = draw.record().is_some_and(|mut record| {
             record.revealed = Some(draw.revealed());
             domain::inspection::record::verify(&record).all_ok()
                 && draw.commitment_digest.as_deref() == Some(record.commitment_digest.as_str())
-        })
-        .unwrap_or(false);
-    if draw.status != super::DrawStatus::Drawn {
-        go(&format!("{page}?error=not_drawn"));
-        return Ok(());
-    }
-    if !verified {
-        tracing::error!(draw = id, "a reveal did not match its commitment");
-        go(&format!("{page}?error=mismatch"));
-        return Ok(());
-    }
-    if !super::store::record_revealed(&pool, &draw, crate::clock::now()).await? {
-        go(&format!("{page}?error=not_drawn"));
-        return Ok(());
-    }
-    audit(
-        &pool,
-        crate::audit::Actor::Staff(&staff),
-        crate::audit::Action::DrawRevealed,
-        &format!("draw:{id}"),
-        "",
-    )
-    .await?;
-    go(&format!("{page}?done=revealed"));
-    Ok(())
+        });
+        if !verified {
+            tracing::error!(draw = id, "a reveal did not match its commitment");
+            return Ok(Outcome::go(format!("{page}?error=mismatch")));
+        }
+        if !super::store::record_revealed(&pool, &draw, crate::clock::now()).await? {
+            return Ok(Outcome::go(format!("{page}?error=not_drawn")));
+        }
+        Ok(Outcome::done(
+            crate::audit::Action::DrawRevealed,
+            format!("draw:{id}"),
+            "",
+            format!("{page}?done=revealed"),
+        ))
+    })
+    .await
 }
 
 /// The result form of one selected enterprise, as posted (`result[…]` fields).
@@ -403,96 +379,81 @@ pub struct ResultInput {
 
 #[server(prefix = "/api/staff", endpoint = "result_save")]
 pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
-    use crate::server_support::{audit, encode, go, pool};
-    let staff = crate::staff::access::require(OFFICERS)?;
-    let pool = pool()?;
-    let ResultInput {
-        draw_id,
-        uscc,
-        inspected_on,
-        produced_on,
-        category,
-        hazards_found,
-        hazards_rectified,
-        follow_up,
-    } = result;
-    let page = format!("/admin/inspections/draws/{draw_id}");
-    let back = |message: &str| {
-        go(&format!(
-            "{page}?error={}&uscc={}&inspected_on={}&produced_on={}&category={}&hazards_found={}&hazards_rectified={}&follow_up={}#result-{}",
-            encode(message),
-            encode(&uscc),
-            encode(&inspected_on),
-            encode(&produced_on),
-            encode(&category),
-            encode(&hazards_found),
-            encode(&hazards_rectified),
-            encode(&follow_up),
-            encode(&uscc)
-        ))
-    };
-    let Some(draw) = super::store::find_draw(&pool, draw_id).await? else {
-        go("/admin/inspections");
-        return Ok(());
-    };
-    let form = server::ResultForm {
-        uscc: &uscc,
-        inspected_on: &inspected_on,
-        produced_on: &produced_on,
-        category: &category,
-        hazards_found: &hazards_found,
-        hazards_rectified: &hazards_rectified,
-        follow_up: &follow_up,
-    };
-    let result = match server::validate_result(&draw, &form, crate::clock::now()) {
-        Ok(result) => result,
-        Err(message) => {
-            back(&message);
-            return Ok(());
-        }
-    };
-    super::store::save_result(
-        &pool,
-        super::store::NewResult {
+    use crate::server_support::{Outcome, encode, staff_form};
+    staff_form(OFFICERS, |staff, pool| async move {
+        let ResultInput {
+            draw_id,
+            uscc,
+            inspected_on,
+            produced_on,
+            category,
+            hazards_found,
+            hazards_rectified,
+            follow_up,
+        } = result;
+        let page = format!("/admin/inspections/draws/{draw_id}");
+        let Some(draw) = super::store::find_draw(&pool, draw_id).await? else {
+            return Ok(Outcome::go("/admin/inspections"));
+        };
+        let form = server::ResultForm {
+            uscc: &uscc,
+            inspected_on: &inspected_on,
+            produced_on: &produced_on,
+            category: &category,
+            hazards_found: &hazards_found,
+            hazards_rectified: &hazards_rectified,
+            follow_up: &follow_up,
+        };
+        let checked = match server::validate_result(&draw, &form, crate::clock::now()) {
+            Ok(checked) => checked,
+            Err(message) => {
+                return Ok(Outcome::go(format!(
+                    "{page}?error={}&uscc={}&inspected_on={}&produced_on={}&category={}&hazards_found={}&hazards_rectified={}&follow_up={}#result-{}",
+                    encode(&message),
+                    encode(&uscc),
+                    encode(&inspected_on),
+                    encode(&produced_on),
+                    encode(&category),
+                    encode(&hazards_found),
+                    encode(&hazards_rectified),
+                    encode(&follow_up),
+                    encode(&uscc)
+                )));
+            }
+        };
+        let new = super::store::NewResult {
             recorded_by: staff.id,
-            ..result
-        },
-        crate::clock::now(),
-    )
-    .await?;
-    audit(
-        &pool,
-        crate::audit::Actor::Staff(&staff),
-        crate::audit::Action::ResultRecorded,
-        &format!("draw:{draw_id}"),
-        &uscc,
-    )
-    .await?;
-    go(&format!("{page}?done=result#result-{}", encode(&uscc)));
-    Ok(())
+            ..checked
+        };
+        super::store::save_result(&pool, new, crate::clock::now()).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::ResultRecorded,
+            format!("draw:{draw_id}"),
+            uscc.clone(),
+            format!("{page}?done=result#result-{}", encode(&uscc)),
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "results_publish")]
 pub async fn publish_results(id: i64) -> Result<(), AppError> {
-    use crate::server_support::{audit, go, pool};
-    let staff = crate::staff::access::require(OFFICERS)?;
-    let pool = pool()?;
-    let page = format!("/admin/inspections/draws/{id}");
-    match super::store::record_results_published(&pool, id, crate::clock::now()).await? {
-        None => go(&format!("{page}?error=not_revealed")),
-        Some(count) => {
-            audit(
-                &pool,
-                crate::audit::Actor::Staff(&staff),
-                crate::audit::Action::ResultsPublished,
-                &format!("draw:{id}"),
-                &format!("{count} 条"),
-            )
-            .await?;
-            go(&format!("{page}?done=published"));
-        }
-    }
-    Ok(())
+    use crate::server_support::{Outcome, staff_form};
+    staff_form(OFFICERS, |_, pool| async move {
+        let page = format!("/admin/inspections/draws/{id}");
+        Ok(
+            match super::store::record_results_published(&pool, id, crate::clock::now()).await? {
+                None => Outcome::go(format!("{page}?error=not_revealed")),
+                Some(count) => Outcome::done(
+                    crate::audit::Action::ResultsPublished,
+                    format!("draw:{id}"),
+                    format!("{count} 条"),
+                    format!("{page}?done=published"),
+                ),
+            },
+        )
+    })
+    .await
 }
 
 /// The server-side work behind the forms.

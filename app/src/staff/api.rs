@@ -194,41 +194,33 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<(), AppError> {
     use server::*;
-    let staff = super::access::require(&[])?;
-    let pool = pool()?;
-    let stored = super::store::password_hash(&pool, staff.id)
-        .await?
-        .unwrap_or_default();
-    if !super::password::verify_in_background(current_password, stored).await {
-        go("/admin/account?error=wrong_current");
-        return Ok(());
-    }
-    if new_password != confirm_password {
-        go("/admin/account?error=mismatch");
-        return Ok(());
-    }
-    if let Err(refused) = super::password::check_policy(&staff.username, &new_password) {
-        go(&format!(
-            "/admin/account?error=policy&reason={}",
-            encode(&refused.to_string())
-        ));
-        return Ok(());
-    }
-    let hash = super::password::hash_in_background(new_password).await?;
-    let now = crate::clock::now();
-    super::store::set_password(&pool, staff.id, &hash, now).await?;
-    let keep = crate::request::extension::<super::access::SessionToken>().map(|t| t.0);
-    super::session::end_all_for(&pool, staff.id, keep.as_deref()).await?;
-    audit(
-        &pool,
-        Actor::Staff(&staff),
-        crate::audit::Action::PasswordChanged,
-        &staff.username,
-        "",
-    )
-    .await?;
-    go("/admin/account?done=password_changed");
-    Ok(())
+    staff_form(&[], |staff, pool| async move {
+        let back = |error: &str| Ok(Outcome::go(format!("/admin/account?error={error}")));
+        let stored = super::store::password_hash(&pool, staff.id)
+            .await?
+            .unwrap_or_default();
+        if !super::password::verify_in_background(current_password, stored).await {
+            return back("wrong_current");
+        }
+        if new_password != confirm_password {
+            return back("mismatch");
+        }
+        if let Err(refused) = super::password::check_policy(&staff.username, &new_password) {
+            return back(&format!("policy&reason={}", encode(&refused.to_string())));
+        }
+        let hash = super::password::hash_in_background(new_password).await?;
+        super::store::set_password(&pool, staff.id, &hash, crate::clock::now()).await?;
+        // Every other session of this person ends; this one stays signed in.
+        let keep = crate::request::extension::<super::access::SessionToken>().map(|t| t.0);
+        super::session::end_all_for(&pool, staff.id, keep.as_deref()).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::PasswordChanged,
+            staff.username,
+            "",
+            "/admin/account?done=password_changed",
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "create_account")]
@@ -239,62 +231,47 @@ pub async fn create_account(
     #[server(default)] roles: RoleChoice,
 ) -> Result<(), AppError> {
     use server::*;
-    let admin = super::access::require(&[Role::Admin])?;
-    let pool = pool()?;
-    let username = username.trim().to_lowercase();
-    let display_name = display_name.trim().to_string();
-    let back = |error: &str, extra: &str| {
-        go(&format!(
-            "/admin/users?error={error}{extra}&username={}&display_name={}#new-account",
-            encode(&username),
-            encode(&display_name)
-        ))
-    };
-    if !is_valid_username(&username) {
-        back("username", "");
-        return Ok(());
-    }
-    if display_name.is_empty() || display_name.chars().count() > 40 {
-        back("display_name", "");
-        return Ok(());
-    }
-    if let Err(refused) = super::password::check_policy(&username, &password) {
-        back(
-            "policy",
-            &format!("&reason={}", encode(&refused.to_string())),
-        );
-        return Ok(());
-    }
-    let hash = super::password::hash_in_background(password).await?;
-    let chosen = roles.roles();
-    let new = super::store::NewAccount {
-        username: &username,
-        display_name: &display_name,
-        password_hash: &hash,
-        roles: &chosen,
-    };
-    match super::store::create(&pool, new, crate::clock::now()).await {
-        Ok(_) => {}
-        Err(super::store::StoreError::UsernameTaken) => {
-            back("taken", "");
-            return Ok(());
+    staff_form(&[Role::Admin], |_, pool| async move {
+        let username = username.trim().to_lowercase();
+        let display_name = display_name.trim().to_string();
+        let back = |error: &str, extra: &str| {
+            Ok(Outcome::go(format!(
+                "/admin/users?error={error}{extra}&username={}&display_name={}#new-account",
+                encode(&username),
+                encode(&display_name)
+            )))
+        };
+        if !is_valid_username(&username) {
+            return back("username", "");
         }
-        Err(error) => return Err(internal(error)),
-    }
-    let detail = role_list(&chosen);
-    audit(
-        &pool,
-        Actor::Staff(&admin),
-        crate::audit::Action::AccountCreated,
-        &username,
-        &detail,
-    )
-    .await?;
-    go(&format!(
-        "/admin/users?done=created&who={}",
-        encode(&username)
-    ));
-    Ok(())
+        if display_name.is_empty() || display_name.chars().count() > 40 {
+            return back("display_name", "");
+        }
+        if let Err(refused) = super::password::check_policy(&username, &password) {
+            let reason = format!("&reason={}", encode(&refused.to_string()));
+            return back("policy", &reason);
+        }
+        let hash = super::password::hash_in_background(password).await?;
+        let chosen = roles.roles();
+        let new = super::store::NewAccount {
+            username: &username,
+            display_name: &display_name,
+            password_hash: &hash,
+            roles: &chosen,
+        };
+        match super::store::create(&pool, new, crate::clock::now()).await {
+            Ok(_) => {}
+            Err(super::store::StoreError::UsernameTaken) => return back("taken", ""),
+            Err(error) => return Err(error.into()),
+        }
+        Ok(Outcome::done(
+            crate::audit::Action::AccountCreated,
+            username.clone(),
+            role_list(&chosen),
+            format!("/admin/users?done=created&who={}", encode(&username)),
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "set_roles")]
@@ -303,72 +280,59 @@ pub async fn set_roles(
     #[server(default)] roles: RoleChoice,
 ) -> Result<(), AppError> {
     use server::*;
-    let admin = super::access::require(&[Role::Admin])?;
-    let pool = pool()?;
-    let Some(account) = super::store::find(&pool, account_id).await? else {
-        go("/admin/users?error=not_found");
-        return Ok(());
-    };
-    let chosen = roles.roles();
-    let loses_admin = account.roles.contains(&Role::Admin) && !chosen.contains(&Role::Admin);
-    if loses_admin && account.id == admin.id {
-        go("/admin/users?error=own_admin");
-        return Ok(());
-    }
-    if loses_admin && !account.disabled && super::store::enabled_admins(&pool).await? <= 1 {
-        go("/admin/users?error=last_admin");
-        return Ok(());
-    }
-    super::store::set_roles(&pool, account.id, &chosen).await?;
-    let detail = format!("{} → {}", role_list(&account.roles), role_list(&chosen));
-    audit(
-        &pool,
-        Actor::Staff(&admin),
-        crate::audit::Action::RolesChanged,
-        &account.username,
-        &detail,
-    )
-    .await?;
-    go(&format!(
-        "/admin/users?done=roles&who={}",
-        encode(&account.username)
-    ));
-    Ok(())
+    staff_form(&[Role::Admin], |admin, pool| async move {
+        let Some(account) = super::store::find(&pool, account_id).await? else {
+            return Ok(Outcome::go("/admin/users?error=not_found"));
+        };
+        let chosen = roles.roles();
+        let loses_admin = account.roles.contains(&Role::Admin) && !chosen.contains(&Role::Admin);
+        if loses_admin && account.id == admin.id {
+            return Ok(Outcome::go("/admin/users?error=own_admin"));
+        }
+        if loses_admin && !account.disabled && super::store::enabled_admins(&pool).await? <= 1 {
+            return Ok(Outcome::go("/admin/users?error=last_admin"));
+        }
+        super::store::set_roles(&pool, account.id, &chosen).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::RolesChanged,
+            account.username.clone(),
+            format!("{} → {}", role_list(&account.roles), role_list(&chosen)),
+            format!("/admin/users?done=roles&who={}", encode(&account.username)),
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/api/staff", endpoint = "set_disabled")]
 pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), AppError> {
     use server::*;
-    let admin = super::access::require(&[Role::Admin])?;
-    let pool = pool()?;
-    let Some(account) = super::store::find(&pool, account_id).await? else {
-        go("/admin/users?error=not_found");
-        return Ok(());
-    };
-    if disabled && account.id == admin.id {
-        go("/admin/users?error=own_account");
-        return Ok(());
-    }
-    if disabled
-        && account.roles.contains(&Role::Admin)
-        && super::store::enabled_admins(&pool).await? <= 1
-    {
-        go("/admin/users?error=last_admin");
-        return Ok(());
-    }
-    super::store::set_disabled(&pool, account.id, disabled).await?;
-    let action = if disabled {
-        crate::audit::Action::AccountDisabled
-    } else {
-        crate::audit::Action::AccountEnabled
-    };
-    audit(&pool, Actor::Staff(&admin), action, &account.username, "").await?;
-    let done = if disabled { "disabled" } else { "enabled" };
-    go(&format!(
-        "/admin/users?done={done}&who={}",
-        encode(&account.username)
-    ));
-    Ok(())
+    staff_form(&[Role::Admin], |admin, pool| async move {
+        let Some(account) = super::store::find(&pool, account_id).await? else {
+            return Ok(Outcome::go("/admin/users?error=not_found"));
+        };
+        if disabled && account.id == admin.id {
+            return Ok(Outcome::go("/admin/users?error=own_account"));
+        }
+        if disabled
+            && account.roles.contains(&Role::Admin)
+            && super::store::enabled_admins(&pool).await? <= 1
+        {
+            return Ok(Outcome::go("/admin/users?error=last_admin"));
+        }
+        super::store::set_disabled(&pool, account.id, disabled).await?;
+        let (action, done) = if disabled {
+            (crate::audit::Action::AccountDisabled, "disabled")
+        } else {
+            (crate::audit::Action::AccountEnabled, "enabled")
+        };
+        Ok(Outcome::done(
+            action,
+            account.username.clone(),
+            "",
+            format!("/admin/users?done={done}&who={}", encode(&account.username)),
+        ))
+    })
+    .await
 }
 
 /// Roles as their names, for the audit log.
@@ -383,7 +347,6 @@ pub fn role_list(roles: &[Role]) -> String {
         .join(",")
 }
 
-/// What the server functions above share.
 /// What the server functions above share.
 #[cfg(feature = "ssr")]
 mod server {
