@@ -13,7 +13,7 @@ use app::{
     clock,
     staff::{
         Role,
-        api::{is_valid_username, role_list},
+        admin::{is_valid_username, role_list},
         password, session, store,
     },
 };

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 pub use domain::article::Category;
 use domain::markdown::TocEntry;
 
+/// Server functions of the staff's article area: write, save, review, publish, history.
+pub mod admin;
 /// Server functions the public pages call.
 pub mod api;
-/// Server functions of the staff's article area: write, save, review, publish, history.
-pub mod editing;
 /// RSS feeds and the sitemap (server only).
 #[cfg(feature = "ssr")]
 pub mod feed;
@@ -80,4 +80,63 @@ pub struct SearchHit {
     pub title_html: String,
     /// HTML: the passage around the first match, marked the same way.
     pub snippet_html: String,
+}
+
+// ---- The staff's article area -------------------------------------------------------
+
+/// An article in the staff's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    pub status: workflow::Status,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// An article in the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditableArticle {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    /// Tags separated by `，` or `,`.
+    pub tags: String,
+    pub summary: String,
+    pub body_md: String,
+    /// The saved text, rendered exactly as it will be published.
+    pub body_html: String,
+    pub status: workflow::Status,
+    pub published_at: Option<i64>,
+    pub review_comment: String,
+}
+
+/// One saved version, in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub id: i64,
+    pub title: String,
+    pub saved_by: String,
+    pub saved_at: i64,
+    /// `save`, `restore`, `rejected` (kept but not applied).
+    pub reason: String,
+}
+
+/// One saved version, whole.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub id: i64,
+    pub article_id: i64,
+    pub title: String,
+    pub category: Category,
+    pub tags: String,
+    pub summary: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub saved_by: String,
+    pub saved_at: i64,
+    pub reason: String,
 }

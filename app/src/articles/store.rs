@@ -322,8 +322,8 @@ pub async fn source_of(
 
 // --- The staff's side: every status, versions, workflow. ---
 
-use super::editing::{EditableArticle, StaffArticleRow, VersionSummary, VersionView};
 use super::workflow::Status;
+use super::{EditableArticle, StaffArticleRow, VersionSummary, VersionView};
 
 #[derive(FromRow)]
 struct StaffRow {

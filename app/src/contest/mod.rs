@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 pub use domain::quiz::{bank::Kind, paper::ShownQuestion, scoring::Credit};
 
+/// Server functions of the staff's contest area.
+pub mod admin;
 /// Server functions of the quiz and the public pages.
 pub mod api;
 /// The attempt rules: window, limits, time, one submission (server only).
@@ -14,8 +16,6 @@ pub mod engine;
 /// The question bank: loading `content/questions` (server only).
 #[cfg(feature = "ssr")]
 pub mod import;
-/// Server functions of the staff's contest area.
-pub mod staff;
 /// The SQL of contests and attempts (server only).
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -9,6 +9,8 @@ pub use domain::inspection::{
     record::{DrawRecord, PublicSource},
 };
 
+/// Server functions of the staff's inspection area.
+pub mod admin;
 /// Server functions of the public pages.
 pub mod api;
 /// Loading `content/inspections`, `content/registries` and `content/calendar` (server only).
@@ -17,8 +19,6 @@ pub mod import;
 /// Open data: JSON and CSV renderings (server only).
 #[cfg(feature = "ssr")]
 pub mod open_data;
-/// Server functions of the staff's inspection area.
-pub mod staff;
 /// The SQL of registries, draws, results and the log (server only).
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -23,7 +23,7 @@ pub fn Autosave(
                 saving.set_value(true);
                 leptos::task::spawn_local(async move {
                     let [title, category, tags, summary, body] = current.clone();
-                    let result = crate::articles::editing::autosave_article(
+                    let result = crate::articles::admin::autosave_article(
                         article_id, title, category, tags, summary, body,
                     )
                     .await;

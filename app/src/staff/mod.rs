@@ -9,7 +9,9 @@ pub mod role;
 pub use role::Role;
 /// Who is signed in, and the checks every staff page and server function makes.
 pub mod access;
-/// Server functions: sign in and out, change password, manage accounts.
+/// Server functions of the staff area: one's own password, and managing accounts (admins).
+pub mod admin;
+/// Server functions anyone reaches: sign in and out.
 pub mod api;
 /// The password policy (both sides) and Argon2id hashing (server).
 pub mod password;

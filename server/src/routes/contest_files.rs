@@ -12,7 +12,7 @@ use axum::{
 
 use app::{
     clock,
-    contest::{staff::CONTEST_OFFICERS, store},
+    contest::{admin::CONTEST_OFFICERS, store},
     staff::access::CurrentStaff,
 };
 use domain::inspection::registry::csv_line;

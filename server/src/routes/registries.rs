@@ -14,7 +14,7 @@ use axum::{
 use app::{
     audit::{self, Actor, Event},
     clock,
-    inspections::{staff::OFFICERS, store},
+    inspections::{admin::OFFICERS, store},
     request::ClientIp,
     staff::{Staff, access::CurrentStaff},
 };

@@ -84,7 +84,7 @@ async fn upload(
     let Some(staff) = staff else {
         return (StatusCode::UNAUTHORIZED, "请先登录").into_response();
     };
-    if !staff.has_any(app::articles::editing::WRITERS) {
+    if !staff.has_any(app::articles::admin::WRITERS) {
         return (StatusCode::FORBIDDEN, "您没有上传图片的权限").into_response();
     }
     let mut file = None;

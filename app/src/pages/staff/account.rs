@@ -8,7 +8,7 @@ use crate::{
     },
     request::query_param,
     site::use_site,
-    staff::{api::ChangePassword, password::MIN_LENGTH},
+    staff::{admin::ChangePassword, password::MIN_LENGTH},
 };
 
 /// 修改密码: any staff member changes their own password.

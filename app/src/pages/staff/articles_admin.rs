@@ -7,10 +7,10 @@ use server_fn::ServerFn;
 use crate::html::escape;
 use crate::{
     articles::{
-        Category,
-        editing::{
-            ArticleStep, CreateArticle, EditableArticle, RestoreVersion, SaveArticle, WRITERS,
-            article_version, article_versions, load_for_editing, staff_articles,
+        Category, EditableArticle,
+        admin::{
+            ArticleStep, CreateArticle, RestoreVersion, SaveArticle, WRITERS, article_version,
+            article_versions, load_for_editing, staff_articles,
         },
         workflow::{Status, may_edit},
     },

@@ -11,7 +11,7 @@ use crate::{
         staff_gate::StaffGate,
         table_scroll::TableScroll,
     },
-    contest::staff::{
+    contest::admin::{
         CONTEST_OFFICERS, ContestForm, ContestStats, CreateContest, QuestionForm, QuotaForm,
         SaveQuestion, bank_list, load_contest_overview, load_contest_stats, load_question,
     },

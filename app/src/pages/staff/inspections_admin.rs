@@ -12,12 +12,12 @@ use crate::{
     },
     inspections::{
         DrawStatus, ResultCategory,
-        api::check_items,
-        staff::{
+        admin::{
             AnnounceDraw, DrawForm, ImportReport, OFFICERS, PublishResults, RevealDraw, RunDraw,
             SaveResult, StaffDraw, StaffRow, StratumForm, group_options, inspection_overview,
             load_staff_draw,
         },
+        api::check_items,
     },
     pages::inspections::draw::RulesView,
     request::{query_param, raw_query},

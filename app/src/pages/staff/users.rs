@@ -12,7 +12,7 @@ use crate::{
     site::use_site,
     staff::{
         Role, Staff, StaffAccount,
-        api::{CreateAccount, RoleChoice, SetDisabled, SetRoles, list_accounts},
+        admin::{CreateAccount, RoleChoice, SetDisabled, SetRoles, list_accounts},
         password::MIN_LENGTH,
     },
 };

@@ -5,69 +5,11 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::{
-    Category,
+    Category, EditableArticle, StaffArticleRow, VersionSummary, VersionView,
     workflow::{Status, Step},
 };
-
-/// An article in the staff's list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffArticleRow {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub category: Category,
-    pub status: Status,
-    pub updated_at: i64,
-    pub published_at: Option<i64>,
-}
-
-/// An article in the editor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EditableArticle {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub category: Category,
-    /// Tags separated by `，` or `,`.
-    pub tags: String,
-    pub summary: String,
-    pub body_md: String,
-    /// The saved text, rendered exactly as it will be published.
-    pub body_html: String,
-    pub status: Status,
-    pub published_at: Option<i64>,
-    pub review_comment: String,
-}
-
-/// One saved version, in the history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionSummary {
-    pub id: i64,
-    pub title: String,
-    pub saved_by: String,
-    pub saved_at: i64,
-    /// `save`, `restore`, `rejected` (kept but not applied).
-    pub reason: String,
-}
-
-/// One saved version, whole.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionView {
-    pub id: i64,
-    pub article_id: i64,
-    pub title: String,
-    pub category: Category,
-    pub tags: String,
-    pub summary: String,
-    pub body_md: String,
-    pub body_html: String,
-    pub saved_by: String,
-    pub saved_at: i64,
-    pub reason: String,
-}
 
 /// Who may work on articles at all.
 pub const WRITERS: &[crate::staff::Role] =

@@ -1,0 +1,257 @@
+//! The staff's own account and the admins' account management: change password, create
+//! accounts, set roles, disable and enable. Each is posted by a plain HTML form and answers
+//! with a redirect, back to the form with an error code when refused (values typed are sent
+//! back too, so nothing is lost but the passwords). Every one checks the caller's role on the
+//! server ([`crate::server_support::staff_form`]).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+use crate::error::AppError;
+
+/// The role checkboxes of a form: `roles[editor]=true`, … (unchecked boxes are absent).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoleChoice {
+    pub editor: bool,
+    pub reviewer: bool,
+    pub inspector_admin: bool,
+    pub contest_admin: bool,
+    pub admin: bool,
+}
+
+impl RoleChoice {
+    pub fn roles(&self) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|role| self.has(*role))
+            .collect()
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        match role {
+            Role::Editor => self.editor,
+            Role::Reviewer => self.reviewer,
+            Role::InspectorAdmin => self.inspector_admin,
+            Role::ContestAdmin => self.contest_admin,
+            Role::Admin => self.admin,
+        }
+    }
+
+    /// The form field of a role's checkbox.
+    pub fn field(role: Role) -> String {
+        format!("roles[{}]", role.as_str())
+    }
+}
+
+/// Usernames: 3–32 of lowercase letters, digits, `.`, `_`, `-`, starting with a letter.
+pub fn is_valid_username(name: &str) -> bool {
+    let mut chars = name.chars();
+    (3..=32).contains(&name.len())
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+#[server(prefix = "/api/staff", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use server::*;
+    staff_form(&[], |staff, pool| async move {
+        let back = |error: &str| Ok(Outcome::go(format!("/admin/account?error={error}")));
+        let stored = super::store::password_hash(&pool, staff.id)
+            .await?
+            .unwrap_or_default();
+        if !super::password::verify_in_background(current_password, stored).await {
+            return back("wrong_current");
+        }
+        if new_password != confirm_password {
+            return back("mismatch");
+        }
+        if let Err(refused) = super::password::check_policy(&staff.username, &new_password) {
+            return back(&format!("policy&reason={}", encode(&refused.to_string())));
+        }
+        let hash = super::password::hash_in_background(new_password).await?;
+        super::store::set_password(&pool, staff.id, &hash, crate::clock::now()).await?;
+        // Every other session of this person ends; this one stays signed in.
+        let keep = crate::request::extension::<super::access::SessionToken>().map(|t| t.0);
+        super::session::end_all_for(&pool, staff.id, keep.as_deref()).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::PasswordChanged,
+            staff.username,
+            "",
+            "/admin/account?done=password_changed",
+        ))
+    })
+    .await
+}
+
+#[server(prefix = "/api/staff", endpoint = "create_account")]
+pub async fn create_account(
+    username: String,
+    display_name: String,
+    password: String,
+    #[server(default)] roles: RoleChoice,
+) -> Result<(), AppError> {
+    use server::*;
+    staff_form(&[Role::Admin], |_, pool| async move {
+        let username = username.trim().to_lowercase();
+        let display_name = display_name.trim().to_string();
+        let back = |error: &str, extra: &str| {
+            Ok(Outcome::go(format!(
+                "/admin/users?error={error}{extra}&username={}&display_name={}#new-account",
+                encode(&username),
+                encode(&display_name)
+            )))
+        };
+        if !is_valid_username(&username) {
+            return back("username", "");
+        }
+        if display_name.is_empty() || display_name.chars().count() > 40 {
+            return back("display_name", "");
+        }
+        if let Err(refused) = super::password::check_policy(&username, &password) {
+            let reason = format!("&reason={}", encode(&refused.to_string()));
+            return back("policy", &reason);
+        }
+        let hash = super::password::hash_in_background(password).await?;
+        let chosen = roles.roles();
+        let new = super::store::NewAccount {
+            username: &username,
+            display_name: &display_name,
+            password_hash: &hash,
+            roles: &chosen,
+        };
+        match super::store::create(&pool, new, crate::clock::now()).await {
+            Ok(_) => {}
+            Err(super::store::StoreError::UsernameTaken) => return back("taken", ""),
+            Err(error) => return Err(error.into()),
+        }
+        Ok(Outcome::done(
+            crate::audit::Action::AccountCreated,
+            username.clone(),
+            role_list(&chosen),
+            format!("/admin/users?done=created&who={}", encode(&username)),
+        ))
+    })
+    .await
+}
+
+#[server(prefix = "/api/staff", endpoint = "set_roles")]
+pub async fn set_roles(
+    account_id: i64,
+    #[server(default)] roles: RoleChoice,
+) -> Result<(), AppError> {
+    use server::*;
+    staff_form(&[Role::Admin], |admin, pool| async move {
+        let Some(account) = super::store::find(&pool, account_id).await? else {
+            return Ok(Outcome::go("/admin/users?error=not_found"));
+        };
+        let chosen = roles.roles();
+        let loses_admin = account.roles.contains(&Role::Admin) && !chosen.contains(&Role::Admin);
+        if loses_admin && account.id == admin.id {
+            return Ok(Outcome::go("/admin/users?error=own_admin"));
+        }
+        if loses_admin && !account.disabled && super::store::enabled_admins(&pool).await? <= 1 {
+            return Ok(Outcome::go("/admin/users?error=last_admin"));
+        }
+        super::store::set_roles(&pool, account.id, &chosen).await?;
+        Ok(Outcome::done(
+            crate::audit::Action::RolesChanged,
+            account.username.clone(),
+            format!("{} → {}", role_list(&account.roles), role_list(&chosen)),
+            format!("/admin/users?done=roles&who={}", encode(&account.username)),
+        ))
+    })
+    .await
+}
+
+#[server(prefix = "/api/staff", endpoint = "set_disabled")]
+pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), AppError> {
+    use server::*;
+    staff_form(&[Role::Admin], |admin, pool| async move {
+        let Some(account) = super::store::find(&pool, account_id).await? else {
+            return Ok(Outcome::go("/admin/users?error=not_found"));
+        };
+        if disabled && account.id == admin.id {
+            return Ok(Outcome::go("/admin/users?error=own_account"));
+        }
+        if disabled
+            && account.roles.contains(&Role::Admin)
+            && super::store::enabled_admins(&pool).await? <= 1
+        {
+            return Ok(Outcome::go("/admin/users?error=last_admin"));
+        }
+        super::store::set_disabled(&pool, account.id, disabled).await?;
+        let (action, done) = if disabled {
+            (crate::audit::Action::AccountDisabled, "disabled")
+        } else {
+            (crate::audit::Action::AccountEnabled, "enabled")
+        };
+        Ok(Outcome::done(
+            action,
+            account.username.clone(),
+            "",
+            format!("/admin/users?done={done}&who={}", encode(&account.username)),
+        ))
+    })
+    .await
+}
+
+/// Roles as their names, for the audit log.
+pub fn role_list(roles: &[Role]) -> String {
+    if roles.is_empty() {
+        return "（无）".to_string();
+    }
+    roles
+        .iter()
+        .map(|role| role.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Every staff account (admins only).
+#[server(prefix = "/api/staff", endpoint = "accounts")]
+pub async fn list_accounts() -> Result<Vec<super::StaffAccount>, AppError> {
+    use server::*;
+    super::access::require(&[Role::Admin])?;
+    Ok(super::store::list(&pool()?).await?)
+}
+
+/// What the server functions above share.
+#[cfg(feature = "ssr")]
+mod server {
+    pub use crate::server_support::*;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_short_lowercase_ascii() {
+        assert!(is_valid_username("wang.fang"));
+        assert!(!is_valid_username("ab"));
+        assert!(!is_valid_username("Wang"));
+        assert!(!is_valid_username("1wang"));
+        assert!(!is_valid_username("wang fang"));
+    }
+
+    #[test]
+    fn role_checkboxes_map_to_roles() {
+        let choice = RoleChoice {
+            editor: true,
+            admin: true,
+            ..Default::default()
+        };
+        assert_eq!(choice.roles(), vec![Role::Editor, Role::Admin]);
+        assert_eq!(
+            RoleChoice::field(Role::InspectorAdmin),
+            "roles[inspector_admin]"
+        );
+    }
+}
