@@ -6,10 +6,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-use super::{
-    Category, EditableArticle, StaffArticleRow, VersionSummary, VersionView,
-    workflow::{Status, Step},
-};
+#[cfg(feature = "ssr")]
+use super::{Category, workflow::Status};
+use super::{EditableArticle, StaffArticleRow, VersionSummary, VersionView, workflow::Step};
 
 /// Who may work on articles at all.
 pub const WRITERS: &[crate::staff::Role] =
