@@ -294,7 +294,7 @@ pub async fn run_draw(id: i64, #[server(default)] values: Vec<String>) -> Result
         if draw.status != super::DrawStatus::Announced {
             return back(DRAWN_ALREADY);
         }
-        let sources = match server::sources_with_values(&draw.sources, &values) {
+        let sources = match super::rules::sources_with_values(&draw.sources, &values) {
             Ok(sources) => sources,
             Err(message) => return back(&message),
         };
@@ -395,7 +395,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
         let Some(draw) = super::store::find_draw(&pool, draw_id).await? else {
             return Ok(Outcome::go("/admin/inspections"));
         };
-        let form = server::ResultForm {
+        let form = super::rules::ResultForm {
             uscc: &uscc,
             inspected_on: &inspected_on,
             produced_on: &produced_on,
@@ -404,7 +404,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
             hazards_rectified: &hazards_rectified,
             follow_up: &follow_up,
         };
-        let checked = match server::validate_result(&draw, &form, crate::clock::now()) {
+        let checked = match super::rules::check_result(&draw, &form, crate::clock::now()) {
             Ok(checked) => checked,
             Err(message) => {
                 return Ok(Outcome::go(format!(
@@ -463,178 +463,27 @@ pub mod server {
 
     use domain::{
         date::Date,
-        inspection::{
-            calendar::Calendar,
-            draw::{self, Rules},
-            record::PublicSource,
-            rfc3797,
-        },
+        inspection::{calendar::Calendar, draw::Rules, record::PublicSource},
     };
     use sqlx::SqlitePool;
 
     use super::{ImportReport, StaffDraw, StaffRow};
-    use crate::inspections::{DrawStatus, ResultCategory, store};
+    use crate::inspections::{rules, store};
 
-    /// Everything about a new draw, checked; or what to tell the officer.
+    /// Everything about a new draw, checked against the published list and the registries as
+    /// they are now; or what to tell the officer.
     pub async fn validate_announcement(
         pool: &SqlitePool,
         form: &super::DrawForm,
         now: i64,
     ) -> Result<(String, Rules, Vec<PublicSource>, store::Frozen), String> {
-        let title = form.title.trim().to_string();
-        if title.is_empty() || title.chars().count() > 100 {
-            return Err("请填写任务名称（不超过 100 字）".into());
-        }
-        let items = store::check_items(pool)
-            .await
-            .map_err(|_| "服务器内部错误".to_string())?;
-        if form.check_items.is_empty() {
-            return Err("请至少选择一项抽查事项（清单外不得检查）".into());
-        }
-        if let Some(bad) = form
-            .check_items
-            .iter()
-            .find(|code| !items.iter().any(|i| &i.code == *code))
-        {
-            return Err(format!("抽查事项“{bad}”不在公布的清单中"));
-        }
-        let sources: Vec<PublicSource> = form
-            .sources
-            .iter()
-            .map(|d| d.trim())
-            .filter(|d| !d.is_empty())
-            .map(|description| PublicSource {
-                description: description.chars().take(200).collect(),
-                values: Vec::new(),
-            })
-            .collect();
-        if sources.is_empty() {
-            return Err(
-                "请至少公告一个公开随机数来源（例如某期彩票开奖号码及开奖日期），抽取前须先公告"
-                    .into(),
-            );
-        }
-        let rules = form.to_rules(Date::beijing_of_unix(now))?;
-        let frozen = store::snapshot(pool)
-            .await
-            .map_err(|_| "服务器内部错误".to_string())?;
-        let snapshot = &frozen.snapshot;
-        let declared = domain::inspection::conflict::Declared::new(snapshot, &frozen.openings);
-        let pools = draw::pools(snapshot, &rules).map_err(|e| e.to_string())?;
-        // Refuse now, not at draw time, when any enterprise in the pools could not get a team.
-        for pool in &pools {
-            for enterprise in &pool.members {
-                let eligible =
-                    draw::eligible_inspectors(snapshot, &rules, &declared, enterprise).len();
-                if eligible < rules.team_size as usize {
-                    return Err(draw::DrawError::NotEnoughInspectors {
-                        enterprise: enterprise.name.clone(),
-                        team_size: rules.team_size as usize,
-                        eligible,
-                    }
-                    .to_string());
-                }
-            }
-        }
+        let unavailable = |_| "服务器内部错误".to_string();
+        let items = store::check_items(pool).await.map_err(unavailable)?;
+        let (title, rules, sources) = rules::check_task(form, &items, Date::beijing_of_unix(now))?;
+        // Frozen only once the task itself is sound: a snapshot reads both registries whole.
+        let frozen = store::snapshot(pool).await.map_err(unavailable)?;
+        rules::check_teams(&frozen, &rules)?;
         Ok((title, rules, sources, frozen))
-    }
-
-    /// The announced sources with the values the officer typed.
-    pub fn sources_with_values(
-        announced: &[PublicSource],
-        values: &[String],
-    ) -> Result<Vec<PublicSource>, String> {
-        if values.len() != announced.len() {
-            return Err(format!(
-                "请为全部 {} 个公告的来源填写开奖号码",
-                announced.len()
-            ));
-        }
-        announced
-            .iter()
-            .zip(values)
-            .enumerate()
-            .map(|(index, (source, text))| {
-                Ok(PublicSource {
-                    description: source.description.clone(),
-                    values: rfc3797::parse_source(text, index + 1).map_err(|e| e.to_string())?,
-                })
-            })
-            .collect()
-    }
-
-    pub struct ResultForm<'a> {
-        pub uscc: &'a str,
-        pub inspected_on: &'a str,
-        pub produced_on: &'a str,
-        pub category: &'a str,
-        pub hazards_found: &'a str,
-        pub hazards_rectified: &'a str,
-        pub follow_up: &'a str,
-    }
-
-    /// A result form, checked against the draw.
-    pub fn validate_result<'a>(
-        draw: &'a store::StoredDraw,
-        form: &ResultForm<'a>,
-        now: i64,
-    ) -> Result<store::NewResult<'a>, String> {
-        if draw.status == DrawStatus::Announced {
-            return Err("还没有抽取，不能记录检查结果".into());
-        }
-        let Some(assignment) = draw
-            .assignments
-            .iter()
-            .flatten()
-            .find(|a| a.uscc.as_str() == form.uscc)
-        else {
-            return Err("这家企业不在本次抽取名单中".into());
-        };
-        let today = Date::beijing_of_unix(now);
-        let date = |text: &str, what: &str| {
-            Date::parse(text.trim())
-                .map_err(|_| format!("{what}应为日期，如 2026-11-20"))
-                .and_then(|d| {
-                    if d > today {
-                        Err(format!("{what}不能晚于今天"))
-                    } else {
-                        Ok(d)
-                    }
-                })
-        };
-        let inspected_on = date(form.inspected_on, "检查日期")?;
-        let produced_on = date(form.produced_on, "结果作出日期")?;
-        if produced_on < inspected_on {
-            return Err("结果作出日期不能早于检查日期".into());
-        }
-        let category = ResultCategory::parse(form.category).ok_or("请选择检查结果")?;
-        let count = |text: &str, what: &str| {
-            text.trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (0..=10_000).contains(n))
-                .ok_or(format!("{what}应为 0 以上的整数"))
-        };
-        let hazards_found = count(form.hazards_found, "发现隐患数")?;
-        let hazards_rectified = count(form.hazards_rectified, "已整改隐患数")?;
-        if hazards_rectified > hazards_found {
-            return Err("已整改隐患数不能多于发现隐患数".into());
-        }
-        if form.follow_up.chars().count() > 500 {
-            return Err("后续处理不超过 500 字".into());
-        }
-        Ok(store::NewResult {
-            draw_id: draw.id,
-            uscc: assignment.uscc.as_str(),
-            inspected_on,
-            produced_on,
-            check_items: &draw.check_items,
-            category,
-            hazards_found,
-            hazards_rectified,
-            follow_up: form.follow_up.trim(),
-            recorded_by: 0,
-        })
     }
 
     /// The staff view of a draw: all of it, with deadlines.

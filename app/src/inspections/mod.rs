@@ -19,6 +19,9 @@ pub mod import;
 /// Open data: JSON and CSV renderings (server only).
 #[cfg(feature = "ssr")]
 pub mod open_data;
+/// The rules of the staff's forms: a new task, the draw's values, a result (server only).
+#[cfg(feature = "ssr")]
+pub mod rules;
 /// The SQL of registries, draws, results and the log (server only).
 #[cfg(feature = "ssr")]
 pub mod store;

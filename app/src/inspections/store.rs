@@ -695,6 +695,7 @@ pub async fn record_results_published(
 // ---- Results ---------------------------------------------------------------------------------
 
 /// A result as the officer records it.
+#[derive(Debug)]
 pub struct NewResult<'a> {
     pub draw_id: i64,
     pub uscc: &'a str,
