@@ -2,7 +2,9 @@
 //! own migrations, no HTTP in between. They state what the callers rely on, so that another
 //! backend can be proven one store at a time.
 
+mod articles;
 mod audit;
+mod inspections;
 mod staff;
 
 use server::config::DatabaseConfig;
