@@ -4,6 +4,7 @@
 
 mod articles;
 mod audit;
+mod contest;
 mod inspections;
 mod staff;
 

@@ -99,7 +99,14 @@ async fn set_roles_replaces_every_role_of_an_existing_account() {
     assert_eq!(store::enabled_admins(pool).await.unwrap(), 1);
 
     store::set_roles(pool, id, &[]).await.unwrap();
-    assert!(store::find(pool, id).await.unwrap().unwrap().roles.is_empty());
+    assert!(
+        store::find(pool, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .roles
+            .is_empty()
+    );
 
     let unknown = store::set_roles(pool, id + 1, &[Role::Editor]).await;
     assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
@@ -121,7 +128,13 @@ async fn disabling_an_account_ends_its_sessions_and_removes_it_from_the_admins()
 
     store::set_disabled(pool, admin, true).await.unwrap();
     assert_eq!(store::enabled_admins(pool).await.unwrap(), 1);
-    assert!(store::credentials(pool, "admin").await.unwrap().unwrap().disabled);
+    assert!(
+        store::credentials(pool, "admin")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
     assert!(store::find(pool, admin).await.unwrap().unwrap().disabled);
     assert!(
         session::resolve(pool, &token, NOW + 1, &policy())
@@ -361,7 +374,10 @@ async fn sign_in_claims_wait_after_the_free_failures_and_a_success_forgets_the_a
     let rows = count(pool, "SELECT COUNT(*) FROM login_failures").await;
     assert_eq!(rows, 2 * i64::from(throttle::ACCOUNT.free_failures));
     let allowed = claim("wangfang", NOW + 1).await.expect("after the wait");
-    assert_eq!(claim("wangfang", NOW + 1).await.unwrap_err(), Verdict::Wait(2));
+    assert_eq!(
+        claim("wangfang", NOW + 1).await.unwrap_err(),
+        Verdict::Wait(2)
+    );
 
     // Another name from the same address is judged on its own.
     claim("chenming", NOW + 1).await.expect("another account");
@@ -369,7 +385,9 @@ async fn sign_in_claims_wait_after_the_free_failures_and_a_success_forgets_the_a
     throttle::succeeded(pool, allowed, "wangfang", "1.2.3.4")
         .await
         .unwrap();
-    claim("wangfang", NOW + 1).await.expect("failures forgotten");
+    claim("wangfang", NOW + 1)
+        .await
+        .expect("failures forgotten");
     let account_rows = count(
         pool,
         "SELECT COUNT(*) FROM login_failures WHERE key LIKE 'account:wangfang@%'",
