@@ -37,14 +37,14 @@ fn kind_of(value: &str) -> Option<Kind> {
 
 /// Makes the stored bank what the files say: questions upserted, those gone from the files
 /// retired (kept for the attempts that used them). Questions staff changed in the editor keep
-/// their changes.
+/// their changes, whether they are active included.
 pub async fn replace_bank(
     pool: &SqlitePool,
     questions: &[(Question, String)],
     now: i64,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE questions SET active = 0")
+    sqlx::query("UPDATE questions SET active = 0 WHERE NOT edited")
         .execute(&mut *tx)
         .await?;
     for (q, file) in questions {

@@ -17,3 +17,4 @@ mod pages;
 mod prefs;
 mod security;
 mod staff;
+mod stores;
