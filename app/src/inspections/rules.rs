@@ -241,7 +241,8 @@ mod tests {
 
     #[test]
     fn a_task_is_refused_with_the_first_thing_to_fix() {
-        let cases: [(fn(&mut DrawForm), &str); 5] = [
+        type Spoil = fn(&mut DrawForm);
+        let cases: [(Spoil, &str); 5] = [
             (|f| f.title = "  ".into(), "请填写任务名称"),
             (|f| f.check_items.clear(), "至少选择一项抽查事项"),
             (
@@ -407,7 +408,8 @@ mod tests {
         let other = code(3).to_string();
         let refused = check_result(&draw, &result_form(&other), now).unwrap_err();
         assert!(refused.contains("不在本次抽取名单中"));
-        let spoilt: [(fn(&mut ResultForm), &str); 4] = [
+        type Spoil = fn(&mut ResultForm);
+        let spoilt: [(Spoil, &str); 4] = [
             (|f| f.inspected_on = "2027-01-01", "检查日期不能晚于今天"),
             (|f| f.produced_on = "2026-11-01", "不能早于检查日期"),
             (|f| f.hazards_rectified = "4", "不能多于发现隐患数"),
