@@ -165,15 +165,6 @@ pub fn action_label(key: &str) -> &str {
 /// Entries shown per page.
 pub const PAGE_SIZE: i64 = 50;
 
-/// One page of the log, newest first, older than the entry `before` when given (admins only).
-#[leptos::server(prefix = "/api/staff", endpoint = "audit_log")]
-pub async fn audit_entries(before: Option<i64>) -> Result<Vec<AuditEntry>, crate::error::AppError> {
-    use crate::server_support::pool;
-    use crate::staff::{Role, access::require};
-    require(&[Role::Admin])?;
-    Ok(page(&pool()?, before, PAGE_SIZE).await?)
-}
-
 #[cfg(feature = "ssr")]
 pub use server::*;
 

@@ -27,6 +27,9 @@ pub mod html;
 pub mod inspections;
 /// The interactive parts, hydrated in the browser.
 pub mod islands;
+/// Structured values kept as JSON in one column, for the stores (server only).
+#[cfg(feature = "ssr")]
+pub mod json_column;
 /// Expensive answers remembered per process (leaderboards, revealed draws).
 #[cfg(feature = "ssr")]
 pub mod memo;

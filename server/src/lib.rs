@@ -24,5 +24,7 @@ pub mod routes;
 pub mod serving;
 /// Building the axum application and running it until a shutdown signal.
 pub mod startup;
+/// What every handler can reach ([`state::AppState`]).
+pub mod state;
 /// Logging through `tracing`.
 pub mod telemetry;

@@ -1,7 +1,6 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
@@ -12,43 +11,12 @@ use crate::{
     middleware::{csrf::CsrfPolicy, page_cache::PageCache},
     routes::{self, assets::AssetStore, uploads::Uploads},
     serving::{self, Limits},
+    state::AppState,
 };
 use app::{site::Site, staff::session::SessionPolicy};
-use domain::inspection::calendar::Calendar;
 
 /// How long requests in flight may take to finish once a shutdown signal arrives.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// What every handler can reach.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
-    pub site: Site,
-    pub assets: Arc<AssetStore>,
-    pub session_policy: SessionPolicy,
-    pub uploads: Uploads,
-    pub csrf_policy: CsrfPolicy,
-    /// `AQXC_PUBLIC_ORIGIN`, the only source of absolute URLs (feeds, the sitemap, QR codes,
-    /// certificates); never the request's `Host` header.
-    #[from_ref(skip)]
-    pub public_origin: Option<String>,
-    /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
-    #[from_ref(skip)]
-    pub https: bool,
-    /// Reverse proxies whose `X-Forwarded-For` entries are believed.
-    #[from_ref(skip)]
-    pub trusted_proxies: usize,
-    /// Holidays and adjusted working days, for the results' publication deadlines.
-    #[from_ref(skip)]
-    pub calendar: Arc<Calendar>,
-    /// Pages kept for anonymous visitors.
-    #[from_ref(skip)]
-    pub page_cache: Arc<PageCache>,
-    /// Leaderboards and revealed draws, remembered between requests.
-    #[from_ref(skip)]
-    pub memos: Arc<app::memo::Memos>,
-}
 
 /// A built server, bound to its port but not yet serving.
 pub struct Application {

@@ -1,5 +1,6 @@
 //! The SQL of the contest.
 
+use crate::json_column::{decode, json};
 use domain::quiz::{
     bank::{Kind, Question},
     paper::{PaperQuestion, Quota},
@@ -7,14 +8,6 @@ use domain::quiz::{
 use sqlx::{FromRow, SqlitePool};
 
 use super::{CertificateInfo, ContestInfo, PersonRow, TownRow};
-
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("plain data always serializes")
-}
-
-fn decode<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> {
-    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
 
 fn kind_str(kind: Kind) -> &'static str {
     match kind {

@@ -216,7 +216,7 @@ pub async fn inspection_overview(
     let (enterprises, inspectors, active_inspectors) = super::store::registry_counts(&pool).await?;
     let draws = super::store::list_draws(&pool).await?;
     let import = match import {
-        Some(id) => server::import_report(&pool, id).await?,
+        Some(id) => super::store::import_report(&pool, id).await?,
         None => None,
     };
     Ok(Overview {
@@ -467,7 +467,7 @@ pub mod server {
     };
     use sqlx::SqlitePool;
 
-    use super::{ImportReport, StaffDraw, StaffRow};
+    use super::{StaffDraw, StaffRow};
     use crate::inspections::{rules, store};
 
     /// Everything about a new draw, checked against the published list and the registries as
@@ -532,23 +532,5 @@ pub mod server {
             .collect();
         detail.selected = None;
         Ok(Some(StaffDraw { detail, rows }))
-    }
-
-    pub async fn import_report(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ImportReport>> {
-        let row: Option<(String, String, i64, i64, String)> = sqlx::query_as(
-            "SELECT kind, file_name, inserted, updated, errors FROM registry_imports WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-        Ok(row.map(
-            |(kind, file_name, inserted, updated, errors)| ImportReport {
-                kind,
-                file_name,
-                inserted,
-                updated,
-                errors: serde_json::from_str(&errors).unwrap_or_default(),
-            },
-        ))
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::json_column::{decode, json};
 use domain::{
     date::Date,
     inspection::{
@@ -457,14 +458,6 @@ struct DrawRow {
     drawn_at: Option<i64>,
     revealed_at: Option<i64>,
     results_published_at: Option<i64>,
-}
-
-fn decode<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> {
-    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("plain data always serializes")
 }
 
 impl DrawRow {
@@ -1081,4 +1074,59 @@ pub async fn log(pool: &SqlitePool) -> sqlx::Result<Vec<ChainEntry>> {
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(LogRow::into_entry).collect())
+}
+
+// ---- Registry imports ----------------------------------------------------------------------
+
+/// What one registry import did, for the report the officer is shown.
+pub struct ImportRecord<'a> {
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub staff_id: i64,
+    pub inserted: usize,
+    pub updated: usize,
+    pub errors: &'a [String],
+}
+
+/// Keeps an import's report (all or nothing: with errors, nothing was imported); returns its id.
+pub async fn record_import(
+    pool: &SqlitePool,
+    record: ImportRecord<'_>,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO registry_imports (kind, file_name, at, staff_id, inserted, updated, errors)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(record.kind)
+    .bind(record.file_name)
+    .bind(now)
+    .bind(record.staff_id)
+    .bind(record.inserted as i64)
+    .bind(record.updated as i64)
+    .bind(json(record.errors))
+    .fetch_one(pool)
+    .await
+}
+
+/// An import's report, by id.
+pub async fn import_report(
+    pool: &SqlitePool,
+    id: i64,
+) -> sqlx::Result<Option<super::admin::ImportReport>> {
+    let row: Option<(String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT kind, file_name, inserted, updated, errors FROM registry_imports WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(
+        |(kind, file_name, inserted, updated, errors)| super::admin::ImportReport {
+            kind,
+            file_name,
+            inserted,
+            updated,
+            errors: serde_json::from_str(&errors).unwrap_or_default(),
+        },
+    ))
 }

@@ -222,6 +222,14 @@ pub async fn list_accounts() -> Result<Vec<super::StaffAccount>, AppError> {
     Ok(super::store::list(&pool()?).await?)
 }
 
+/// One page of the log, newest first, older than the entry `before` when given (admins only).
+#[server(prefix = "/api/staff", endpoint = "audit_log")]
+pub async fn audit_entries(before: Option<i64>) -> Result<Vec<crate::audit::AuditEntry>, AppError> {
+    use server::*;
+    super::access::require(&[Role::Admin])?;
+    Ok(crate::audit::page(&pool()?, before, crate::audit::PAGE_SIZE).await?)
+}
+
 /// What the server functions above share.
 #[cfg(feature = "ssr")]
 mod server {

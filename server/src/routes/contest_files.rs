@@ -17,7 +17,7 @@ use app::{
 };
 use domain::inspection::registry::csv_line;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

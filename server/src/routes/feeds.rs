@@ -16,7 +16,7 @@ use app::{
     site::Site,
 };
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Articles in a feed.
 const FEED_LENGTH: i64 = 20;

@@ -8,7 +8,7 @@ use axum::{
 use serde::Serialize;
 use sqlx::SqlitePool;
 
-use crate::{db, startup::AppState};
+use crate::{db, state::AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))

@@ -15,7 +15,7 @@ use crate::{
         body_limit::{self, BodyLimits},
         client_ip, csrf, friendly_errors, page_cache, security_headers, server_fn_status, session,
     },
-    startup::AppState,
+    state::AppState,
 };
 use app::{App, shell};
 

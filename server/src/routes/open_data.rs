@@ -13,7 +13,7 @@ use serde_json::json;
 
 use app::inspections::{open_data, store};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

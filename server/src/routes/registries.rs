@@ -20,7 +20,7 @@ use app::{
 };
 use domain::inspection::registry;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -96,19 +96,15 @@ async fn import(
         Ok((inserted, updated)) => (inserted, updated, Vec::new()),
         Err(errors) => (0, 0, errors),
     };
-    let stored = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO registry_imports (kind, file_name, at, staff_id, inserted, updated, errors)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(&kind)
-    .bind(&file_name)
-    .bind(now)
-    .bind(staff.id)
-    .bind(inserted as i64)
-    .bind(updated as i64)
-    .bind(serde_json::to_string(&errors).unwrap_or_default())
-    .fetch_one(&state.pool)
-    .await;
+    let record = store::ImportRecord {
+        kind: &kind,
+        file_name: &file_name,
+        staff_id: staff.id,
+        inserted,
+        updated,
+        errors: &errors,
+    };
+    let stored = store::record_import(&state.pool, record, now).await;
     let id = match stored {
         Ok(id) => id,
         Err(error) => {

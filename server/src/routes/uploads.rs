@@ -24,7 +24,7 @@ use app::{
     staff::access::CurrentStaff,
 };
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Where uploads live and how large they may be.
 #[derive(Clone, Debug)]

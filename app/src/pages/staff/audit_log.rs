@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    audit::{AuditEntry, PAGE_SIZE, action_label, audit_entries},
+    audit::{AuditEntry, PAGE_SIZE, action_label},
     clock::format_beijing,
     components::{
         empty_state::EmptyState,
@@ -12,6 +12,7 @@ use crate::{
     request::query_param,
     site::use_site,
     staff::Role,
+    staff::admin::audit_entries,
 };
 
 /// 审计日志 (admins): every staff action, newest first, 50 to a page.
