@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use domain::{
     date::Date,
-    inspection::{
+    inspections::{
         conflict::{Conflicts, Declared},
         draw::{
             self, Group, Quota, Rules, Snapshot, SnapshotEnterprise, SnapshotInspector, Stratum,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use domain::{
     date::Date,
-    inspection::{
+    inspections::{
         conflict::{self, Conflicts, Declared},
         draw::{
             self, Group, Quota, Rules, Snapshot, SnapshotEnterprise, SnapshotInspector, Stratum,

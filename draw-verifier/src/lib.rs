@@ -1,13 +1,13 @@
 //! "Verify this draw" for the public. On a revealed draw's page it fetches the draw's open-data
 //! record (`/api/v1/draws/{id}`, the same file anyone can download), re-runs the selection with
-//! the very code the server drew with (`domain::inspection`), and shows every check and step.
+//! the very code the server drew with (`domain::inspections`), and shows every check and step.
 //!
 //! It is its own small bundle, not an island: the islands bundle is loaded by every page, and
 //! only revealed draw pages need the draw code.
 
 use domain::{
     html::escape,
-    inspection::record::{self, DrawRecord, Report},
+    inspections::record::{self, DrawRecord, Report},
 };
 use wasm_bindgen::{JsCast, prelude::*};
 
@@ -152,7 +152,7 @@ pub fn render(report: &Report, millis: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::inspection::record::Check;
+    use domain::inspections::record::Check;
 
     #[test]
     fn what_the_record_says_is_shown_as_text() {

@@ -1,11 +1,11 @@
-//! `domain::quiz::bank::parse_file` on any text (staff edit the bank files). Besides not
+//! `domain::contest::bank::parse_file` on any text (staff edit the bank files). Besides not
 //! panicking: every accepted question obeys the rules papers and scoring rely on (option
 //! counts per kind, answers that index existing options, ascending and distinct), and every
 //! problem is blamed on a line that exists.
 
 #![no_main]
 
-use domain::quiz::bank::{JUDGE_OPTIONS, Kind, letter, letter_index, parse_file};
+use domain::contest::bank::{JUDGE_OPTIONS, Kind, letter, letter_index, parse_file};
 use libfuzzer_sys::fuzz_target;
 
 /// Only a label for the messages.

@@ -1,4 +1,4 @@
-//! `domain::inspection::registry::parse_enterprises` and `parse_inspectors` on any text (staff
+//! `domain::inspections::registry::parse_enterprises` and `parse_inspectors` on any text (staff
 //! import both registries as CSV), each followed, when the text is accepted, by an export of
 //! what was read:
 //!
@@ -9,7 +9,7 @@
 
 #![no_main]
 
-use domain::inspection::registry::{
+use domain::inspections::registry::{
     ENTERPRISE_HEADER, Enterprise, INSPECTOR_HEADER, Inspector, RowError, enterprises_csv,
     inspectors_csv, parse_enterprises, parse_inspectors,
 };

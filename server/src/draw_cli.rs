@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::Subcommand;
 
-use domain::inspection::{conflict, record, rfc3797};
+use domain::inspections::{conflict, record, rfc3797};
 
 #[derive(Debug, Subcommand)]
 pub enum DrawCommand {

@@ -10,7 +10,7 @@ use app::{
     clock,
     inspections::store,
 };
-use domain::inspection::registry;
+use domain::inspections::registry;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Registry {

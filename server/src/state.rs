@@ -12,7 +12,7 @@ use crate::{
     routes::{assets::AssetStore, uploads::Uploads},
 };
 use app::{site::Site, staff::session::SessionPolicy};
-use domain::inspection::calendar::Calendar;
+use domain::inspections::calendar::Calendar;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]

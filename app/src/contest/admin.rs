@@ -125,7 +125,7 @@ pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, AppErro
 pub mod server {
     use std::collections::{BTreeMap, HashMap};
 
-    use domain::quiz::{bank::Question, paper::Quota, scoring::Credit};
+    use domain::contest::{bank::Question, paper::Quota, scoring::Credit};
     use sqlx::SqlitePool;
 
     use super::{ContestForm, ContestStats};
@@ -216,13 +216,15 @@ pub mod server {
             .filter(|q| form.contest_only.is_none() || q.contest_only)
             .cloned()
             .collect();
-        domain::quiz::paper::draw(&usable, question_count as usize, &quotas, 1).map_err(|e| {
-            if form.contest_only.is_some() {
-                format!("{e}（只计“仅用于竞赛”的题目）")
-            } else {
-                e.to_string()
-            }
-        })?;
+        domain::contest::paper::draw(&usable, question_count as usize, &quotas, 1).map_err(
+            |e| {
+                if form.contest_only.is_some() {
+                    format!("{e}（只计“仅用于竞赛”的题目）")
+                } else {
+                    e.to_string()
+                }
+            },
+        )?;
         Ok(Checked {
             title,
             description,
@@ -357,7 +359,7 @@ pub async fn load_question(id: String) -> Result<Option<QuestionForm>, AppError>
     let letters: Vec<String> = q
         .answer
         .iter()
-        .map(|&i| domain::quiz::bank::letter(i).to_string())
+        .map(|&i| domain::contest::bank::letter(i).to_string())
         .collect();
     Ok(Some(QuestionForm {
         kind: match q.kind {
@@ -391,7 +393,7 @@ pub async fn load_question(id: String) -> Result<Option<QuestionForm>, AppError>
 #[server(prefix = "/api/staff", endpoint = "bank_save")]
 pub async fn save_question(form: QuestionForm) -> Result<(), AppError> {
     use crate::server_support::{Outcome, encode, form_again, staff_form};
-    use domain::quiz::bank::{Kind, from_form};
+    use domain::contest::bank::{Kind, from_form};
     staff_form(CONTEST_OFFICERS, |_, pool| async move {
         let kind = match form.kind.as_str() {
             "single" => Some(Kind::Single),
@@ -415,7 +417,7 @@ pub async fn save_question(form: QuestionForm) -> Result<(), AppError> {
             ),
         };
         let question = match checked {
-            Ok(question) => domain::quiz::bank::Question {
+            Ok(question) => domain::contest::bank::Question {
                 contest_only: form.contest_only.is_some(),
                 ..question
             },

@@ -171,18 +171,18 @@ pub async fn next_practice_question(
     if pool_of.is_empty() {
         return Ok(None);
     }
-    let mut rng = domain::quiz::paper::Rng::new(rand::random());
+    let mut rng = domain::contest::paper::Rng::new(rand::random());
     let question = pool_of[rng.below(pool_of.len())];
     let mut order: Vec<usize> = (0..question.options.len()).collect();
     if question.kind != super::Kind::Judge {
         rng.shuffle(&mut order);
     }
-    let paper = domain::quiz::paper::PaperQuestion {
+    let paper = domain::contest::paper::PaperQuestion {
         id: question.id.clone(),
         order: order.clone(),
     };
     Ok(Some(PracticeQuestion {
-        question: domain::quiz::paper::shown(question, &paper),
+        question: domain::contest::paper::shown(question, &paper),
         order,
         topic: question.topic.clone(),
     }))
@@ -209,7 +209,7 @@ pub async fn practice_check(
         return Ok(None);
     }
     let as_bank: Vec<usize> = chosen.iter().map(|&c| order[c]).collect();
-    let credit = domain::quiz::scoring::credit(question.kind, &question.answer, &as_bank);
+    let credit = domain::contest::scoring::credit(question.kind, &question.answer, &as_bank);
     let correct = (0..order.len())
         .filter(|&shown| question.answer.contains(&order[shown]))
         .collect();

@@ -5,8 +5,8 @@
 
 use crate::error::AppError;
 use domain::{
+    contest::{paper, scoring},
     date::Date,
-    quiz::{paper, scoring},
 };
 use sqlx::SqlitePool;
 
@@ -47,7 +47,7 @@ pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant
     }
     let town = if contest.ask_town {
         let town = entrant.town.trim();
-        if !town.is_empty() && !domain::inspection::registry::TOWNS.contains(&town) {
+        if !town.is_empty() && !domain::inspections::registry::TOWNS.contains(&town) {
             return Err(said("请从列表中选择镇街"));
         }
         town.to_string()
@@ -216,7 +216,7 @@ pub async fn save(
 /// An attempt's paper with its questions, read once per request.
 struct Loaded {
     paper: Vec<paper::PaperQuestion>,
-    questions: Vec<domain::quiz::bank::Question>,
+    questions: Vec<domain::contest::bank::Question>,
 }
 
 impl Loaded {
@@ -226,7 +226,7 @@ impl Loaded {
         Ok(Loaded { paper, questions })
     }
 
-    fn pairs(&self) -> Vec<(&domain::quiz::bank::Question, &paper::PaperQuestion)> {
+    fn pairs(&self) -> Vec<(&domain::contest::bank::Question, &paper::PaperQuestion)> {
         self.questions.iter().zip(self.paper.iter()).collect()
     }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use domain::quiz::bank::{self, BankError, Question};
+use domain::contest::bank::{self, BankError, Question};
 use sqlx::SqlitePool;
 
 /// The questions of every file in the folder, and every problem found.

@@ -1,10 +1,10 @@
 //! The safety knowledge contest (安全知识竞赛): contests, attempts, scoring on the server,
 //! leaderboards and certificates. The rules (bank format, papers, scoring) live in
-//! `domain::quiz`, shared with the browser.
+//! `domain::contest`, shared with the browser.
 
 use serde::{Deserialize, Serialize};
 
-pub use domain::quiz::{bank::Kind, paper::ShownQuestion, scoring::Credit};
+pub use domain::contest::{bank::Kind, paper::ShownQuestion, scoring::Credit};
 
 /// Server functions of the staff's contest area.
 pub mod admin;

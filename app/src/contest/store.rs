@@ -1,7 +1,7 @@
 //! The SQL of the contest.
 
 use crate::json_column::{decode, json};
-use domain::quiz::{
+use domain::contest::{
     bank::{Kind, Question},
     paper::{PaperQuestion, Quota},
 };
@@ -507,7 +507,7 @@ pub async fn save_progress(
 
 pub struct Finished<'a> {
     pub answers: &'a [Vec<usize>],
-    pub review: &'a [(String, domain::quiz::scoring::Credit)],
+    pub review: &'a [(String, domain::contest::scoring::Credit)],
     pub score: i64,
     pub elapsed_secs: i64,
     pub passed: bool,

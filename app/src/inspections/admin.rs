@@ -58,7 +58,7 @@ pub struct DrawForm {
 
 /// The groups a stratum can take, with their labels.
 pub fn group_options() -> Vec<(String, String)> {
-    use domain::inspection::{draw::Group, registry::RiskTier};
+    use domain::inspections::{draw::Group, registry::RiskTier};
     let mut groups = vec![
         Group::HighRiskIndustry,
         Group::AccidentProne,
@@ -72,8 +72,8 @@ pub fn group_options() -> Vec<(String, String)> {
         .collect()
 }
 
-pub fn group_key(group: domain::inspection::draw::Group) -> String {
-    use domain::inspection::draw::Group;
+pub fn group_key(group: domain::inspections::draw::Group) -> String {
+    use domain::inspections::draw::Group;
     match group {
         Group::HighRiskIndustry => "high_risk_industry".into(),
         Group::AccidentProne => "accident_prone".into(),
@@ -83,8 +83,8 @@ pub fn group_key(group: domain::inspection::draw::Group) -> String {
     }
 }
 
-fn parse_group(key: &str) -> Option<domain::inspection::draw::Group> {
-    use domain::inspection::{draw::Group, registry::RiskTier};
+fn parse_group(key: &str) -> Option<domain::inspections::draw::Group> {
+    use domain::inspections::{draw::Group, registry::RiskTier};
     match key {
         "high_risk_industry" => Some(Group::HighRiskIndustry),
         "accident_prone" => Some(Group::AccidentProne),
@@ -102,8 +102,8 @@ impl DrawForm {
     pub fn to_rules(
         &self,
         reference_date: domain::date::Date,
-    ) -> Result<domain::inspection::draw::Rules, String> {
-        use domain::inspection::{
+    ) -> Result<domain::inspections::draw::Rules, String> {
+        use domain::inspections::{
             draw::{Quota, Rules, Stratum},
             registry::{INDUSTRIES, TOWNS},
         };
@@ -299,7 +299,7 @@ pub async fn run_draw(id: i64, #[server(default)] values: Vec<String>) -> Result
             Err(message) => return back(&message),
         };
         let source_values: Vec<Vec<u64>> = sources.iter().map(|s| s.values.clone()).collect();
-        let run = domain::inspection::draw::run(
+        let run = domain::inspections::draw::run(
             &draw.snapshot,
             &draw.rules,
             &draw.declared(),
@@ -337,7 +337,7 @@ pub async fn reveal_draw(id: i64) -> Result<(), AppError> {
         // The list must still be the one committed to: re-run and re-hash before going public.
         let verified = draw.record().is_some_and(|mut record| {
             record.revealed = Some(draw.revealed());
-            domain::inspection::record::verify(&record).all_ok()
+            domain::inspections::record::verify(&record).all_ok()
                 && draw.commitment_digest.as_deref() == Some(record.commitment_digest.as_str())
         });
         if !verified {
@@ -463,7 +463,7 @@ pub mod server {
 
     use domain::{
         date::Date,
-        inspection::{calendar::Calendar, draw::Rules, record::PublicSource},
+        inspections::{calendar::Calendar, draw::Rules, record::PublicSource},
     };
     use sqlx::SqlitePool;
 

@@ -43,7 +43,7 @@ pub async fn inspection_statistics() -> Result<Statistics, AppError> {
 #[server(prefix = "/api", endpoint = "draw_log")]
 pub async fn draw_log() -> Result<(Vec<ChainEntry>, Option<String>), AppError> {
     let entries = super::store::log(&pool()?).await?;
-    let broken = domain::inspection::chain::verify_chain(&entries)
+    let broken = domain::inspections::chain::verify_chain(&entries)
         .err()
         .map(|b| b.to_string());
     Ok((entries, broken))

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use domain::inspection::{calendar::Calendar, registry};
+use domain::inspections::{calendar::Calendar, registry};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 

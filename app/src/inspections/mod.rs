@@ -1,10 +1,10 @@
 //! Random inspection draws (双随机、一公开): what the public and the staff see of the registries,
 //! the draws and their results. The rules themselves (RFC 3797, strata, teams, verification,
-//! the hash chain) live in `domain::inspection`, shared with the browser.
+//! the hash chain) live in `domain::inspections`, shared with the browser.
 
 use serde::{Deserialize, Serialize};
 
-pub use domain::inspection::{
+pub use domain::inspections::{
     draw::{Assignment, Rules},
     record::{DrawRecord, PublicSource},
 };
@@ -211,4 +211,4 @@ pub struct Statistics {
 }
 
 /// One entry of the public draw log.
-pub use domain::inspection::chain::ChainEntry;
+pub use domain::inspections::chain::ChainEntry;

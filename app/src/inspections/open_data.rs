@@ -61,7 +61,7 @@ pub const RESULTS_HEADER: [&str; 11] = [
 /// `/api/v1/results.csv`: every published result (UTF-8 with a BOM, so spreadsheets open it
 /// right).
 pub fn results_csv(results: &[PublicResult]) -> String {
-    use domain::inspection::registry::csv_line;
+    use domain::inspections::registry::csv_line;
     let mut out = String::from('\u{feff}');
     out.push_str(&csv_line(&RESULTS_HEADER.map(String::from)));
     for r in results {

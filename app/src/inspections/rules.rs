@@ -5,7 +5,7 @@
 
 use domain::{
     date::Date,
-    inspection::{
+    inspections::{
         conflict::Declared,
         draw::{self, Rules},
         record::PublicSource,
@@ -182,7 +182,7 @@ pub fn check_result<'a>(
 
 #[cfg(test)]
 mod tests {
-    use domain::inspection::{
+    use domain::inspections::{
         conflict::{self, Conflicts},
         draw::{Assignment, Snapshot, SnapshotEnterprise, SnapshotInspector},
         registry::RiskTier,

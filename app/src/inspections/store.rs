@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::json_column::{decode, json};
 use domain::{
     date::Date,
-    inspection::{
+    inspections::{
         chain::ChainEntry,
         conflict::{self, Opening},
         draw::{Assignment, Rules, Snapshot, SnapshotEnterprise, SnapshotInspector},
@@ -392,7 +392,7 @@ pub async fn announce(pool: &SqlitePool, draw: NewDraw<'_>, now: i64) -> sqlx::R
          VALUES (?, ?, ?, ?, ?, 'announced', ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(draw.title)
-    .bind(domain::inspection::draw::FORMAT)
+    .bind(domain::inspections::draw::FORMAT)
     .bind(json(&draw.check_items))
     .bind(json(draw.rules))
     .bind(json(&draw.sources))
@@ -499,8 +499,8 @@ impl StoredDraw {
     }
 
     /// The commitment as published at draw time (`None` before the draw).
-    pub fn commitment(&self) -> Option<domain::inspection::record::Commitment> {
-        Some(domain::inspection::record::Commitment {
+    pub fn commitment(&self) -> Option<domain::inspections::record::Commitment> {
+        Some(domain::inspections::record::Commitment {
             format: self.format.clone(),
             draw_id: self.id,
             title: self.title.clone(),
@@ -514,9 +514,9 @@ impl StoredDraw {
 
     /// What the reveal publishes: the snapshot, the list, and the declarations that concern a
     /// selected enterprise.
-    pub fn revealed(&self) -> domain::inspection::record::Revealed {
+    pub fn revealed(&self) -> domain::inspections::record::Revealed {
         let assignments = self.assignments.clone().unwrap_or_default();
-        domain::inspection::record::Revealed {
+        domain::inspections::record::Revealed {
             openings: conflict::openings_for(&self.openings, &assignments),
             snapshot: self.snapshot.clone(),
             assignments,
@@ -524,10 +524,10 @@ impl StoredDraw {
     }
 
     /// The open-data record: the commitment, and after the reveal what [`Self::revealed`] says.
-    pub fn record(&self) -> Option<domain::inspection::record::DrawRecord> {
+    pub fn record(&self) -> Option<domain::inspections::record::DrawRecord> {
         let commitment = self.commitment()?;
         let revealed = (self.status == DrawStatus::Revealed).then(|| self.revealed());
-        Some(domain::inspection::record::DrawRecord {
+        Some(domain::inspections::record::DrawRecord {
             commitment_digest: commitment.digest(),
             commitment,
             revealed,
@@ -599,7 +599,7 @@ pub async fn record_drawn(
     assignments: &[Assignment],
     now: i64,
 ) -> sqlx::Result<bool> {
-    let result_digest = domain::inspection::draw::result_digest(assignments);
+    let result_digest = domain::inspections::draw::result_digest(assignments);
     let mut drawn = draw.clone();
     drawn.sources = sources.to_vec();
     drawn.result_digest = Some(result_digest.clone());
@@ -678,7 +678,7 @@ pub async fn record_results_published(
     }
     let payload = serde_json::json!({
         "results": results.len(),
-        "results_digest": domain::inspection::draw::sha256_json(&results),
+        "results_digest": domain::inspections::draw::sha256_json(&results),
     });
     append_log(&mut tx, draw_id, "results_published", now, &payload).await?;
     tx.commit().await?;

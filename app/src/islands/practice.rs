@@ -102,7 +102,7 @@ pub fn Practice() -> impl IntoView {
                         view! { <input type="radio" id=id.clone() name="practice" prop:checked=checked disabled=locked on:change=toggle /> }.into_any()
                     };
                     view! {
-                        <label class="quiz-option" for=id>{input}<span>{format!("{}. {text}{mark}", domain::quiz::bank::letter(n))}</span></label>
+                        <label class="quiz-option" for=id>{input}<span>{format!("{}. {text}{mark}", domain::contest::bank::letter(n))}</span></label>
                     }
                 }).collect_view();
                 let verdict = done.map(|f| {

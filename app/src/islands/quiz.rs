@@ -169,7 +169,7 @@ pub fn Quiz(
                 busy.set(false);
             });
         };
-        let towns = domain::inspection::registry::TOWNS
+        let towns = domain::inspections::registry::TOWNS
             .iter()
             .map(|t| view! { <option value=*t>{*t}</option> })
             .collect_view();
@@ -222,7 +222,7 @@ pub fn Quiz(
                 view! {
                     <label class="quiz-option" for=id>
                         {input}
-                        <span>{format!("{}. {text}", domain::quiz::bank::letter(n))}</span>
+                        <span>{format!("{}. {text}", domain::contest::bank::letter(n))}</span>
                     </label>
                 }
             })

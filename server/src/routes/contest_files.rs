@@ -15,7 +15,7 @@ use app::{
     contest::{admin::CONTEST_OFFICERS, store},
     staff::access::CurrentStaff,
 };
-use domain::inspection::registry::csv_line;
+use domain::inspections::registry::csv_line;
 
 use crate::state::AppState;
 

@@ -135,10 +135,10 @@ async fn check_items(State(state): State<AppState>) -> Response {
 async fn log(State(state): State<AppState>) -> Response {
     match store::log(&state.pool).await {
         Ok(entries) => {
-            let intact = domain::inspection::chain::verify_chain(&entries).is_ok();
+            let intact = domain::inspections::chain::verify_chain(&entries).is_ok();
             cached(Json(json!({
                 "version": open_data::VERSION,
-                "genesis": domain::inspection::chain::GENESIS,
+                "genesis": domain::inspections::chain::GENESIS,
                 "intact": intact,
                 "entries": entries,
             })))

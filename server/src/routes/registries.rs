@@ -18,7 +18,7 @@ use app::{
     request::ClientIp,
     staff::{Staff, access::CurrentStaff},
 };
-use domain::inspection::registry;
+use domain::inspections::registry;
 
 use crate::state::AppState;
 
@@ -219,8 +219,8 @@ async fn declarations(
             return (StatusCode::SERVICE_UNAVAILABLE, "暂时无法读取，请稍后再试").into_response();
         }
     };
-    let file = domain::inspection::conflict::AuditorFile {
-        format: domain::inspection::conflict::AUDITOR_FORMAT.into(),
+    let file = domain::inspections::conflict::AuditorFile {
+        format: domain::inspections::conflict::AUDITOR_FORMAT.into(),
         draw_id: draw.id,
         snapshot_digest: draw.snapshot_digest.clone(),
         openings: draw.openings.clone(),

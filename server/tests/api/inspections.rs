@@ -3,7 +3,7 @@
 //! the reveal, then the list and results, and can check everything; private data never shows.
 
 use app::staff::Role;
-use domain::inspection::{record::DrawRecord, uscc::Uscc};
+use domain::inspections::{record::DrawRecord, uscc::Uscc};
 
 use crate::helpers::{Options, TestApp, location, spawn_app_with};
 
@@ -319,7 +319,7 @@ async fn a_draw_goes_from_announcement_to_published_results_and_anyone_can_verif
 
     // Revealed: the list, the teams and the result are public, and the record verifies.
     let record: DrawRecord = visitor.get("/api/v1/draws/1").await.json().await.unwrap();
-    let report = domain::inspection::record::verify(&record);
+    let report = domain::inspections::record::verify(&record);
     assert!(report.all_ok(), "{:?}", report.checks);
     let selected = record.revealed.as_ref().unwrap().assignments.len();
     assert_eq!(selected, 2 + 2, "2 high-risk + 25% of the other 8");
@@ -774,7 +774,7 @@ async fn the_revealed_record_proves_conflict_avoidance_without_publishing_the_re
         .unwrap()
         .conflicts
     {
-        domain::inspection::conflict::Conflicts::Sealed(digests) => digests.len(),
+        domain::inspections::conflict::Conflicts::Sealed(digests) => digests.len(),
         plain => panic!("declarations in the clear: {plain:?}"),
     };
     assert_eq!(sealed("44078320000"), 12);
@@ -795,7 +795,7 @@ async fn the_revealed_record_proves_conflict_avoidance_without_publishing_the_re
             .iter()
             .all(|a| !a.team.contains(&"44078320000".to_string()))
     );
-    assert!(domain::inspection::record::verify(&record).all_ok());
+    assert!(domain::inspections::record::verify(&record).all_ok());
     for (path, text) in public_texts(&app, 1).await {
         assert!(!text.contains("declared_conflicts"), "{path}");
         assert!(
@@ -818,7 +818,7 @@ async fn the_revealed_record_proves_conflict_avoidance_without_publishing_the_re
         "private, no-store"
     );
     let declarations = response.text().await.unwrap();
-    let file: domain::inspection::conflict::AuditorFile =
+    let file: domain::inspections::conflict::AuditorFile =
         serde_json::from_str(&declarations).unwrap();
     assert_eq!(file.openings.len(), 13);
     assert!(
@@ -862,7 +862,7 @@ async fn the_revealed_record_proves_conflict_avoidance_without_publishing_the_re
 
 #[tokio::test]
 async fn a_draw_announced_before_declarations_were_sealed_still_reveals_and_verifies() {
-    use domain::inspection::{conflict::Conflicts, draw::Snapshot, record::Commitment};
+    use domain::inspections::{conflict::Conflicts, draw::Snapshot, record::Commitment};
     let app = spawn().await;
     app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
     import(&app, "enterprises", enterprises_csv()).await;
@@ -923,6 +923,6 @@ async fn a_draw_announced_before_declarations_were_sealed_still_reveals_and_veri
             .iter()
             .all(|a| !a.team.contains(&"44078320000".to_string()))
     );
-    let report = domain::inspection::record::verify(&record);
+    let report = domain::inspections::record::verify(&record);
     assert!(report.all_ok(), "{:?}", report.checks);
 }

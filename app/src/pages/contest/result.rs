@@ -78,7 +78,7 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
             };
             let letters = |list: &[usize]| {
                 list.iter()
-                    .map(|&i| domain::quiz::bank::letter(i).to_string())
+                    .map(|&i| domain::contest::bank::letter(i).to_string())
                     .collect::<Vec<_>>()
                     .join("、")
             };
@@ -87,7 +87,7 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
                 .options
                 .iter()
                 .enumerate()
-                .map(|(i, text)| view! { <li>{format!("{}. {text}", domain::quiz::bank::letter(i))}</li> })
+                .map(|(i, text)| view! { <li>{format!("{}. {text}", domain::contest::bank::letter(i))}</li> })
                 .collect_view();
             let class = if item.credit == Credit::Full { "review review--right" } else { "review review--wrong" };
             view! {

@@ -23,7 +23,7 @@ use crate::{
     request::{query_param, raw_query},
     site::use_site,
 };
-use domain::inspection::registry::{INDUSTRIES, TOWNS};
+use domain::inspections::registry::{INDUSTRIES, TOWNS};
 use server_fn::ServerFn;
 
 fn done_message(code: &str) -> Option<&'static str> {

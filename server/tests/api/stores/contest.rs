@@ -4,7 +4,7 @@ use app::{
     contest::store::{self, Finished, NewAttempt, NewContest},
     staff::Role,
 };
-use domain::quiz::{
+use domain::contest::{
     bank::{Kind, Question},
     paper::{PaperQuestion, Quota},
     scoring::Credit,

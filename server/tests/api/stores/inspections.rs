@@ -11,7 +11,7 @@ use app::{
 };
 use domain::{
     date::Date,
-    inspection::{
+    inspections::{
         chain,
         conflict::{self, Conflicts},
         draw::{self, Assignment, Group, Quota, Rules, Stratum},

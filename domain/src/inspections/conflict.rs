@@ -188,7 +188,7 @@ impl Declared {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspection::draw::tests::{code, inspector};
+    use crate::inspections::draw::tests::{code, inspector};
 
     fn counter() -> impl FnMut() -> [u8; 16] {
         let mut n = 0u8;
@@ -279,7 +279,8 @@ mod tests {
                 code(1)
             )
         );
-        let back: crate::inspection::draw::SnapshotInspector = serde_json::from_str(&json).unwrap();
+        let back: crate::inspections::draw::SnapshotInspector =
+            serde_json::from_str(&json).unwrap();
         assert_eq!(back, plain);
     }
 }

@@ -433,7 +433,7 @@ mod tests {
 
     #[test]
     fn every_bad_row_is_reported_by_line() {
-        let [a, b, c] = [1, 2, 3].map(|n| crate::inspection::draw::tests::code(n).to_string());
+        let [a, b, c] = [1, 2, 3].map(|n| crate::inspections::draw::tests::code(n).to_string());
         let text = format!(
             "{HEADER}\
              91350100M000100Y44,甲公司,水口镇,,机械,低风险,否,否,否,,\n\

@@ -215,7 +215,7 @@ fn first_difference(rerun: &[Assignment], published: &[Assignment]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspection::{
+    use crate::inspections::{
         conflict::Conflicts,
         draw::{
             Group, Quota, Stratum,
