@@ -30,8 +30,11 @@ impl SummaryRow {
 
 const SUMMARY_COLUMNS: &str =
     "a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes";
-/// Published, or scheduled and due.
-const PUBLIC: &str = "a.status IN ('published', 'scheduled') AND a.published_at <= ?";
+/// Published, or scheduled and due: the condition, with `now` bound as the numbered
+/// parameter given (`?1`, `?3`…).
+fn public(now: &str) -> String {
+    format!("a.status IN ('published', 'scheduled') AND a.published_at <= {now}")
+}
 
 /// A page of published articles, newest first.
 pub async fn list(
@@ -42,10 +45,10 @@ pub async fn list(
     let category = filter.category.map(Category::name);
     let tag = filter.tag.as_deref();
     let condition = format!(
-        "{PUBLIC} AND (?1 IS NULL OR a.category = ?1)
-         AND (?2 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = ?2))"
-    )
-    .replace("<= ?", "<= ?3");
+        "{} AND (?1 IS NULL OR a.category = ?1)
+         AND (?2 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = ?2))",
+        public("?3")
+    );
     let total: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM articles a WHERE {condition}"
     ))
@@ -85,13 +88,11 @@ pub async fn latest(
     category: Option<Category>,
     now: i64,
 ) -> sqlx::Result<Vec<ArticleSummary>> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        &format!(
-        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {PUBLIC} AND (?2 IS NULL OR a.category = ?2)
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3"
-    )
-        .replace("<= ?", "<= ?1"),
-    )
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {} AND (?2 IS NULL OR a.category = ?2)
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
+        public("?1")
+    ))
     .bind(now)
     .bind(category.map(Category::name))
     .bind(count)
@@ -117,7 +118,8 @@ struct ArticleRow {
 pub async fn find(pool: &SqlitePool, slug: &str, now: i64) -> sqlx::Result<Option<Article>> {
     let row: Option<ArticleRow> = sqlx::query_as(&format!(
         "SELECT a.id, {SUMMARY_COLUMNS}, a.author, a.body_html, a.toc_json
-         FROM articles a WHERE a.slug = ? AND {PUBLIC}"
+         FROM articles a WHERE a.slug = ? AND {}",
+        public("?")
     ))
     .bind(slug)
     .bind(now)
@@ -132,11 +134,11 @@ pub async fn find(pool: &SqlitePool, slug: &str, now: i64) -> sqlx::Result<Optio
     let neighbour = |newer: bool| {
         let (op, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
         format!(
-            "SELECT a.slug, a.title FROM articles a WHERE {PUBLIC}
+            "SELECT a.slug, a.title FROM articles a WHERE {}
              AND (a.published_at {op} ?2 OR (a.published_at = ?2 AND a.id {op} ?3))
-             ORDER BY a.published_at {order}, a.id {order} LIMIT 1"
+             ORDER BY a.published_at {order}, a.id {order} LIMIT 1",
+            public("?1")
         )
-        .replace("<= ?", "<= ?1")
     };
     let previous: Option<(String, String)> = sqlx::query_as(&neighbour(false))
         .bind(now)
@@ -189,7 +191,8 @@ pub async fn search(
         let phrase = format!("\"{}\"", query.replace('"', "\"\""));
         sqlx::query_as(&format!(
             "SELECT {SUMMARY_COLUMNS}, a.plain_text FROM articles_fts f JOIN articles a ON a.id = f.rowid
-             WHERE articles_fts MATCH ? AND {PUBLIC} ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0) LIMIT ?"
+             WHERE articles_fts MATCH ? AND {} ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0) LIMIT ?",
+            public("?")
         ))
         .bind(phrase)
         .bind(now)
@@ -207,9 +210,9 @@ pub async fn search(
         sqlx::query_as(&format!(
             "SELECT {SUMMARY_COLUMNS}, a.plain_text FROM articles a
              WHERE (a.title LIKE ?1 ESCAPE '\\' OR a.summary LIKE ?1 ESCAPE '\\' OR a.plain_text LIKE ?1 ESCAPE '\\')
-             AND {PUBLIC} ORDER BY (a.title LIKE ?1 ESCAPE '\\') DESC, a.published_at DESC LIMIT ?3"
-        )
-        .replace("<= ?", "<= ?2"))
+             AND {} ORDER BY (a.title LIKE ?1 ESCAPE '\\') DESC, a.published_at DESC LIMIT ?3",
+            public("?2")
+        ))
         .bind(pattern)
         .bind(now)
         .bind(limit)
@@ -225,7 +228,8 @@ pub async fn search(
 /// Every published article's slug and last change, for the sitemap.
 pub async fn sitemap_entries(pool: &SqlitePool, now: i64) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as(&format!(
-        "SELECT a.slug, a.updated_at FROM articles a WHERE {PUBLIC} ORDER BY a.published_at DESC"
+        "SELECT a.slug, a.updated_at FROM articles a WHERE {} ORDER BY a.published_at DESC",
+        public("?")
     ))
     .bind(now)
     .fetch_all(pool)
