@@ -11,25 +11,17 @@
 
 /// Articles: import, storage, search, feeds.
 pub mod articles;
-/// The append-only audit log of staff actions, and the actions with their Chinese labels.
-pub mod audit;
-/// Unix time, and how the portal shows it (Beijing time).
-pub mod clock;
 /// Building blocks shared by pages: header, footer, page headings, empty states.
 pub mod components;
 /// The knowledge contest: attempts, scoring, leaderboards, certificates.
 pub mod contest;
-/// The one error type of every server function.
-pub mod error;
-/// HTML escaping for text written outside `view!`.
-pub mod html;
+/// What every feature stands on: site, request, clock, HTML escaping, the error type, the
+/// audit log, and what server functions share.
+pub mod foundation;
 /// Random inspection draws: registries, draws, results, open data.
 pub mod inspections;
 /// The interactive parts, hydrated in the browser.
 pub mod islands;
-/// Structured values kept as JSON in one column, for the stores (server only).
-#[cfg(feature = "ssr")]
-pub mod json_column;
 /// Expensive answers remembered per process (leaderboards, revealed draws).
 #[cfg(feature = "ssr")]
 pub mod memo;
@@ -37,17 +29,10 @@ pub mod memo;
 pub mod pages;
 /// Visitor preferences kept in a cookie (elderly-friendly mode).
 pub mod prefs;
-/// What the server's middleware learned about the request (client address, CSRF token).
-pub mod request;
 /// The router: which page answers which path.
 pub mod routes;
-/// What server functions share: the pool, redirects, hidden errors, the audit helper.
-#[cfg(feature = "ssr")]
-pub mod server_support;
 /// The HTML document around every page (`<html>`, `<head>`, hydration scripts).
 pub mod shell;
-/// Site-wide facts the pages need: the base path the portal is served under, the bureau.
-pub mod site;
 /// Staff accounts, roles, sessions and sign-in throttling.
 pub mod staff;
 
@@ -59,6 +44,6 @@ pub use shell::shell;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    site::point_server_functions_at_base_path();
+    foundation::site::point_server_functions_at_base_path();
     leptos::mount::hydrate_islands();
 }

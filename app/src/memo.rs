@@ -80,9 +80,9 @@ impl Default for Memos {
 }
 
 /// The memos of the running portal.
-pub fn memos() -> Result<Arc<Memos>, crate::error::AppError> {
+pub fn memos() -> Result<Arc<Memos>, crate::foundation::error::AppError> {
     leptos::prelude::use_context::<Arc<Memos>>()
-        .ok_or_else(|| crate::error::AppError::internal("no memos in context"))
+        .ok_or_else(|| crate::foundation::error::AppError::internal("no memos in context"))
 }
 
 #[cfg(test)]

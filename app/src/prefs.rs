@@ -2,7 +2,7 @@
 //! renders the page in that mode from the first byte: no flash of small text, and it works with
 //! JavaScript switched off.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 
 /// Name of the cookie that remembers the elderly-friendly mode.
@@ -10,7 +10,7 @@ pub const ELDER_COOKIE: &str = "aqxc_elder";
 
 /// Reads the elderly-mode choice from a `Cookie` request header.
 pub fn elder_mode_from_cookie_header(header: &str) -> bool {
-    crate::request::cookie_value(header, ELDER_COOKIE) == Some("1")
+    crate::foundation::request::cookie_value(header, ELDER_COOKIE) == Some("1")
 }
 
 /// The elderly-mode choice of a request: the first `aqxc_elder` across all its `Cookie`
@@ -22,7 +22,7 @@ pub fn elder_mode_of(headers: &http::HeaderMap) -> bool {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find_map(|value| crate::request::cookie_value(value, ELDER_COOKIE))
+        .find_map(|value| crate::foundation::request::cookie_value(value, ELDER_COOKIE))
         == Some("1")
 }
 
@@ -44,7 +44,7 @@ pub fn elder_mode_requested() -> bool {
 /// plain form post and sends the visitor back to the page they were on.
 #[server(prefix = "/api", endpoint = "elder_mode")]
 pub async fn set_elder_mode(on: bool) -> Result<bool, AppError> {
-    use crate::site::Site;
+    use crate::foundation::site::Site;
     let site = use_context::<Site>().unwrap_or_default();
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = format!(

@@ -7,7 +7,8 @@ use leptos_router::{
 
 use crate::{
     components::layout::Layout,
-    html::escape,
+    foundation::html::escape,
+    foundation::site::SITE_TITLE,
     pages::{
         article::ArticlePage,
         articles::{ArticlesPage, CategoryPage},
@@ -40,7 +41,6 @@ use crate::{
             users::UsersPage,
         },
     },
-    site::SITE_TITLE,
 };
 
 /// The portal: the shared layout around the page that matches the path.
@@ -51,7 +51,7 @@ use crate::{
 /// islands there is no client-side navigation to stream into.
 ///
 /// The server strips the base path before routing, so routes here are written from the
-/// portal's own root and links go through [`crate::site::Site::href`].
+/// portal's own root and links go through [`crate::foundation::site::Site::href`].
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

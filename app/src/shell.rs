@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags};
 
-use crate::{prefs::elder_mode_requested, routes::App, site::use_site};
+use crate::{foundation::site::use_site, prefs::elder_mode_requested, routes::App};
 
 /// The whole HTML document. The server renders it for every page; the browser only hydrates
 /// the islands inside it.

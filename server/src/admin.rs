@@ -9,8 +9,8 @@ use clap::Subcommand;
 use sqlx::SqlitePool;
 
 use app::{
-    audit::{self, Actor, Event},
-    clock,
+    foundation::audit::{self, Actor, Event},
+    foundation::clock,
     staff::{
         Role,
         admin::{is_valid_username, role_list},
@@ -92,7 +92,7 @@ async fn create(
     }
     record(
         pool,
-        app::audit::Action::AccountCreated,
+        app::foundation::audit::Action::AccountCreated,
         &username,
         &role_list(&roles),
     )
@@ -122,7 +122,7 @@ async fn reset_password(pool: &SqlitePool, username: &str) -> anyhow::Result<()>
         .context("ending the account's sessions")?;
     record(
         pool,
-        app::audit::Action::PasswordReset,
+        app::foundation::audit::Action::PasswordReset,
         &account.username,
         "",
     )
@@ -164,7 +164,7 @@ async fn list(pool: &SqlitePool) -> anyhow::Result<()> {
 
 async fn record(
     pool: &SqlitePool,
-    action: app::audit::Action,
+    action: app::foundation::audit::Action,
     target: &str,
     detail: &str,
 ) -> anyhow::Result<()> {

@@ -87,7 +87,7 @@ pub async fn create(
     let (schema_version, counts) = inspect(&copy).await?;
     let manifest = Manifest {
         format: FORMAT.to_owned(),
-        created_at: app::clock::now(),
+        created_at: app::foundation::clock::now(),
         schema_version,
         counts,
         files,

@@ -222,9 +222,11 @@ impl Config {
     /// base path.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.database.target()?;
-        app::site::Site::parse(&self.base_path).map_err(|reason| ConfigError::BadBasePath {
-            value: self.base_path.clone(),
-            reason,
+        app::foundation::site::Site::parse(&self.base_path).map_err(|reason| {
+            ConfigError::BadBasePath {
+                value: self.base_path.clone(),
+                reason,
+            }
         })?;
         Ok(())
     }

@@ -6,8 +6,8 @@ use clap::ValueEnum;
 use sqlx::SqlitePool;
 
 use app::{
-    audit::{self, Actor, Event},
-    clock,
+    foundation::audit::{self, Actor, Event},
+    foundation::clock,
     inspections::store,
 };
 use domain::inspections::registry;
@@ -30,14 +30,14 @@ pub async fn run(
         Registry::Enterprises => match registry::parse_enterprises(&text) {
             Ok(rows) => (
                 store::import_enterprises(pool, &rows, now).await?,
-                app::audit::Action::EnterprisesImported,
+                app::foundation::audit::Action::EnterprisesImported,
             ),
             Err(errors) => return refuse(file, &errors),
         },
         Registry::Inspectors => match registry::parse_inspectors(&text) {
             Ok(rows) => (
                 store::import_inspectors(pool, &rows, now).await?,
-                app::audit::Action::InspectorsImported,
+                app::foundation::audit::Action::InspectorsImported,
             ),
             Err(errors) => return refuse(file, &errors),
         },

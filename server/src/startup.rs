@@ -13,7 +13,7 @@ use crate::{
     serving::{self, Limits},
     state::AppState,
 };
-use app::{site::Site, staff::session::SessionPolicy};
+use app::{foundation::site::Site, staff::session::SessionPolicy};
 
 /// How long requests in flight may take to finish once a shutdown signal arrives.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -39,12 +39,15 @@ impl Application {
         app::contest::import::import_bank(
             &pool,
             &config.content_dir.join("questions"),
-            app::clock::now(),
+            app::foundation::clock::now(),
         )
         .await;
-        let calendar =
-            app::inspections::import::import_content(&pool, &config.content_dir, app::clock::now())
-                .await;
+        let calendar = app::inspections::import::import_content(
+            &pool,
+            &config.content_dir,
+            app::foundation::clock::now(),
+        )
+        .await;
         let site = Site {
             has_public_origin: config.security.public_origin.is_some(),
             ..Site::parse(&config.base_path).map_err(anyhow::Error::msg)?
@@ -175,7 +178,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 /// Imports the content files. A bad file is reported and skipped; it never stops the start.
 async fn import_content(pool: &SqlitePool, content_dir: &std::path::Path) -> anyhow::Result<()> {
     let folder = content_dir.join("articles");
-    let report = app::articles::import::import_folder(pool, &folder, app::clock::now())
+    let report = app::articles::import::import_folder(pool, &folder, app::foundation::clock::now())
         .await
         .with_context(|| format!("importing articles from {}", folder.display()))?;
     for problem in &report.problems {

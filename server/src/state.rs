@@ -11,7 +11,7 @@ use crate::{
     middleware::{csrf::CsrfPolicy, page_cache::PageCache},
     routes::{assets::AssetStore, uploads::Uploads},
 };
-use app::{site::Site, staff::session::SessionPolicy};
+use app::{foundation::site::Site, staff::session::SessionPolicy};
 use domain::inspections::calendar::Calendar;
 
 /// What every handler can reach.

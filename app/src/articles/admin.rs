@@ -3,7 +3,7 @@
 //! text that cannot be saved as it is (an empty title, say) is kept as a version and shown
 //! again, so nothing typed is lost.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -76,9 +76,11 @@ pub async fn create_article(title: String, slug: String, category: String) -> Re
             body_md: "",
         };
         let by = (staff.id, staff.display_name.as_str());
-        let id = super::store::create_draft(&pool, &slug, &text, by, crate::clock::now()).await?;
+        let id =
+            super::store::create_draft(&pool, &slug, &text, by, crate::foundation::clock::now())
+                .await?;
         Ok(Outcome::done(
-            crate::audit::Action::ArticleCreated,
+            crate::foundation::audit::Action::ArticleCreated,
             slug.clone(),
             title.clone(),
             format!("/admin/articles/{id}?done=created"),
@@ -106,7 +108,7 @@ pub async fn save_article(
                 "/admin/articles/{id}?error=not_editable"
             )));
         }
-        let now = crate::clock::now();
+        let now = crate::foundation::clock::now();
         let tags = split_tags(&tags);
         let category = Category::from_name(&category).unwrap_or(article.category);
         let body = body.replace("\r\n", "\n");
@@ -142,7 +144,7 @@ pub async fn save_article(
         }
         super::store::update_text(&pool, id, &text, by, now, "save").await?;
         Ok(Outcome::done(
-            crate::audit::Action::ArticleSaved,
+            crate::foundation::audit::Action::ArticleSaved,
             article.slug,
             "",
             format!("/admin/articles/{id}?done=saved"),
@@ -180,7 +182,7 @@ pub async fn autosave_article(
         summary: summary.trim(),
         body_md: &body.replace("\r\n", "\n"),
     };
-    let now = crate::clock::now();
+    let now = crate::foundation::clock::now();
     super::store::keep_version(&pool, id, &text, &staff.display_name, now, "autosave").await?;
     Ok(now)
 }
@@ -203,13 +205,13 @@ pub async fn article_step(
             Err(super::workflow::StepRefused::NotAllowed) => return Err(AppError::Forbidden),
             Err(super::workflow::StepRefused::WrongStatus) => return back("wrong_status"),
         };
-        let now = crate::clock::now();
+        let now = crate::foundation::clock::now();
         let comment = comment.trim().to_string();
         let (published_at, review_comment, reviewer) = match step {
             Step::Submit => (None, Some(String::new()), None),
             Step::Publish => (Some(now), Some(String::new()), Some(staff.id)),
             Step::Schedule => {
-                let Some(at) = crate::clock::parse_beijing(&publish_at) else {
+                let Some(at) = crate::foundation::clock::parse_beijing(&publish_at) else {
                     return back("bad_time");
                 };
                 if at <= now {
@@ -228,15 +230,15 @@ pub async fn article_step(
         let review = review_comment.as_deref();
         super::store::set_status(&pool, id, next, published_at, review, reviewer, now).await?;
         let action = match step {
-            Step::Submit => crate::audit::Action::ArticleSubmitted,
-            Step::Publish => crate::audit::Action::ArticlePublished,
-            Step::Schedule => crate::audit::Action::ArticleScheduled,
-            Step::Return => crate::audit::Action::ArticleReturned,
-            Step::Withdraw => crate::audit::Action::ArticleWithdrawn,
+            Step::Submit => crate::foundation::audit::Action::ArticleSubmitted,
+            Step::Publish => crate::foundation::audit::Action::ArticlePublished,
+            Step::Schedule => crate::foundation::audit::Action::ArticleScheduled,
+            Step::Return => crate::foundation::audit::Action::ArticleReturned,
+            Step::Withdraw => crate::foundation::audit::Action::ArticleWithdrawn,
         };
         let detail = match step {
             Step::Schedule => published_at
-                .map(crate::clock::format_beijing)
+                .map(crate::foundation::clock::format_beijing)
                 .unwrap_or_default(),
             _ => comment,
         };
@@ -287,10 +289,10 @@ pub async fn restore_version(id: i64, version: i64) -> Result<(), AppError> {
             summary: &old.summary,
             body_md: &old.body_md,
         };
-        let (by, now) = (staff.display_name.as_str(), crate::clock::now());
+        let (by, now) = (staff.display_name.as_str(), crate::foundation::clock::now());
         super::store::update_text(&pool, id, &text, by, now, "restore").await?;
         Ok(Outcome::done(
-            crate::audit::Action::ArticleRestored,
+            crate::foundation::audit::Action::ArticleRestored,
             article.slug,
             format!("#{version}"),
             format!("/admin/articles/{id}?done=restored"),
@@ -301,7 +303,7 @@ pub async fn restore_version(id: i64, version: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::server_support::*;
+    pub use crate::foundation::server_support::*;
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Server functions behind the public article pages. Anyone may call them; they only ever
 //! return published articles.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 
 use super::{Article, ArticleFilter, ArticlePage, ArticleSummary, SearchHit};
@@ -10,21 +10,27 @@ use super::{Article, ArticleFilter, ArticlePage, ArticleSummary, SearchHit};
 pub const SEARCH_LIMIT: i64 = 30;
 
 #[cfg(feature = "ssr")]
-use crate::server_support::pool;
+use crate::foundation::server_support::pool;
 
 #[server(prefix = "/api", endpoint = "articles")]
 pub async fn list_articles(filter: ArticleFilter) -> Result<ArticlePage, AppError> {
-    Ok(super::store::list(&pool()?, &filter, crate::clock::now()).await?)
+    Ok(super::store::list(&pool()?, &filter, crate::foundation::clock::now()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "latest_articles")]
 pub async fn latest_articles(count: i64) -> Result<Vec<ArticleSummary>, AppError> {
-    Ok(super::store::latest(&pool()?, count.clamp(1, 20), None, crate::clock::now()).await?)
+    Ok(super::store::latest(
+        &pool()?,
+        count.clamp(1, 20),
+        None,
+        crate::foundation::clock::now(),
+    )
+    .await?)
 }
 
 #[server(prefix = "/api", endpoint = "article")]
 pub async fn get_article(slug: String) -> Result<Option<Article>, AppError> {
-    Ok(super::store::find(&pool()?, &slug, crate::clock::now()).await?)
+    Ok(super::store::find(&pool()?, &slug, crate::foundation::clock::now()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "search")]
@@ -34,7 +40,13 @@ pub async fn search_articles(query: String) -> Result<Vec<SearchHit>, AppError> 
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    let hits = super::store::search(&pool()?, &query, crate::clock::now(), SEARCH_LIMIT).await?;
+    let hits = super::store::search(
+        &pool()?,
+        &query,
+        crate::foundation::clock::now(),
+        SEARCH_LIMIT,
+    )
+    .await?;
     Ok(hits
         .into_iter()
         .map(|(article, text)| SearchHit {

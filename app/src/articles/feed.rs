@@ -4,7 +4,7 @@
 //! own address; production sets `AQXC_PUBLIC_ORIGIN`).
 
 use super::{ArticleSummary, Category};
-use crate::html::escape;
+use crate::foundation::html::escape;
 
 /// Formats Unix seconds as an RFC 822 date in Beijing time, as RSS wants.
 pub fn rfc822(unix_secs: i64) -> String {
@@ -15,7 +15,7 @@ pub fn rfc822(unix_secs: i64) -> String {
     let local = unix_secs + 8 * 3600;
     let days = local.div_euclid(86_400);
     let (date, time) = (
-        crate::clock::format_beijing(unix_secs),
+        crate::foundation::clock::format_beijing(unix_secs),
         local.rem_euclid(86_400),
     );
     let (year, month, day) = (&date[0..4], &date[5..7], &date[8..10]);
@@ -34,11 +34,15 @@ pub fn rfc822(unix_secs: i64) -> String {
 pub fn rss(root: &str, category: Option<Category>, articles: &[ArticleSummary]) -> String {
     let (title, link) = match category {
         Some(category) => (
-            format!("{} - {}", category.name(), crate::site::SITE_TITLE),
+            format!(
+                "{} - {}",
+                category.name(),
+                crate::foundation::site::SITE_TITLE
+            ),
             format!("{root}/articles/category/{}", category.key()),
         ),
         None => (
-            format!("安全宣传 - {}", crate::site::SITE_TITLE),
+            format!("安全宣传 - {}", crate::foundation::site::SITE_TITLE),
             format!("{root}/articles"),
         ),
     };
@@ -85,7 +89,7 @@ pub fn sitemap(root: &str, articles: &[(String, i64)]) -> String {
         ));
     }
     for (slug, updated_at) in articles {
-        let date = &crate::clock::format_beijing(*updated_at)[..10];
+        let date = &crate::foundation::clock::format_beijing(*updated_at)[..10];
         xml.push_str(&format!(
             "<url><loc>{}</loc><lastmod>{date}</lastmod></url>\n",
             escape(&format!("{root}/articles/{slug}"))

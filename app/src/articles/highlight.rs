@@ -1,7 +1,7 @@
 //! Search results show where the query was found: the passage around it, with the query
 //! marked. Everything is HTML-escaped first, so only our `<mark>` tags are markup.
 
-use crate::html::escape;
+use crate::foundation::html::escape;
 
 /// Characters shown on each side of the first match.
 const CONTEXT: usize = 40;

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 
 use crate::{
     articles::{ArticlePage, ArticleSummary},
-    clock::format_beijing,
-    site::use_site,
+    foundation::clock::format_beijing,
+    foundation::site::use_site,
 };
 
 /// The date part of a publication time, `2026-03-30`.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::site::use_site;
+use crate::foundation::site::use_site;
 
 /// Shown when a page could not be produced. It never shows the error's details: those go to
 /// the server log.

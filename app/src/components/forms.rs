@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::request::{CSRF_FIELD, csrf_token};
+use crate::foundation::request::{CSRF_FIELD, csrf_token};
 
 /// The hidden field every state-changing form carries (checked by the server's CSRF guard).
 #[component]

@@ -4,9 +4,9 @@ use server_fn::ServerFn;
 
 use crate::{
     components::error_page::ErrorPage,
+    foundation::site::{BUREAU_NAME, use_site},
     islands::elder_mode::ElderModeSwitch,
     prefs::{SetElderMode, elder_mode_requested},
-    site::{BUREAU_NAME, use_site},
 };
 
 /// The sections of the portal, in navigation order: (path, label).

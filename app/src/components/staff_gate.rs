@@ -4,7 +4,7 @@ use server_fn::ServerFn;
 
 use crate::{
     components::forms::CsrfField,
-    site::use_site,
+    foundation::site::use_site,
     staff::{
         Role, Staff,
         access::{Denied, check},
@@ -39,7 +39,7 @@ pub fn StaffGate(
     .into_any()
 }
 
-fn denial(denied: Denied, site: &crate::site::Site) -> impl IntoView + use<> {
+fn denial(denied: Denied, site: &crate::foundation::site::Site) -> impl IntoView + use<> {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(match denied {

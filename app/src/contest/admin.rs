@@ -1,6 +1,6 @@
 //! The staff's contest area (role `contest_admin`): set up contests, read their statistics.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +75,7 @@ pub struct ContestStats {
 
 #[server(prefix = "/api/staff", endpoint = "contests_overview")]
 pub async fn load_contest_overview() -> Result<ContestOverview, AppError> {
-    use crate::server_support::pool;
+    use crate::foundation::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
     let pool = pool()?;
     Ok(ContestOverview {
@@ -86,7 +86,7 @@ pub async fn load_contest_overview() -> Result<ContestOverview, AppError> {
 
 #[server(prefix = "/api/staff", endpoint = "contest_create")]
 pub async fn create_contest(form: ContestForm) -> Result<(), AppError> {
-    use crate::server_support::{Outcome, form_again, staff_form};
+    use crate::foundation::server_support::{Outcome, form_again, staff_form};
     staff_form(CONTEST_OFFICERS, |staff, pool| async move {
         let bank = super::store::bank(&pool).await?;
         let checked = match server::check(&form, &bank) {
@@ -103,9 +103,9 @@ pub async fn create_contest(form: ContestForm) -> Result<(), AppError> {
             created_by: staff.id,
             ..checked.as_new(&form)
         };
-        let id = super::store::create_contest(&pool, new, crate::clock::now()).await?;
+        let id = super::store::create_contest(&pool, new, crate::foundation::clock::now()).await?;
         Ok(Outcome::done(
-            crate::audit::Action::ContestCreated,
+            crate::foundation::audit::Action::ContestCreated,
             format!("contest:{id}"),
             form.title.trim(),
             format!("/admin/contests/{id}?done=created"),
@@ -116,7 +116,7 @@ pub async fn create_contest(form: ContestForm) -> Result<(), AppError> {
 
 #[server(prefix = "/api/staff", endpoint = "contest_stats")]
 pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, AppError> {
-    use crate::server_support::pool;
+    use crate::foundation::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
     Ok(server::stats(&pool()?, id).await?)
 }
@@ -181,8 +181,10 @@ pub mod server {
         if description.chars().count() > 1000 {
             return Err("竞赛说明不超过 1000 字".into());
         }
-        let opens_at = crate::clock::parse_beijing(&form.opens_at).ok_or("请填写开始时间")?;
-        let closes_at = crate::clock::parse_beijing(&form.closes_at).ok_or("请填写结束时间")?;
+        let opens_at =
+            crate::foundation::clock::parse_beijing(&form.opens_at).ok_or("请填写开始时间")?;
+        let closes_at =
+            crate::foundation::clock::parse_beijing(&form.closes_at).ok_or("请填写结束时间")?;
         if closes_at <= opens_at {
             return Err("结束时间应晚于开始时间".into());
         }
@@ -328,7 +330,7 @@ pub type BankRow = (String, String, String, String, bool, bool);
 /// The bank, for the editor's list.
 #[server(prefix = "/api/staff", endpoint = "bank_list")]
 pub async fn bank_list() -> Result<Vec<BankRow>, AppError> {
-    use crate::server_support::pool;
+    use crate::foundation::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
     let rows: Vec<BankRow> = sqlx::query_as(
         "SELECT id, topic, kind, stem, active, contest_only FROM questions ORDER BY topic, id",
@@ -351,7 +353,7 @@ pub async fn bank_list() -> Result<Vec<BankRow>, AppError> {
 /// A question as the editor shows it.
 #[server(prefix = "/api/staff", endpoint = "bank_question")]
 pub async fn load_question(id: String) -> Result<Option<QuestionForm>, AppError> {
-    use crate::server_support::pool;
+    use crate::foundation::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
     let Some((q, active)) = super::store::question(&pool()?, &id).await? else {
         return Ok(None);
@@ -392,7 +394,7 @@ pub async fn load_question(id: String) -> Result<Option<QuestionForm>, AppError>
 /// Saves a question from the editor, checked by the bank's own rules.
 #[server(prefix = "/api/staff", endpoint = "bank_save")]
 pub async fn save_question(form: QuestionForm) -> Result<(), AppError> {
-    use crate::server_support::{Outcome, encode, form_again, staff_form};
+    use crate::foundation::server_support::{Outcome, encode, form_again, staff_form};
     use domain::contest::bank::{Kind, from_form};
     staff_form(CONTEST_OFFICERS, |_, pool| async move {
         let kind = match form.kind.as_str() {
@@ -429,10 +431,15 @@ pub async fn save_question(form: QuestionForm) -> Result<(), AppError> {
                 )));
             }
         };
-        super::store::save_edited(&pool, &question, form.active.is_some(), crate::clock::now())
-            .await?;
+        super::store::save_edited(
+            &pool,
+            &question,
+            form.active.is_some(),
+            crate::foundation::clock::now(),
+        )
+        .await?;
         Ok(Outcome::done(
-            crate::audit::Action::QuestionSaved,
+            crate::foundation::audit::Action::QuestionSaved,
             format!("question:{}", question.id),
             question.stem.chars().take(40).collect::<String>(),
             format!("/admin/contests/questions?done={}", encode(&question.id)),

@@ -2,7 +2,7 @@
 //! participant should read comes back as [`AppError::Refused`] with its message, which the
 //! island shows.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -21,14 +21,14 @@ mod server {
     use leptos::prelude::*;
 
     use super::PLAYER_COOKIE;
-    use crate::{contest::engine::Caller, error::AppError};
+    use crate::{contest::engine::Caller, foundation::error::AppError};
 
     /// The caller, creating the participant cookie when `create` and there is none.
     pub fn caller(create: bool) -> Result<Option<Caller>, AppError> {
         use sha2::{Digest, Sha256};
         let token = use_context::<http::request::Parts>().and_then(|parts| {
             let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-            crate::request::cookie_value(header, PLAYER_COOKIE)
+            crate::foundation::request::cookie_value(header, PLAYER_COOKIE)
                 .filter(|t| t.len() >= 32 && t.len() <= 64)
                 .map(str::to_owned)
         });
@@ -44,7 +44,7 @@ mod server {
                     ""
                 };
                 let path = policy.map_or("/".to_string(), |p| p.cookie_path);
-                crate::server_support::set_cookie(&format!(
+                crate::foundation::server_support::set_cookie(&format!(
                     "{PLAYER_COOKIE}={token}; Path={path}; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
                 ))?;
                 token
@@ -54,13 +54,15 @@ mod server {
         Ok(Some(Caller {
             participant: digest.iter().map(|b| format!("{b:02x}")).collect(),
             // Limits count an address group (an IPv6 client's whole /64).
-            client_ip: crate::request::address_group(&crate::request::client_ip()),
+            client_ip: crate::foundation::request::address_group(
+                &crate::foundation::request::client_ip(),
+            ),
         }))
     }
 }
 
 #[cfg(feature = "ssr")]
-use crate::server_support::{internal, pool};
+use crate::foundation::server_support::{internal, pool};
 
 #[server(prefix = "/api", endpoint = "contests")]
 pub async fn contests() -> Result<Vec<ContestInfo>, AppError> {
@@ -78,7 +80,7 @@ pub async fn current_attempt(contest_id: i64) -> Result<Option<AttemptView>, App
     let Some(caller) = server::caller(false)? else {
         return Ok(None);
     };
-    let now = crate::clock::now();
+    let now = crate::foundation::clock::now();
     match super::engine::current(&pool()?, contest_id, &caller, now).await {
         Ok(view) => Ok(view),
         Err(AppError::Refused(_)) => Ok(None),
@@ -93,7 +95,7 @@ pub async fn start_attempt(contest_id: i64, entrant: Entrant) -> Result<AttemptV
         return Err(AppError::refused("没有这个竞赛"));
     };
     let caller = server::caller(true)?.ok_or_else(|| internal("no participant"))?;
-    let now = crate::clock::now();
+    let now = crate::foundation::clock::now();
     super::engine::start(&pool, &contest, &caller, &entrant, now).await
 }
 
@@ -102,7 +104,7 @@ pub async fn save_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Resul
     let Some(caller) = server::caller(false)? else {
         return Err(AppError::refused("没有找到这次答题"));
     };
-    let now = crate::clock::now();
+    let now = crate::foundation::clock::now();
     super::engine::save(&pool()?, &attempt_id, &caller, &answers, now).await
 }
 
@@ -111,7 +113,7 @@ pub async fn submit_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Res
     let Some(caller) = server::caller(false)? else {
         return Err(AppError::refused("没有找到这次答题"));
     };
-    let now = crate::clock::now();
+    let now = crate::foundation::clock::now();
     super::engine::submit(&pool()?, &attempt_id, &caller, answers, now).await
 }
 
@@ -122,7 +124,7 @@ pub async fn load_attempt_result(attempt_id: String) -> Result<AttemptResult, Ap
             "没有找到这次答题（答题记录只能在开始答题的设备上查看）",
         ));
     };
-    let now = crate::clock::now();
+    let now = crate::foundation::clock::now();
     super::engine::result(&pool()?, &attempt_id, &caller, now).await
 }
 

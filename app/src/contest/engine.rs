@@ -3,7 +3,7 @@
 //! attempt, and answers only for the attempt's own questions. The browser never holds an
 //! answer before it has submitted.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use domain::{
     contest::{paper, scoring},
     date::Date,

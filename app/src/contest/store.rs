@@ -1,6 +1,6 @@
 //! The SQL of the contest.
 
-use crate::json_column::{decode, json};
+use crate::foundation::json_column::{decode, json};
 use domain::contest::{
     bank::{Kind, Question},
     paper::{PaperQuestion, Quota},

@@ -3,7 +3,7 @@
 //! here and are answered with a redirect; a refused form comes back filled in as it was sent,
 //! with the reason.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -210,7 +210,7 @@ pub struct StaffDraw {
 pub async fn inspection_overview(
     #[server(default)] import: Option<i64>,
 ) -> Result<Overview, AppError> {
-    use crate::server_support::pool;
+    use crate::foundation::server_support::pool;
     crate::staff::access::require(OFFICERS)?;
     let pool = pool()?;
     let (enterprises, inspectors, active_inspectors) = super::store::registry_counts(&pool).await?;
@@ -230,9 +230,9 @@ pub async fn inspection_overview(
 
 #[server(prefix = "/api/staff", endpoint = "draw_announce")]
 pub async fn announce_draw(form: DrawForm) -> Result<(), AppError> {
-    use crate::server_support::{Outcome, form_again, staff_form};
+    use crate::foundation::server_support::{Outcome, form_again, staff_form};
     staff_form(OFFICERS, |staff, pool| async move {
-        let now = crate::clock::now();
+        let now = crate::foundation::clock::now();
         let (title, rules, sources, frozen) =
             match server::validate_announcement(&pool, &form, now).await {
                 Ok(checked) => checked,
@@ -254,7 +254,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), AppError> {
         };
         let id = super::store::announce(&pool, new, now).await?;
         Ok(Outcome::done(
-            crate::audit::Action::DrawAnnounced,
+            crate::foundation::audit::Action::DrawAnnounced,
             format!("draw:{id}"),
             title.clone(),
             format!("/admin/inspections/draws/{id}?done=announced"),
@@ -265,7 +265,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), AppError> {
 
 #[server(prefix = "/api/staff", endpoint = "draw_staff")]
 pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, AppError> {
-    use crate::server_support::pool;
+    use crate::foundation::server_support::pool;
     crate::staff::access::require(OFFICERS)?;
     let memos = crate::memo::memos()?;
     Ok(server::staff_draw(&pool()?, &memos, id).await?)
@@ -273,7 +273,7 @@ pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, AppError> {
 
 #[server(prefix = "/api/staff", endpoint = "draw_run")]
 pub async fn run_draw(id: i64, #[server(default)] values: Vec<String>) -> Result<(), AppError> {
-    use crate::server_support::{Outcome, encode, staff_form};
+    use crate::foundation::server_support::{Outcome, encode, staff_form};
     staff_form(OFFICERS, |_, pool| async move {
         let Some(draw) = super::store::find_draw(&pool, id).await? else {
             return Ok(Outcome::go("/admin/inspections?error=no_draw"));
@@ -309,12 +309,12 @@ pub async fn run_draw(id: i64, #[server(default)] values: Vec<String>) -> Result
             Ok(outcome) => outcome,
             Err(error) => return back(&error.to_string()),
         };
-        let now = crate::clock::now();
+        let now = crate::foundation::clock::now();
         if !super::store::record_drawn(&pool, &draw, &sources, &outcome.assignments, now).await? {
             return back(DRAWN_ALREADY);
         }
         Ok(Outcome::done(
-            crate::audit::Action::DrawDrawn,
+            crate::foundation::audit::Action::DrawDrawn,
             format!("draw:{id}"),
             format!("{} 家", outcome.assignments.len()),
             format!("{page}?done=drawn"),
@@ -325,7 +325,7 @@ pub async fn run_draw(id: i64, #[server(default)] values: Vec<String>) -> Result
 
 #[server(prefix = "/api/staff", endpoint = "draw_reveal")]
 pub async fn reveal_draw(id: i64) -> Result<(), AppError> {
-    use crate::server_support::{Outcome, staff_form};
+    use crate::foundation::server_support::{Outcome, staff_form};
     staff_form(OFFICERS, |_, pool| async move {
         let page = format!("/admin/inspections/draws/{id}");
         let Some(draw) = super::store::find_draw(&pool, id).await? else {
@@ -344,11 +344,11 @@ pub async fn reveal_draw(id: i64) -> Result<(), AppError> {
             tracing::error!(draw = id, "a reveal did not match its commitment");
             return Ok(Outcome::go(format!("{page}?error=mismatch")));
         }
-        if !super::store::record_revealed(&pool, &draw, crate::clock::now()).await? {
+        if !super::store::record_revealed(&pool, &draw, crate::foundation::clock::now()).await? {
             return Ok(Outcome::go(format!("{page}?error=not_drawn")));
         }
         Ok(Outcome::done(
-            crate::audit::Action::DrawRevealed,
+            crate::foundation::audit::Action::DrawRevealed,
             format!("draw:{id}"),
             "",
             format!("{page}?done=revealed"),
@@ -379,7 +379,7 @@ pub struct ResultInput {
 
 #[server(prefix = "/api/staff", endpoint = "result_save")]
 pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
-    use crate::server_support::{Outcome, encode, staff_form};
+    use crate::foundation::server_support::{Outcome, encode, staff_form};
     staff_form(OFFICERS, |staff, pool| async move {
         let ResultInput {
             draw_id,
@@ -404,7 +404,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
             hazards_rectified: &hazards_rectified,
             follow_up: &follow_up,
         };
-        let checked = match super::rules::check_result(&draw, &form, crate::clock::now()) {
+        let checked = match super::rules::check_result(&draw, &form, crate::foundation::clock::now()) {
             Ok(checked) => checked,
             Err(message) => {
                 return Ok(Outcome::go(format!(
@@ -425,9 +425,9 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
             recorded_by: staff.id,
             ..checked
         };
-        super::store::save_result(&pool, new, crate::clock::now()).await?;
+        super::store::save_result(&pool, new, crate::foundation::clock::now()).await?;
         Ok(Outcome::done(
-            crate::audit::Action::ResultRecorded,
+            crate::foundation::audit::Action::ResultRecorded,
             format!("draw:{draw_id}"),
             uscc.clone(),
             format!("{page}?done=result#result-{}", encode(&uscc)),
@@ -438,14 +438,16 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
 
 #[server(prefix = "/api/staff", endpoint = "results_publish")]
 pub async fn publish_results(id: i64) -> Result<(), AppError> {
-    use crate::server_support::{Outcome, staff_form};
+    use crate::foundation::server_support::{Outcome, staff_form};
     staff_form(OFFICERS, |_, pool| async move {
         let page = format!("/admin/inspections/draws/{id}");
         Ok(
-            match super::store::record_results_published(&pool, id, crate::clock::now()).await? {
+            match super::store::record_results_published(&pool, id, crate::foundation::clock::now())
+                .await?
+            {
                 None => Outcome::go(format!("{page}?error=not_revealed")),
                 Some(count) => Outcome::done(
-                    crate::audit::Action::ResultsPublished,
+                    crate::foundation::audit::Action::ResultsPublished,
                     format!("draw:{id}"),
                     format!("{count} 条"),
                     format!("{page}?done=published"),
@@ -501,7 +503,7 @@ pub mod server {
         let calendar = leptos::prelude::use_context::<std::sync::Arc<Calendar>>()
             .map(|c| (*c).clone())
             .unwrap_or_default();
-        let today = Date::beijing_of_unix(crate::clock::now());
+        let today = Date::beijing_of_unix(crate::foundation::clock::now());
         let mut results: HashMap<String, (crate::inspections::PublicResult, String)> =
             store::draw_results(pool, id)
                 .await?

@@ -1,13 +1,13 @@
 //! Server functions behind the public inspection pages. They only ever return public fields:
 //! the commitment before the reveal, the list and teams after it, results once published.
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 
 use super::{ChainEntry, CheckItem, DrawDetail, DrawSummary, EnterpriseHit, Statistics};
 
 #[cfg(feature = "ssr")]
-use crate::server_support::pool;
+use crate::foundation::server_support::pool;
 
 #[server(prefix = "/api", endpoint = "check_items")]
 pub async fn check_items() -> Result<Vec<CheckItem>, AppError> {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::json_column::{decode, json};
+use crate::foundation::json_column::{decode, json};
 use domain::{
     date::Date,
     inspections::{

@@ -32,7 +32,7 @@ pub fn Autosave(
                             last.set_value(current);
                             status.set(format!(
                                 "已自动保存（{}），可在“历史版本”中找回",
-                                &crate::clock::format_beijing(at)[11..]
+                                &crate::foundation::clock::format_beijing(at)[11..]
                             ));
                         }
                         Err(_) => status.set("自动保存未成功，请手动点击“保存”".to_string()),

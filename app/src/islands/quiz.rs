@@ -12,7 +12,7 @@ use crate::contest::{
     AttemptView, Entrant, Kind,
     api::{save_answers, start_attempt, submit_answers},
 };
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 
 /// The id of what is on screen: the question or the check before submitting. Focus moves to it
 /// when it changes, so that keyboard and screen-reader users carry on from there.

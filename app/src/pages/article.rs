@@ -8,8 +8,8 @@ use crate::{
         article_list::date_of,
         forms::{Notice, NoticeKind},
     },
+    foundation::site::use_site,
     pages::{articles::encode, not_found::NotFoundPage},
-    site::use_site,
 };
 
 /// One article: `/articles/{slug}`.

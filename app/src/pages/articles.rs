@@ -9,8 +9,8 @@ use crate::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
     },
-    request::query_param,
-    site::use_site,
+    foundation::request::query_param,
+    foundation::site::use_site,
 };
 
 /// 安全宣传: published articles, newest first, filtered by `?tag=`, 10 to a page.

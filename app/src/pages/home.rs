@@ -5,8 +5,8 @@ use crate::{
     articles::api::latest_articles,
     components::{article_list::date_of, empty_state::EmptyState},
     contest::api::contests,
+    foundation::site::use_site,
     inspections::api::draws,
-    site::use_site,
 };
 
 /// The home page: one section for each part of the portal, each linking to its full page.
@@ -136,7 +136,7 @@ fn OpenContests() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 let site = use_site();
-                let now = crate::clock::now();
+                let now = crate::foundation::clock::now();
                 let open: Vec<_> = list
                     .await
                     .unwrap_or_default()

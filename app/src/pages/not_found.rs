@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::site::use_site;
+use crate::foundation::site::use_site;
 
 /// The page for an unknown path, sent with status 404.
 #[component]

@@ -8,8 +8,8 @@ use crate::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
     },
-    request::query_param,
-    site::use_site,
+    foundation::request::query_param,
+    foundation::site::use_site,
 };
 
 /// 搜索: finds Chinese words anywhere inside article text (`/search?q=燃气`).

@@ -25,7 +25,7 @@ pub enum Denied {
 /// The signed-in staff member of this request, if any.
 pub fn current_staff() -> Option<Staff> {
     #[cfg(feature = "ssr")]
-    if let Some(CurrentStaff(staff)) = crate::request::extension::<CurrentStaff>() {
+    if let Some(CurrentStaff(staff)) = crate::foundation::request::extension::<CurrentStaff>() {
         return staff;
     }
     None
@@ -43,8 +43,8 @@ pub fn check(roles: &[Role]) -> Result<Staff, Denied> {
 /// For server functions: the staff member holding one of `roles`, or an error answered with
 /// 401 or 403.
 #[cfg(feature = "ssr")]
-pub fn require(roles: &[Role]) -> Result<Staff, crate::error::AppError> {
-    use crate::error::AppError;
+pub fn require(roles: &[Role]) -> Result<Staff, crate::foundation::error::AppError> {
+    use crate::foundation::error::AppError;
     check(roles).map_err(|denied| match denied {
         Denied::SignInRequired => AppError::SignInRequired,
         Denied::MissingRole => AppError::Forbidden,

@@ -2,13 +2,13 @@
 //! accounts, set roles, disable and enable. Each is posted by a plain HTML form and answers
 //! with a redirect, back to the form with an error code when refused (values typed are sent
 //! back too, so nothing is lost but the passwords). Every one checks the caller's role on the
-//! server ([`crate::server_support::staff_form`]).
+//! server ([`crate::foundation::server_support::staff_form`]).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Role;
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 
 /// The role checkboxes of a form: `roles[editor]=true`, … (unchecked boxes are absent).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,12 +76,13 @@ pub async fn change_password(
             return back(&format!("policy&reason={}", encode(&refused.to_string())));
         }
         let hash = super::password::hash_in_background(new_password).await?;
-        super::store::set_password(&pool, staff.id, &hash, crate::clock::now()).await?;
+        super::store::set_password(&pool, staff.id, &hash, crate::foundation::clock::now()).await?;
         // Every other session of this person ends; this one stays signed in.
-        let keep = crate::request::extension::<super::access::SessionToken>().map(|t| t.0);
+        let keep =
+            crate::foundation::request::extension::<super::access::SessionToken>().map(|t| t.0);
         super::session::end_all_for(&pool, staff.id, keep.as_deref()).await?;
         Ok(Outcome::done(
-            crate::audit::Action::PasswordChanged,
+            crate::foundation::audit::Action::PasswordChanged,
             staff.username,
             "",
             "/admin/account?done=password_changed",
@@ -126,13 +127,13 @@ pub async fn create_account(
             password_hash: &hash,
             roles: &chosen,
         };
-        match super::store::create(&pool, new, crate::clock::now()).await {
+        match super::store::create(&pool, new, crate::foundation::clock::now()).await {
             Ok(_) => {}
             Err(super::store::StoreError::UsernameTaken) => return back("taken", ""),
             Err(error) => return Err(error.into()),
         }
         Ok(Outcome::done(
-            crate::audit::Action::AccountCreated,
+            crate::foundation::audit::Action::AccountCreated,
             username.clone(),
             role_list(&chosen),
             format!("/admin/users?done=created&who={}", encode(&username)),
@@ -161,7 +162,7 @@ pub async fn set_roles(
         }
         super::store::set_roles(&pool, account.id, &chosen).await?;
         Ok(Outcome::done(
-            crate::audit::Action::RolesChanged,
+            crate::foundation::audit::Action::RolesChanged,
             account.username.clone(),
             format!("{} → {}", role_list(&account.roles), role_list(&chosen)),
             format!("/admin/users?done=roles&who={}", encode(&account.username)),
@@ -188,9 +189,12 @@ pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), AppErro
         }
         super::store::set_disabled(&pool, account.id, disabled).await?;
         let (action, done) = if disabled {
-            (crate::audit::Action::AccountDisabled, "disabled")
+            (
+                crate::foundation::audit::Action::AccountDisabled,
+                "disabled",
+            )
         } else {
-            (crate::audit::Action::AccountEnabled, "enabled")
+            (crate::foundation::audit::Action::AccountEnabled, "enabled")
         };
         Ok(Outcome::done(
             action,
@@ -224,16 +228,21 @@ pub async fn list_accounts() -> Result<Vec<super::StaffAccount>, AppError> {
 
 /// One page of the log, newest first, older than the entry `before` when given (admins only).
 #[server(prefix = "/api/staff", endpoint = "audit_log")]
-pub async fn audit_entries(before: Option<i64>) -> Result<Vec<crate::audit::AuditEntry>, AppError> {
+pub async fn audit_entries(
+    before: Option<i64>,
+) -> Result<Vec<crate::foundation::audit::AuditEntry>, AppError> {
     use server::*;
     super::access::require(&[Role::Admin])?;
-    Ok(crate::audit::page(&pool()?, before, crate::audit::PAGE_SIZE).await?)
+    Ok(
+        crate::foundation::audit::page(&pool()?, before, crate::foundation::audit::PAGE_SIZE)
+            .await?,
+    )
 }
 
 /// What the server functions above share.
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::server_support::*;
+    pub use crate::foundation::server_support::*;
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! Every function checks the caller's role on the server first. Anything under `/api/staff/`
 //! additionally needs a signed-in session before it is even decoded (server middleware).
 
-use crate::error::AppError;
+use crate::foundation::error::AppError;
 use leptos::prelude::*;
 
 /// A fixed origin that `next` targets are resolved against; it is never contacted. Whatever
@@ -43,8 +43,8 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     use server::*;
     let pool = pool()?;
-    let ip = crate::request::client_ip();
-    let now = crate::clock::now();
+    let ip = crate::foundation::request::client_ip();
+    let now = crate::foundation::clock::now();
     let username = username.trim().to_string();
     let back = |error: &str, extra: &str| {
         go(&format!(
@@ -61,7 +61,7 @@ pub async fn sign_in(
             audit(
                 &pool,
                 Actor::Anonymous(&username),
-                crate::audit::Action::SignInThrottled,
+                crate::foundation::audit::Action::SignInThrottled,
                 &username,
                 "",
             )
@@ -85,7 +85,7 @@ pub async fn sign_in(
             audit(
                 &pool,
                 Actor::Anonymous(&username),
-                crate::audit::Action::SignInFailed,
+                crate::foundation::audit::Action::SignInFailed,
                 &username,
                 "",
             )
@@ -109,7 +109,7 @@ pub async fn sign_in(
     audit(
         &pool,
         Actor::Staff(&staff),
-        crate::audit::Action::SignIn,
+        crate::foundation::audit::Action::SignIn,
         &account.username,
         "",
     )
@@ -123,7 +123,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     use server::*;
     let staff = super::access::require(&[])?;
     let pool = pool()?;
-    if let Some(super::access::SessionToken(token)) = crate::request::extension() {
+    if let Some(super::access::SessionToken(token)) = crate::foundation::request::extension() {
         super::session::end(&pool, &token).await?;
     }
     let policy = expect_context::<super::session::SessionPolicy>();
@@ -131,7 +131,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     audit(
         &pool,
         Actor::Staff(&staff),
-        crate::audit::Action::SignOut,
+        crate::foundation::audit::Action::SignOut,
         &staff.username,
         "",
     )
@@ -143,7 +143,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// What the server functions above share.
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::{audit::Actor, server_support::*};
+    pub use crate::{foundation::audit::Actor, foundation::server_support::*};
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ pub fn assess(rule: Rule, count: u32, last_failure: Option<i64>, now: i64) -> Ve
 
 /// The throttle keys of an attempt: the account from this address group, and the group.
 pub fn keys(username: &str, client_ip: &str) -> [(String, Rule); 2] {
-    let group = crate::request::address_group(client_ip);
+    let group = crate::foundation::request::address_group(client_ip);
     [
         (
             format!("account:{}@{group}", username.trim().to_lowercase()),

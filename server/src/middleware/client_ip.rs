@@ -6,7 +6,7 @@ use axum::{
     response::Response,
 };
 
-use app::request::ClientIp;
+use app::foundation::request::ClientIp;
 
 /// Records the client's address: the connection's peer or, behind `trusted_proxies` reverse
 /// proxies that each append the address they saw to `X-Forwarded-For`, the entry the outermost

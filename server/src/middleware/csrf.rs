@@ -16,7 +16,7 @@ use axum::{
 };
 
 use app::{
-    request::{CSRF_COOKIE, CSRF_FIELD, CsrfToken},
+    foundation::request::{CSRF_COOKIE, CSRF_FIELD, CsrfToken},
     staff::session::random_token,
 };
 

@@ -27,7 +27,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find_map(|value| app::request::cookie_value(value, name))
+        .find_map(|value| app::foundation::request::cookie_value(value, name))
 }
 
 /// Whether a request came from a browser page that wants HTML back.

@@ -39,8 +39,8 @@ use axum::{
 };
 
 use app::{
+    foundation::request::{CSRF_COOKIE, CsrfToken},
     prefs::{ELDER_COOKIE, elder_mode_of},
-    request::{CSRF_COOKIE, CsrfToken},
 };
 
 /// Put into a response's extensions by the session middleware when the request's session

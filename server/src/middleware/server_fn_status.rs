@@ -6,7 +6,7 @@ use axum::{
     response::Response,
 };
 
-use app::error::AppError;
+use app::foundation::error::AppError;
 
 /// Header Leptos puts on a server function's error response.
 const SERVER_FN_ERROR: &str = "serverfnerror";

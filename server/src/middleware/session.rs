@@ -7,7 +7,7 @@ use axum::{
 use sqlx::SqlitePool;
 
 use app::{
-    clock,
+    foundation::clock,
     staff::{
         access::{CurrentStaff, SessionToken},
         session::{SESSION_COOKIE, SessionPolicy, resolve},

@@ -7,7 +7,7 @@ use axum::{
 };
 use tower::Layer;
 
-use app::site::Site;
+use app::foundation::site::Site;
 
 /// Serves `portal` under the site's base path: `/aqxc/articles` reaches the portal's
 /// `/articles`, `/` and `/aqxc` redirect to `/aqxc/`, anything else outside the prefix is not

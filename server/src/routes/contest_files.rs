@@ -11,8 +11,8 @@ use axum::{
 };
 
 use app::{
-    clock,
     contest::{admin::CONTEST_OFFICERS, store},
+    foundation::clock,
     staff::access::CurrentStaff,
 };
 use domain::inspections::registry::csv_line;
@@ -98,7 +98,7 @@ async fn qr(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
 }
 
 fn xml(text: &str) -> String {
-    app::html::escape(text)
+    app::foundation::html::escape(text)
 }
 
 async fn certificate(State(state): State<AppState>, Path(file): Path<String>) -> Response {

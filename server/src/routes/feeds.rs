@@ -12,8 +12,8 @@ use sqlx::SqlitePool;
 
 use app::{
     articles::{ArticleSummary, Category, feed, store},
-    clock,
-    site::Site,
+    foundation::clock,
+    foundation::site::Site,
 };
 
 use crate::state::AppState;

@@ -12,10 +12,10 @@ use axum::{
 };
 
 use app::{
-    audit::{self, Actor, Event},
-    clock,
+    foundation::audit::{self, Actor, Event},
+    foundation::clock,
+    foundation::request::ClientIp,
     inspections::{admin::OFFICERS, store},
-    request::ClientIp,
     staff::{Staff, access::CurrentStaff},
 };
 use domain::inspections::registry;
@@ -120,9 +120,9 @@ async fn import(
     let event = Event {
         actor: Actor::Staff(&staff),
         action: if kind == "enterprises" {
-            app::audit::Action::EnterprisesImported
+            app::foundation::audit::Action::EnterprisesImported
         } else {
-            app::audit::Action::InspectorsImported
+            app::foundation::audit::Action::InspectorsImported
         },
         target: &kind,
         detail: &detail,
@@ -227,7 +227,7 @@ async fn declarations(
     };
     let event = Event {
         actor: Actor::Staff(&staff),
-        action: app::audit::Action::DeclarationsExported,
+        action: app::foundation::audit::Action::DeclarationsExported,
         target: &format!("draw:{id}"),
         detail: &format!("{} 条", file.openings.len()),
         client_ip: &client_ip,

@@ -18,9 +18,9 @@ use axum::{
 use sha2::{Digest, Sha256};
 
 use app::{
-    audit::{self, Actor, Event},
-    clock,
-    request::ClientIp,
+    foundation::audit::{self, Actor, Event},
+    foundation::clock,
+    foundation::request::ClientIp,
     staff::access::CurrentStaff,
 };
 
@@ -131,7 +131,7 @@ async fn upload(
     }
     let event = Event {
         actor: Actor::Staff(&staff),
-        action: app::audit::Action::ImageUploaded,
+        action: app::foundation::audit::Action::ImageUploaded,
         target: &name,
         detail: "",
         client_ip: &client_ip,

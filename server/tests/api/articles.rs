@@ -26,7 +26,7 @@ async fn app_with_articles(files: &[(&str, &str)]) -> TestApp {
 async fn the_shipped_demo_articles_all_import_without_a_problem() {
     let app = app_with_articles(&[]).await;
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/articles");
-    let report = import_folder(&app.pool, &folder, app::clock::now())
+    let report = import_folder(&app.pool, &folder, app::foundation::clock::now())
         .await
         .unwrap();
     assert_eq!(report.problems, Vec::<String>::new());

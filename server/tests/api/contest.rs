@@ -28,9 +28,9 @@ async fn contest(app: &TestApp, fields: &[(&str, &str)]) -> i64 {
     let staff = app.another_browser();
     let name = format!("officer{}", rand_suffix());
     staff.signed_in_as(&name, &[Role::ContestAdmin]).await;
-    let now = app::clock::now();
-    let opens = app::clock::format_beijing(now - 3600).replace(' ', "T");
-    let closes = app::clock::format_beijing(now + 86_400).replace(' ', "T");
+    let now = app::foundation::clock::now();
+    let opens = app::foundation::clock::format_beijing(now - 3600).replace(' ', "T");
+    let closes = app::foundation::clock::format_beijing(now + 86_400).replace(' ', "T");
     let mut form = vec![
         ("form[title]", "安全生产月知识竞赛"),
         ("form[description]", "测试"),
@@ -291,9 +291,9 @@ async fn daily_limits_windows_and_late_submissions_are_enforced() {
     );
 
     // Outside the window.
-    let now = app::clock::now();
-    let future_open = app::clock::format_beijing(now + 86_400).replace(' ', "T");
-    let future_close = app::clock::format_beijing(now + 2 * 86_400).replace(' ', "T");
+    let now = app::foundation::clock::now();
+    let future_open = app::foundation::clock::format_beijing(now + 86_400).replace(' ', "T");
+    let future_close = app::foundation::clock::format_beijing(now + 2 * 86_400).replace(' ', "T");
     let later = contest(
         &app,
         &[
@@ -566,7 +566,7 @@ async fn no_answer_of_a_running_contest_only_attempt_reaches_anyone_before_it_cl
     assert_eq!(submitted, Value::Null);
     let result = &attempt_result(&app, attempt).await;
     assert_eq!(result["review"], json!([]), "{result}");
-    assert!(result["review_from"].as_i64().unwrap() > app::clock::now());
+    assert!(result["review_from"].as_i64().unwrap() > app::foundation::clock::now());
     for leak in ["专用解析", "\"correct\"", "《中华人民共和国安全生产法》"] {
         assert!(!result.to_string().contains(leak), "{leak} in {result}");
     }
@@ -576,7 +576,7 @@ async fn no_answer_of_a_running_contest_only_attempt_reaches_anyone_before_it_cl
 
     // Once the contest has closed, the participant sees the whole review.
     sqlx::query("UPDATE contests SET opens_at = opens_at - 200000, closes_at = ? WHERE id = ?")
-        .bind(app::clock::now() - 1)
+        .bind(app::foundation::clock::now() - 1)
         .bind(id)
         .execute(&app.pool)
         .await

@@ -69,9 +69,9 @@ async fn portal_with_content(public_origin: Option<&'static str>) -> (TestApp, i
     .await;
     let staff = app.another_browser();
     staff.signed_in_as("officer", &[Role::ContestAdmin]).await;
-    let now = app::clock::now();
-    let opens = app::clock::format_beijing(now - 3600).replace(' ', "T");
-    let closes = app::clock::format_beijing(now + 86_400).replace(' ', "T");
+    let now = app::foundation::clock::now();
+    let opens = app::foundation::clock::format_beijing(now - 3600).replace(' ', "T");
+    let closes = app::foundation::clock::format_beijing(now + 86_400).replace(' ', "T");
     let form = [
         ("form[title]", "安全生产月知识竞赛"),
         ("form[description]", "测试"),

@@ -179,7 +179,7 @@ impl TestApp {
             password_hash: &hash,
             roles,
         };
-        store::create(&self.pool, account, app::clock::now())
+        store::create(&self.pool, account, app::foundation::clock::now())
             .await
             .expect("account created")
     }

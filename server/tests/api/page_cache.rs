@@ -72,7 +72,7 @@ async fn a_kept_page_gives_way_to_the_next_staff_change() {
         article("second", "第二篇台风提示"),
     )
     .unwrap();
-    import_folder(&app.pool, folder.path(), app::clock::now())
+    import_folder(&app.pool, folder.path(), app::foundation::clock::now())
         .await
         .unwrap();
     assert!(!reader.page("/articles").await.1.contains("第二篇台风提示"));

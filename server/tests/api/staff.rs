@@ -777,7 +777,7 @@ async fn an_address_shared_by_everyone_is_slowed_down_never_locked() {
     // Hundreds of failures from the city proxy's one address, the latest a minute ago.
     for _ in 0..200 {
         sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ('address:127.0.0.1', ?)")
-            .bind(app::clock::now() - 61)
+            .bind(app::foundation::clock::now() - 61)
             .execute(&app.pool)
             .await
             .unwrap();

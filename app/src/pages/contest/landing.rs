@@ -6,9 +6,9 @@ use super::window_label;
 use crate::{
     components::forms::{Notice, NoticeKind},
     contest::{ContestInfo, api::contest, duration_label},
+    foundation::site::use_site,
     islands::quiz::Quiz,
     pages::not_found::NotFoundPage,
-    site::use_site,
 };
 
 /// One contest: `/contest/{id}`: its rules, a QR code for posters, and the quiz.
@@ -42,7 +42,7 @@ pub fn ContestPage() -> impl IntoView {
 #[component]
 fn ContestView(info: ContestInfo) -> impl IntoView {
     let site = use_site();
-    let now = crate::clock::now();
+    let now = crate::foundation::clock::now();
     let state = if info.is_open(now) {
         None
     } else if now < info.opens_at {

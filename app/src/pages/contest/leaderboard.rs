@@ -9,8 +9,8 @@ use crate::{
         table_scroll::TableScroll,
     },
     contest::{Leaderboard, api::load_leaderboard, duration_label},
+    foundation::site::use_site,
     pages::not_found::NotFoundPage,
-    site::use_site,
 };
 
 /// `/contest/{id}/leaderboard`: by person (best score, then shortest time) and by town.

@@ -8,7 +8,7 @@ use crate::{
         forms::{Notice, NoticeKind},
     },
     contest::api::contests,
-    site::use_site,
+    foundation::site::use_site,
 };
 
 /// 知识竞赛: the contests, open ones first, and practice mode.
@@ -36,7 +36,7 @@ pub fn ContestsPage() -> impl IntoView {
                         {practice}
                     }.into_any(),
                     Ok(list) => {
-                        let now = crate::clock::now();
+                        let now = crate::foundation::clock::now();
                         let items = list.into_iter().map(|c| {
                             let state = if c.is_open(now) { "进行中" } else if now < c.opens_at { "未开始" } else { "已结束" };
                             view! {

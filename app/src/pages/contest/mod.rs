@@ -11,7 +11,7 @@ pub mod practice;
 /// `/contest/result/{attempt}` and `/contest/certificate?code=`.
 pub mod result;
 
-use crate::clock::format_beijing;
+use crate::foundation::clock::format_beijing;
 
 /// `2026-06-01 08:00 至 2026-06-30 18:00`.
 pub fn window_label(opens_at: i64, closes_at: i64) -> String {

@@ -3,16 +3,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    clock::format_beijing,
     components::forms::{Notice, NoticeKind},
     contest::{
         AttemptResult, Credit,
         api::{load_attempt_result, verify_certificate},
         duration_label,
     },
-    error::AppError,
-    request::query_param,
-    site::use_site,
+    foundation::clock::format_beijing,
+    foundation::error::AppError,
+    foundation::request::query_param,
+    foundation::site::use_site,
 };
 
 /// `/contest/result/{attempt}`: the score, pass or fail, the review, and the certificate.

@@ -4,14 +4,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::InspectionNav;
 use crate::{
-    clock::format_beijing,
     components::{
         forms::{Notice, NoticeKind},
         table_scroll::TableScroll,
     },
+    foundation::clock::format_beijing,
+    foundation::site::use_site,
     inspections::{DrawDetail, DrawStatus, Rules, SelectedRow, api::draw},
     pages::not_found::NotFoundPage,
-    site::use_site,
 };
 
 /// One draw: `/inspections/draws/{id}`.

@@ -3,14 +3,14 @@ use leptos_meta::{Meta, Title};
 
 use super::{InspectionNav, short_digest};
 use crate::{
-    clock::format_beijing,
     components::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
         table_scroll::TableScroll,
     },
+    foundation::clock::format_beijing,
+    foundation::site::use_site,
     inspections::api::draw_log,
-    site::use_site,
 };
 
 /// 抽签日志: every draw event, chained by hash, checked on every view.

@@ -15,7 +15,7 @@ pub mod statistics;
 
 use leptos::prelude::*;
 
-use crate::site::use_site;
+use crate::foundation::site::use_site;
 
 /// The links between the inspection pages.
 #[component]

@@ -9,8 +9,8 @@ use crate::{
         forms::{Notice, NoticeKind},
         table_scroll::TableScroll,
     },
+    foundation::site::use_site,
     inspections::api::draws,
-    site::use_site,
 };
 
 /// 双随机抽查: how the bureau's random inspections work, and every draw.

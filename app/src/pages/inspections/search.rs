@@ -7,9 +7,9 @@ use crate::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
     },
+    foundation::request::query_param,
+    foundation::site::use_site,
     inspections::{EnterpriseHit, api::find_enterprises},
-    request::query_param,
-    site::use_site,
 };
 
 /// 企业查询: an enterprise by name or 统一社会信用代码, with its published results.

@@ -8,8 +8,8 @@ use crate::{
         forms::{Notice, NoticeKind},
         table_scroll::TableScroll,
     },
+    foundation::site::use_site,
     inspections::api::inspection_statistics,
-    site::use_site,
 };
 
 /// 统计: published results by town, industry and outcome, as tables with bars.

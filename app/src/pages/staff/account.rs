@@ -6,8 +6,8 @@ use crate::{
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
     },
-    request::query_param,
-    site::use_site,
+    foundation::request::query_param,
+    foundation::site::use_site,
     staff::{admin::ChangePassword, password::MIN_LENGTH},
 };
 

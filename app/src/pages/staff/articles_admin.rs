@@ -4,7 +4,7 @@ use server_fn::ServerFn;
 
 // Leptos writes a <textarea>'s text children unescaped (it is a raw-text element), so text
 // typed by staff goes in escaped, through `inner_html`.
-use crate::html::escape;
+use crate::foundation::html::escape;
 use crate::{
     articles::{
         Category, EditableArticle,
@@ -14,16 +14,16 @@ use crate::{
         },
         workflow::{Status, may_edit},
     },
-    clock::format_beijing,
     components::{
         empty_state::EmptyState,
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
         table_scroll::TableScroll,
     },
+    foundation::clock::format_beijing,
+    foundation::request::query_param,
+    foundation::site::use_site,
     islands::autosave::Autosave,
-    request::query_param,
-    site::use_site,
     staff::{Role, Staff},
 };
 

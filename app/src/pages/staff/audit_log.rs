@@ -1,16 +1,16 @@
 use leptos::prelude::*;
 
 use crate::{
-    audit::{AuditEntry, PAGE_SIZE, action_label},
-    clock::format_beijing,
     components::{
         empty_state::EmptyState,
         forms::{Notice, NoticeKind},
         staff_gate::StaffGate,
         table_scroll::TableScroll,
     },
-    request::query_param,
-    site::use_site,
+    foundation::audit::{AuditEntry, PAGE_SIZE, action_label},
+    foundation::clock::format_beijing,
+    foundation::request::query_param,
+    foundation::site::use_site,
     staff::Role,
     staff::admin::audit_entries,
 };

@@ -15,9 +15,9 @@ use crate::{
         CONTEST_OFFICERS, ContestForm, ContestStats, CreateContest, QuestionForm, QuotaForm,
         SaveQuestion, bank_list, load_contest_overview, load_contest_stats, load_question,
     },
+    foundation::request::{query_param, raw_query},
+    foundation::site::use_site,
     pages::contest::window_label,
-    request::{query_param, raw_query},
-    site::use_site,
 };
 
 /// `/admin/contests`.
@@ -78,8 +78,8 @@ fn form_from_query() -> ContestForm {
     }
     let _ = raw_query;
     // Open from now for a week, unless the officer says otherwise.
-    let now = crate::clock::now();
-    let field = |at: i64| crate::clock::format_beijing(at).replace(' ', "T");
+    let now = crate::foundation::clock::now();
+    let field = |at: i64| crate::foundation::clock::format_beijing(at).replace(' ', "T");
     ContestForm {
         opens_at: field(now),
         closes_at: field(now + 7 * 86_400),
@@ -321,10 +321,10 @@ fn QuestionFormView(form: QuestionForm) -> impl IntoView {
             <div class="field"><label for="topic">"主题"</label><input id="topic" name="form[topic]" type="text" maxlength="30" required value=form.topic.clone() /></div>
             <div class="field"><label for="kind">"题型"</label><select id="kind" name="form[kind]">{kinds}</select></div>
             <div class="field"><label for="difficulty">"难度"</label><select id="difficulty" name="form[difficulty]">{levels}</select></div>
-            <div class="field"><label for="stem">"题干"</label><textarea id="stem" name="form[stem]" rows="3" required inner_html=crate::html::escape(&form.stem)></textarea></div>
-            <div class="field"><label for="options">"选项（每行一个；判断题不填）"</label><textarea id="options" name="form[options]" rows="5" inner_html=crate::html::escape(&form.options)></textarea></div>
+            <div class="field"><label for="stem">"题干"</label><textarea id="stem" name="form[stem]" rows="3" required inner_html=crate::foundation::html::escape(&form.stem)></textarea></div>
+            <div class="field"><label for="options">"选项（每行一个；判断题不填）"</label><textarea id="options" name="form[options]" rows="5" inner_html=crate::foundation::html::escape(&form.options)></textarea></div>
             <div class="field"><label for="answer">"答案（选项字母如 A 或 A,C；判断题填“正确”或“错误”）"</label><input id="answer" name="form[answer]" type="text" required value=form.answer.clone() /></div>
-            <div class="field"><label for="explanation">"解析"</label><textarea id="explanation" name="form[explanation]" rows="3" required inner_html=crate::html::escape(&form.explanation)></textarea></div>
+            <div class="field"><label for="explanation">"解析"</label><textarea id="explanation" name="form[explanation]" rows="3" required inner_html=crate::foundation::html::escape(&form.explanation)></textarea></div>
             <div class="field"><label for="source">"出处（法律条款或标准）"</label><input id="source" name="form[source]" type="text" required value=form.source.clone() /></div>
             <label class="check" for="active"><input id="active" type="checkbox" name="form[active]" checked=form.active.is_some() />"使用这道题"</label>
             <label class="check" for="contest-only"><input id="contest-only" type="checkbox" name="form[contest_only]" checked=form.contest_only.is_some() />"仅用于竞赛（练习模式不显示这道题，也不核对它的答案）"</label>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::{
     components::staff_gate::StaffGate,
-    site::use_site,
+    foundation::site::use_site,
     staff::{Role, Staff},
 };
 

@@ -4,12 +4,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    clock::format_beijing,
     components::{
         empty_state::EmptyState,
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
     },
+    foundation::clock::format_beijing,
+    foundation::request::{query_param, raw_query},
+    foundation::site::use_site,
     inspections::{
         DrawStatus, ResultCategory,
         admin::{
@@ -20,8 +22,6 @@ use crate::{
         api::check_items,
     },
     pages::inspections::draw::RulesView,
-    request::{query_param, raw_query},
-    site::use_site,
 };
 use domain::inspections::registry::{INDUSTRIES, TOWNS};
 use server_fn::ServerFn;

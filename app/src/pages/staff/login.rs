@@ -4,8 +4,8 @@ use server_fn::ServerFn;
 
 use crate::{
     components::forms::{CsrfField, Notice, NoticeKind},
-    request::query_param,
-    site::use_site,
+    foundation::request::query_param,
+    foundation::site::use_site,
     staff::{access::current_staff, api::SignIn},
 };
 

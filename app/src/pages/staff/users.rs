@@ -2,14 +2,14 @@ use leptos::prelude::*;
 use server_fn::ServerFn;
 
 use crate::{
-    clock::format_beijing,
     components::{
         forms::{CsrfField, Notice, NoticeKind},
         staff_gate::StaffGate,
         table_scroll::TableScroll,
     },
-    request::query_param,
-    site::use_site,
+    foundation::clock::format_beijing,
+    foundation::request::query_param,
+    foundation::site::use_site,
     staff::{
         Role, Staff, StaffAccount,
         admin::{CreateAccount, RoleChoice, SetDisabled, SetRoles, list_accounts},

@@ -1,7 +1,7 @@
-//! `app::audit`: `record` appends, `page` reads newest first.
+//! `app::foundation::audit`: `record` appends, `page` reads newest first.
 
 use app::{
-    audit::{self, Action, Actor, Event},
+    foundation::audit::{self, Action, Actor, Event},
     staff::{Role, Staff},
 };
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
-use crate::{audit::Actor, error::AppError};
+use crate::{foundation::audit::Actor, foundation::error::AppError};
 
 /// The pool the server provided to this request.
 pub fn pool() -> Result<SqlitePool, AppError> {
@@ -19,7 +19,7 @@ pub fn internal(error: impl std::fmt::Display) -> AppError {
 
 /// Redirects to a portal path (the base path is added here).
 pub fn go(path: &str) {
-    leptos_axum::redirect(&crate::site::use_site().href(path));
+    leptos_axum::redirect(&crate::foundation::site::use_site().href(path));
 }
 
 /// A form page again with the reason it was refused and everything that was typed, so that
@@ -38,7 +38,7 @@ pub fn back_to_form<T: serde::Serialize>(path: &str, message: &str, form: &T) {
 /// entry the audit log keeps.
 pub enum Outcome {
     Done {
-        action: crate::audit::Action,
+        action: crate::foundation::audit::Action,
         target: String,
         detail: String,
         to: String,
@@ -49,7 +49,7 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn done(
-        action: crate::audit::Action,
+        action: crate::foundation::audit::Action,
         target: impl Into<String>,
         detail: impl Into<String>,
         to: impl Into<String>,
@@ -108,17 +108,17 @@ pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
 pub async fn audit(
     pool: &SqlitePool,
     actor: Actor<'_>,
-    action: crate::audit::Action,
+    action: crate::foundation::audit::Action,
     target: &str,
     detail: &str,
 ) -> Result<(), AppError> {
-    let client_ip = crate::request::client_ip();
-    let event = crate::audit::Event {
+    let client_ip = crate::foundation::request::client_ip();
+    let event = crate::foundation::audit::Event {
         actor,
         action,
         target,
         detail,
         client_ip: &client_ip,
     };
-    Ok(crate::audit::record(pool, event, crate::clock::now()).await?)
+    Ok(crate::foundation::audit::record(pool, event, crate::foundation::clock::now()).await?)
 }
