@@ -41,37 +41,31 @@ pub async fn sign_in(
     password: String,
     #[server(default)] next: String,
 ) -> Result<(), AppError> {
+    use crate::foundation::audit::Action;
     use server::*;
     let pool = pool()?;
     let ip = crate::foundation::request::client_ip();
     let now = crate::foundation::clock::now();
     let username = username.trim().to_string();
-    let back = |error: &str, extra: &str| {
+    let refused = async |action: Action, error: &str| -> Result<(), AppError> {
+        audit(&pool, Actor::Anonymous(&username), action, &username, "").await?;
         go(&format!(
-            "/login?error={error}{extra}&username={}&next={}",
+            "/login?error={error}&username={}&next={}",
             encode(&username),
             encode(&next)
-        ))
+        ));
+        Ok(())
     };
 
     // Recorded before the password is checked, so a burst is judged attempt by attempt.
     let claim = match super::throttle::claim(&pool, &username, &ip, now).await? {
         Ok(claim) => claim,
         Err(verdict) => {
-            audit(
-                &pool,
-                Actor::Anonymous(&username),
-                crate::foundation::audit::Action::SignInThrottled,
-                &username,
-                "",
-            )
-            .await?;
             let wait = verdict.retry_after().unwrap_or(1);
-            back("throttled", &format!("&wait={wait}"));
-            return Ok(());
+            let error = format!("throttled&wait={wait}");
+            return refused(Action::SignInThrottled, &error).await;
         }
     };
-
     let account = super::store::credentials(&pool, &username).await?;
     let stored_hash = account
         .as_ref()
@@ -80,19 +74,8 @@ pub async fn sign_in(
     let password_ok = super::password::verify_in_background(password, stored_hash).await;
     let account = match account {
         Some(account) if password_ok && !account.disabled => account,
-        _ => {
-            // The claim stays recorded: it is this failure.
-            audit(
-                &pool,
-                Actor::Anonymous(&username),
-                crate::foundation::audit::Action::SignInFailed,
-                &username,
-                "",
-            )
-            .await?;
-            back("invalid", "");
-            return Ok(());
-        }
+        // The claim stays recorded: it is this failure.
+        _ => return refused(Action::SignInFailed, "invalid").await,
     };
 
     super::throttle::succeeded(&pool, claim, &account.username, &ip).await?;
@@ -109,8 +92,8 @@ pub async fn sign_in(
     audit(
         &pool,
         Actor::Staff(&staff),
-        crate::foundation::audit::Action::SignIn,
-        &account.username,
+        Action::SignIn,
+        &staff.username,
         "",
     )
     .await?;

@@ -97,8 +97,10 @@ fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
-        // A page that never finishes must fail its test, not hang the suite.
-        .timeout(std::time::Duration::from_secs(10))
+        // A page that never finishes must fail its test, not hang the suite. Generous: every
+        // test server of this process shares one password-hashing slot on a two-core machine,
+        // and the sign-in burst tests queue two hundred hashes on it.
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("http client")
 }
