@@ -11,7 +11,7 @@
 //! The bureau cannot invent a conflict after the draw (an opening must match a committed
 //! digest) nor hide one that mattered (the re-run would then pick a different team).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -114,13 +114,20 @@ pub fn openings_for(openings: &[Opening], assignments: &[Assignment]) -> Vec<Ope
 /// The openings that match no digest of the inspector they name: a record carrying any is not
 /// the one committed to.
 pub fn unmatched<'o>(snapshot: &Snapshot, openings: &'o [Opening]) -> Vec<&'o Opening> {
+    let sealed: HashMap<&str, &[String]> = snapshot
+        .inspectors
+        .iter()
+        .filter_map(|i| match &i.conflicts {
+            Conflicts::Sealed(digests) => Some((i.certificate.as_str(), digests.as_slice())),
+            Conflicts::Plain(_) => None,
+        })
+        .collect();
     openings
         .iter()
         .filter(|opening| {
-            !snapshot.inspectors.iter().any(|i| {
-                i.certificate == opening.certificate
-                    && matches!(&i.conflicts, Conflicts::Sealed(digests) if digests.contains(&opening.digest()))
-            })
+            !sealed
+                .get(opening.certificate.as_str())
+                .is_some_and(|digests| digests.contains(&opening.digest()))
         })
         .collect()
 }
@@ -158,30 +165,38 @@ pub fn audit(snapshot: &Snapshot, openings: &[Opening]) -> (usize, usize) {
 /// Every declaration a draw knows of, as (执法证号, enterprise) pairs: the clear ones of a
 /// `/1` snapshot and the opened ones of a `/2` snapshot that match their digests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Declared(HashSet<(String, Uscc)>);
+pub struct Declared(HashMap<String, HashSet<Uscc>>);
 
 impl Declared {
     pub fn new(snapshot: &Snapshot, openings: &[Opening]) -> Declared {
-        let mut pairs = HashSet::new();
+        let mut declared: HashMap<String, HashSet<Uscc>> = HashMap::new();
+        let mut add = |certificate: &str, uscc: &Uscc| {
+            declared
+                .entry(certificate.to_owned())
+                .or_default()
+                .insert(uscc.clone());
+        };
         for inspector in &snapshot.inspectors {
             if let Conflicts::Plain(list) = &inspector.conflicts {
                 for uscc in list {
-                    pairs.insert((inspector.certificate.clone(), uscc.clone()));
+                    add(&inspector.certificate, uscc);
                 }
             }
         }
         let unmatched = unmatched(snapshot, openings);
         for opening in openings {
             if !unmatched.contains(&opening) {
-                pairs.insert((opening.certificate.clone(), opening.uscc.clone()));
+                add(&opening.certificate, &opening.uscc);
             }
         }
-        Declared(pairs)
+        Declared(declared)
     }
 
+    /// Asked once per inspector and selected enterprise: no allocation.
     pub fn contains(&self, certificate: &str, uscc: &Uscc) -> bool {
-        // The set is keyed by owned pairs; a draw asks a few thousand times at most.
-        self.0.contains(&(certificate.to_owned(), uscc.clone()))
+        self.0
+            .get(certificate)
+            .is_some_and(|set| set.contains(uscc))
     }
 }
 
