@@ -62,7 +62,7 @@ mod server {
 }
 
 #[cfg(feature = "ssr")]
-use crate::foundation::server_support::{internal, pool};
+use crate::foundation::server_support::pool;
 
 #[server(prefix = "/api", endpoint = "contests")]
 pub async fn contests() -> Result<Vec<ContestInfo>, AppError> {
@@ -94,7 +94,7 @@ pub async fn start_attempt(contest_id: i64, entrant: Entrant) -> Result<AttemptV
     let Some(contest) = super::store::contest_to_enter(&pool, contest_id).await? else {
         return Err(AppError::refused("没有这个竞赛"));
     };
-    let caller = server::caller(true)?.ok_or_else(|| internal("no participant"))?;
+    let caller = server::caller(true)?.ok_or_else(|| AppError::internal("no participant"))?;
     let now = crate::foundation::clock::now();
     super::engine::start(&pool, &contest, &caller, &entrant, now).await
 }

@@ -1,20 +1,15 @@
 //! What the server functions of every feature share: the database pool, answering a form post
-//! with a redirect, and turning internal failures into a message that reveals nothing.
+//! with a redirect, the staff-form pattern, cookies and the audit helper. Internal failures
+//! become [`AppError::Internal`], which reveals nothing.
 
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
-use crate::{foundation::audit::Actor, foundation::error::AppError};
+use crate::foundation::{audit::Actor, error::AppError};
 
 /// The pool the server provided to this request.
 pub fn pool() -> Result<SqlitePool, AppError> {
     use_context::<SqlitePool>().ok_or_else(|| AppError::internal("no database pool in context"))
-}
-
-/// Logs the cause and answers with a message that tells the visitor nothing internal (for
-/// failures other than the database's, which `?` converts by itself).
-pub fn internal(error: impl std::fmt::Display) -> AppError {
-    AppError::internal(error)
 }
 
 /// Redirects to a portal path (the base path is added here).
@@ -27,11 +22,6 @@ pub fn go(path: &str) {
 pub fn form_again<T: serde::Serialize>(path: &str, message: &str, form: &T) -> String {
     let filled = serde_qs::to_string(form).unwrap_or_default();
     format!("{path}?error={}&{filled}", encode(message))
-}
-
-/// Sends the browser back to a form page: see [`form_again`].
-pub fn back_to_form<T: serde::Serialize>(path: &str, message: &str, form: &T) {
-    go(&form_again(path, message, form));
 }
 
 /// What a staff form did: where the browser goes next, and, when it changed something, the
@@ -99,7 +89,7 @@ pub fn encode(value: &str) -> String {
 /// Adds a `Set-Cookie` header to the response.
 pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
     let response = expect_context::<leptos_axum::ResponseOptions>();
-    let value = http::HeaderValue::from_str(cookie).map_err(internal)?;
+    let value = http::HeaderValue::from_str(cookie).map_err(AppError::internal)?;
     response.append_header(http::header::SET_COOKIE, value);
     Ok(())
 }

@@ -126,7 +126,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// What the server functions above share.
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::{foundation::audit::Actor, foundation::server_support::*};
+    pub use crate::foundation::{audit::Actor, server_support::*};
 }
 
 #[cfg(test)]
