@@ -139,3 +139,45 @@ build_release_site() {
   build_browser_bundle editor-preview editor preview
   build_browser_bundle draw-verifier verifier verifier
 }
+
+# Debian's PostgreSQL server, for the integration suite's second backend.
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    step "Installing Debian's PostgreSQL (for the tests on PostgreSQL)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib
+  fi
+}
+
+# Starts a throwaway PostgreSQL in a new temporary folder, on 127.0.0.1 and a free port, with a
+# UTF-8 locale (pg_trgm needs it to index Chinese) and no durability (it lives for one run);
+# sets PG_URL to its URL (superuser `aqxc`, no password). PostgreSQL refuses to run as root, so as root
+# it runs as `nobody`. `stop_throwaway_postgres` ends it and removes the folder.
+start_throwaway_postgres() {
+  ensure_postgres
+  local bin port run_as=()
+  bin="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")"
+  PG_TMP="$(mktemp -d /tmp/aqxc-pg.XXXXXX)"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown nobody "$PG_TMP"
+    run_as=(runuser -u nobody --)
+  fi
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "${run_as[@]}" "$bin/initdb" -D "$PG_TMP/data" -U aqxc --auth=trust --encoding=UTF8 \
+    --locale=C.UTF-8 >"$PG_TMP/initdb.log" 2>&1 || { cat "$PG_TMP/initdb.log" >&2; return 1; }
+  "${run_as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w start -o \
+    "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$PG_TMP \
+     -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 \
+     -c shared_buffers=128MB" >/dev/null || { cat "$PG_TMP/server.log" >&2; return 1; }
+  PG_STOP=("${run_as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -m immediate stop)
+  # Every test database is made from template1: give it the extension once.
+  "$bin/psql" -q -h 127.0.0.1 -p "$port" -U aqxc -d template1 -c 'CREATE EXTENSION pg_trgm' >/dev/null
+  PG_URL="postgres://aqxc@127.0.0.1:$port/postgres"
+}
+
+stop_throwaway_postgres() {
+  if [ -n "${PG_TMP:-}" ]; then
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PG_TMP"
+  fi
+}

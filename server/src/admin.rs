@@ -5,8 +5,8 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
+use app::foundation::db::Pool;
 use clap::Subcommand;
-use sqlx::SqlitePool;
 
 use app::{
     foundation::audit::{self, Actor, Event},
@@ -42,7 +42,7 @@ pub enum AdminCommand {
 }
 
 impl AdminCommand {
-    pub async fn run(self, pool: &SqlitePool) -> anyhow::Result<()> {
+    pub async fn run(self, pool: &Pool) -> anyhow::Result<()> {
         match self {
             AdminCommand::Create {
                 username,
@@ -56,7 +56,7 @@ impl AdminCommand {
 }
 
 async fn create(
-    pool: &SqlitePool,
+    pool: &Pool,
     username: &str,
     roles: &[Role],
     display_name: Option<&str>,
@@ -104,7 +104,7 @@ async fn create(
     Ok(())
 }
 
-async fn reset_password(pool: &SqlitePool, username: &str) -> anyhow::Result<()> {
+async fn reset_password(pool: &Pool, username: &str) -> anyhow::Result<()> {
     let Some(account) = store::find_by_username(pool, username)
         .await
         .context("finding the account")?
@@ -134,7 +134,7 @@ async fn reset_password(pool: &SqlitePool, username: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-async fn list(pool: &SqlitePool) -> anyhow::Result<()> {
+async fn list(pool: &Pool) -> anyhow::Result<()> {
     let accounts = store::list(pool).await.context("listing accounts")?;
     if accounts.is_empty() {
         println!(
@@ -163,7 +163,7 @@ async fn list(pool: &SqlitePool) -> anyhow::Result<()> {
 }
 
 async fn record(
-    pool: &SqlitePool,
+    pool: &Pool,
     action: app::foundation::audit::Action,
     target: &str,
     detail: &str,

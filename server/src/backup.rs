@@ -23,7 +23,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, SqliteConnection, sqlite::SqliteConnectOptions};
 
-use crate::{config::DatabaseConfig, db};
+use crate::{
+    config::{DatabaseConfig, DatabaseTarget},
+    db,
+};
 
 const DATABASE_FILE: &str = "portal.db";
 const UPLOADS_FOLDER: &str = "uploads";
@@ -51,13 +54,14 @@ pub async fn create(
     uploads: &Path,
     target: &Path,
 ) -> anyhow::Result<Manifest> {
+    sqlite_only(database)?;
     prepare_empty_folder(target)?;
     let pool = db::connect_and_migrate(database).await?;
     let copy = target.join(DATABASE_FILE);
     let copy_path = copy
         .to_str()
         .context("the backup folder's path is not valid UTF-8")?;
-    sqlx::query("VACUUM INTO ?")
+    sqlx::query("VACUUM INTO $1")
         .bind(copy_path)
         .execute(&pool)
         .await
@@ -150,8 +154,9 @@ pub async fn restore(
     database: &DatabaseConfig,
     uploads: &Path,
 ) -> anyhow::Result<Manifest> {
+    sqlite_only(database)?;
     let manifest = verify(backup).await?;
-    let latest = db::MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let latest = db::latest_version();
     ensure!(
         manifest.schema_version <= latest,
         "the backup comes from a newer version of the portal (schema {}, this one knows {latest})",
@@ -197,6 +202,20 @@ pub fn summary(manifest: &Manifest) -> String {
         manifest.schema_version,
         counts.join(", ")
     )
+}
+
+/// `backup` and `restore` copy a SQLite file; a PostgreSQL database is backed up with its own
+/// tools, as the README says.
+fn sqlite_only(database: &DatabaseConfig) -> anyhow::Result<()> {
+    if let DatabaseTarget::Postgres(_) = database.target()? {
+        bail!(
+            "`server backup` and `server restore` copy a SQLite database; on PostgreSQL use \
+             `pg_dump --format=custom --file=portal.dump DATABASE` (and copy the uploads \
+             folder after it), and `pg_restore --clean --if-exists --dbname=DATABASE \
+             portal.dump`: see the README, \"Running on PostgreSQL\""
+        );
+    }
+    Ok(())
 }
 
 fn prepare_empty_folder(target: &Path) -> anyhow::Result<()> {
@@ -254,7 +273,7 @@ async fn inspect(file: &Path) -> anyhow::Result<(i64, BTreeMap<String, i64>)> {
         "questions",
     ] {
         let exists: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
         )
         .bind(table)
         .fetch_one(&mut connection)

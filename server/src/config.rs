@@ -88,8 +88,9 @@ impl ConnectionConfig {
 /// Where the data lives.
 #[derive(Clone, Debug, Args)]
 pub struct DatabaseConfig {
-    /// SQLite database (`sqlite://PATH`); the file and its folder are created on first start
-    /// (the folder's own parent must exist).
+    /// The database: a SQLite file (`sqlite://PATH`, the default; the file and its folder are
+    /// created on first start, the folder's own parent must exist) or a PostgreSQL database
+    /// (`postgres://USER:PASSWORD@HOST/DATABASE`, created beforehand: see the README).
     #[arg(
         long,
         env = "AQXC_DATABASE_URL",
@@ -157,15 +158,18 @@ pub enum ConfigError {
 }
 
 /// What every database error message ends with.
-const EXPECTED_DATABASE: &str = "expected sqlite://PATH (e.g. sqlite://data/aqxc.db)";
+const EXPECTED_DATABASE: &str =
+    "expected sqlite://PATH (e.g. sqlite://data/aqxc.db) or postgres://USER@HOST/DATABASE";
 
-/// A database the portal can serve from, told by the URL's scheme. Only SQLite is known today;
-/// another backend is one more variant and one more arm in [`DatabaseTarget::parse`].
+/// A database the portal can serve from, told by the URL's scheme; another backend is one more
+/// variant and one more arm in [`DatabaseTarget::parse`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseTarget {
     /// A SQLite file: the URL as sqlx reads it (`sqlite://data/aqxc.db`, `sqlite:///srv/aqxc.db`,
     /// with `?…` options if any).
     Sqlite(String),
+    /// A PostgreSQL (or PostgreSQL-compatible) database: the URL as sqlx reads it.
+    Postgres(String),
 }
 
 impl DatabaseTarget {
@@ -182,6 +186,13 @@ impl DatabaseTarget {
                     return Err(ConfigError::NoDatabaseFile(url.to_string()));
                 }
                 Ok(Self::Sqlite(url.to_string()))
+            }
+            "postgres" | "postgresql" => {
+                let rest = rest.strip_prefix("//").unwrap_or(rest);
+                if rest.is_empty() {
+                    return Err(ConfigError::NotADatabaseUrl(url.to_string()));
+                }
+                Ok(Self::Postgres(url.to_string()))
             }
             "" => Err(ConfigError::NotADatabaseUrl(url.to_string())),
             other => Err(ConfigError::UnknownDatabaseScheme {
@@ -283,12 +294,29 @@ mod tests {
     }
 
     #[test]
+    fn postgres_urls_are_accepted() {
+        for url in [
+            "postgres://aqxc@127.0.0.1/aqxc",
+            "postgresql://aqxc:secret@db:5432/aqxc",
+        ] {
+            assert_eq!(
+                DatabaseTarget::parse(url),
+                Ok(DatabaseTarget::Postgres(url.to_string()))
+            );
+        }
+        assert_eq!(
+            DatabaseTarget::parse("postgres://"),
+            Err(ConfigError::NotADatabaseUrl("postgres://".to_string()))
+        );
+    }
+
+    #[test]
     fn other_schemes_and_urls_without_a_file_are_refused_naming_the_value() {
-        let refused = DatabaseTarget::parse("postgres://u@h/db").unwrap_err();
+        let refused = DatabaseTarget::parse("mysql://u@h/db").unwrap_err();
         assert_eq!(
             refused.to_string(),
-            "AQXC_DATABASE_URL=postgres://u@h/db: unknown database scheme \"postgres\"; \
-             expected sqlite://PATH (e.g. sqlite://data/aqxc.db)"
+            "AQXC_DATABASE_URL=mysql://u@h/db: unknown database scheme \"mysql\"; \
+             expected sqlite://PATH (e.g. sqlite://data/aqxc.db) or postgres://USER@HOST/DATABASE"
         );
         assert!(matches!(
             DatabaseTarget::parse("mysql://u:p@h/db"),

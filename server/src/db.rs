@@ -1,41 +1,102 @@
 use std::{path::Path, str::FromStr, time::Duration};
 
 use anyhow::Context;
+use app::foundation::db::{Backend, Pool};
 use sqlx::{
-    SqlitePool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    ConnectOptions, Connection as _, Executor,
+    any::AnyPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode},
 };
 
 use crate::config::{ConfigError, DatabaseConfig, DatabaseTarget};
 
-/// Migrations compiled into the binary; applied in order at every start.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+/// Migrations compiled into the binary, one folder per backend with the same version numbers
+/// (so `backup`/`restore` and the schema check compare versions whatever the backend); applied
+/// in order at every start.
+pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
-/// Opens (creating if needed) the database, in WAL mode so readers never wait for the writer,
-/// and brings its schema up to date. A URL the portal cannot serve from, or a database folder
+/// The migrations of a backend.
+pub fn migrator(backend: Backend) -> &'static sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATOR,
+        Backend::Postgres => &POSTGRES_MIGRATOR,
+    }
+}
+
+/// The schema version this build brings (the same number on both backends).
+pub fn latest_version() -> i64 {
+    SQLITE_MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Opens the database named by the URL and brings its schema up to date. SQLite files (and
+/// their folder) are created if needed, in WAL mode so readers never wait for the writer; a
+/// PostgreSQL database must exist. A URL the portal cannot serve from, or a database folder
 /// whose parent does not exist, is refused before anything is created.
-pub async fn connect_and_migrate(config: &DatabaseConfig) -> anyhow::Result<SqlitePool> {
-    let DatabaseTarget::Sqlite(url) = config.target()?;
-    let options = SqliteConnectOptions::from_str(&url)
-        .with_context(|| format!("AQXC_DATABASE_URL={url}: not a SQLite URL"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    create_database_folder(&url, options.get_filename())?;
-
-    let pool = SqlitePoolOptions::new()
+pub async fn connect_and_migrate(config: &DatabaseConfig) -> anyhow::Result<Pool> {
+    sqlx::any::install_default_drivers();
+    let target = config.target()?;
+    let (url, backend) = match &target {
+        DatabaseTarget::Sqlite(url) => {
+            prepare_sqlite_file(url).await?;
+            (url.clone(), Backend::Sqlite)
+        }
+        DatabaseTarget::Postgres(url) => (url.clone(), Backend::Postgres),
+    };
+    let pool = AnyPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // Per connection: WAL's safe-enough durability, foreign keys enforced, and
+                    // a writer waits for the lock instead of failing at once.
+                    connection
+                        .execute(
+                            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
         .await
-        .with_context(|| format!("opening the database {}", config.database_url))?;
-    MIGRATOR
+        .with_context(|| format!("opening the database {}", redacted(&config.database_url)))?;
+    migrator(backend)
         .run(&pool)
         .await
         .context("applying database migrations")?;
     Ok(pool)
+}
+
+/// Creates the SQLite file (and its folder) if missing and switches it to WAL, which the file
+/// remembers, before the pool opens it through the `Any` driver.
+async fn prepare_sqlite_file(url: &str) -> anyhow::Result<()> {
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("AQXC_DATABASE_URL={url}: not a SQLite URL"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal);
+    create_database_folder(url, options.get_filename())?;
+    options
+        .connect()
+        .await
+        .with_context(|| format!("opening the database {url}"))?
+        .close()
+        .await?;
+    Ok(())
+}
+
+/// A database URL with its password hidden, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// Creates the database file's own folder when missing (`data/` on a fresh checkout); a folder
@@ -62,7 +123,7 @@ fn create_database_folder(url: &str, file: &Path) -> anyhow::Result<()> {
 }
 
 /// Whether the database answers a trivial query.
-pub async fn is_healthy(pool: &SqlitePool) -> bool {
+pub async fn is_healthy(pool: &Pool) -> bool {
     sqlx::query_scalar::<_, i64>("SELECT 1")
         .fetch_one(pool)
         .await

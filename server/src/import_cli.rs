@@ -2,8 +2,8 @@
 //! line. All or nothing: every bad row is printed with its line, and then nothing is imported.
 
 use anyhow::{Context, bail};
+use app::foundation::db::Pool;
 use clap::ValueEnum;
-use sqlx::SqlitePool;
 
 use app::{
     foundation::audit::{self, Actor, Event},
@@ -18,11 +18,7 @@ pub enum Registry {
     Inspectors,
 }
 
-pub async fn run(
-    pool: &SqlitePool,
-    registry: Registry,
-    file: &std::path::Path,
-) -> anyhow::Result<()> {
+pub async fn run(pool: &Pool, registry: Registry, file: &std::path::Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("reading {} (it must be UTF-8 CSV)", file.display()))?;
     let now = clock::now();

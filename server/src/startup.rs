@@ -1,8 +1,8 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
+use app::foundation::db::Pool;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 
 use crate::{
@@ -24,7 +24,7 @@ pub struct Application {
     port: u16,
     router: axum::Router,
     site: Site,
-    pool: SqlitePool,
+    pool: Pool,
     limits: Limits,
 }
 
@@ -126,7 +126,7 @@ impl Application {
     }
 
     /// The database pool (tests prepare data through it).
-    pub fn pool(&self) -> SqlitePool {
+    pub fn pool(&self) -> Pool {
         self.pool.clone()
     }
 
@@ -176,7 +176,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// Imports the content files. A bad file is reported and skipped; it never stops the start.
-async fn import_content(pool: &SqlitePool, content_dir: &std::path::Path) -> anyhow::Result<()> {
+async fn import_content(pool: &Pool, content_dir: &std::path::Path) -> anyhow::Result<()> {
     let folder = content_dir.join("articles");
     let report = app::articles::import::import_folder(pool, &folder, app::foundation::clock::now())
         .await
@@ -195,15 +195,28 @@ async fn import_content(pool: &SqlitePool, content_dir: &std::path::Path) -> any
     Ok(())
 }
 
-async fn record_first_start(pool: &SqlitePool) -> anyhow::Result<()> {
+async fn record_first_start(pool: &Pool) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT OR IGNORE INTO app_meta (key, value)
-         VALUES ('first_started_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        "INSERT INTO app_meta (key, value) VALUES ('first_started_at', $1)
+         ON CONFLICT (key) DO NOTHING",
     )
+    .bind(rfc3339_utc(app::foundation::clock::now()))
     .execute(pool)
     .await
     .context("recording the first start")?;
     Ok(())
+}
+
+/// `2026-12-02T14:30:00Z` for a Unix time.
+fn rfc3339_utc(unix_secs: i64) -> String {
+    let date = domain::date::Date::from_days_since_epoch(unix_secs.div_euclid(86_400));
+    let secs = unix_secs.rem_euclid(86_400);
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 async fn shutdown_signal() {

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use app::foundation::db::Pool;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 
 use crate::{
     middleware::{csrf::CsrfPolicy, page_cache::PageCache},
@@ -18,7 +18,7 @@ use domain::inspections::calendar::Calendar;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub site: Site,
     pub assets: Arc<AssetStore>,
     pub session_policy: SessionPolicy,

@@ -76,9 +76,16 @@ pub async fn create_article(title: String, slug: String, category: String) -> Re
             body_md: "",
         };
         let by = (staff.id, staff.display_name.as_str());
-        let id =
+        let created =
             super::store::create_draft(&pool, &slug, &text, by, crate::foundation::clock::now())
-                .await?;
+                .await;
+        // The check above leaves a moment in which another editor may take the slug.
+        let id = match created {
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                return back("slug_taken");
+            }
+            created => created?,
+        };
         Ok(Outcome::done(
             crate::foundation::audit::Action::ArticleCreated,
             slug.clone(),

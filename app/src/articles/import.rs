@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::foundation::db::Pool;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 
 use domain::{
     article::{ArticleFile, FileStatus},
@@ -26,11 +26,7 @@ pub struct ImportReport {
 }
 
 /// Imports every `*.md` file of `folder` (a missing folder imports nothing).
-pub async fn import_folder(
-    pool: &SqlitePool,
-    folder: &Path,
-    now: i64,
-) -> sqlx::Result<ImportReport> {
+pub async fn import_folder(pool: &Pool, folder: &Path, now: i64) -> sqlx::Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut files: Vec<PathBuf> = match std::fs::read_dir(folder) {
         Ok(entries) => entries

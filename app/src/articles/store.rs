@@ -1,7 +1,8 @@
 //! The SQL of articles. Public queries only ever see published articles whose publication
 //! time has come.
 
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use crate::foundation::db::{Backend, Connection, Dialects, Pool};
+use sqlx::FromRow;
 
 use super::{Article, ArticleFilter, ArticlePage, ArticleSummary, Category, PAGE_SIZE};
 
@@ -31,23 +32,19 @@ impl SummaryRow {
 const SUMMARY_COLUMNS: &str =
     "a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes";
 /// Published, or scheduled and due: the condition, with `now` bound as the numbered
-/// parameter given (`?1`, `?3`…).
+/// parameter given (`$1`, `$3`…).
 fn public(now: &str) -> String {
     format!("a.status IN ('published', 'scheduled') AND a.published_at <= {now}")
 }
 
 /// A page of published articles, newest first.
-pub async fn list(
-    pool: &SqlitePool,
-    filter: &ArticleFilter,
-    now: i64,
-) -> sqlx::Result<ArticlePage> {
+pub async fn list(pool: &Pool, filter: &ArticleFilter, now: i64) -> sqlx::Result<ArticlePage> {
     let category = filter.category.map(Category::name);
     let tag = filter.tag.as_deref();
     let condition = format!(
-        "{} AND (?1 IS NULL OR a.category = ?1)
-         AND (?2 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = ?2))",
-        public("?3")
+        "{} AND ($1 IS NULL OR a.category = $1)
+         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $2))",
+        public("$3")
     );
     let total: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM articles a WHERE {condition}"
@@ -61,7 +58,7 @@ pub async fn list(
     let page = filter.page.clamp(1, total_pages);
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {condition}
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ?4 OFFSET ?5"
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $4 OFFSET $5"
     ))
     .bind(category)
     .bind(tag)
@@ -83,15 +80,15 @@ pub async fn list(
 
 /// The newest published articles, of one category if given.
 pub async fn latest(
-    pool: &SqlitePool,
+    pool: &Pool,
     count: i64,
     category: Option<Category>,
     now: i64,
 ) -> sqlx::Result<Vec<ArticleSummary>> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {} AND (?2 IS NULL OR a.category = ?2)
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3",
-        public("?1")
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {} AND ($2 IS NULL OR a.category = $2)
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+        public("$1")
     ))
     .bind(now)
     .bind(category.map(Category::name))
@@ -115,11 +112,11 @@ struct ArticleRow {
 }
 
 /// A published article with its tags and neighbours.
-pub async fn find(pool: &SqlitePool, slug: &str, now: i64) -> sqlx::Result<Option<Article>> {
+pub async fn find(pool: &Pool, slug: &str, now: i64) -> sqlx::Result<Option<Article>> {
     let row: Option<ArticleRow> = sqlx::query_as(&format!(
         "SELECT a.id, {SUMMARY_COLUMNS}, a.author, a.body_html, a.toc_json
-         FROM articles a WHERE a.slug = ? AND {}",
-        public("?")
+         FROM articles a WHERE a.slug = $1 AND {}",
+        public("$2")
     ))
     .bind(slug)
     .bind(now)
@@ -127,7 +124,7 @@ pub async fn find(pool: &SqlitePool, slug: &str, now: i64) -> sqlx::Result<Optio
     .await?;
     let Some(row) = row else { return Ok(None) };
     let tags: Vec<String> =
-        sqlx::query_scalar("SELECT tag FROM article_tags WHERE article_id = ? ORDER BY tag")
+        sqlx::query_scalar("SELECT tag FROM article_tags WHERE article_id = $1 ORDER BY tag")
             .bind(row.id)
             .fetch_all(pool)
             .await?;
@@ -135,9 +132,9 @@ pub async fn find(pool: &SqlitePool, slug: &str, now: i64) -> sqlx::Result<Optio
         let (op, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
         format!(
             "SELECT a.slug, a.title FROM articles a WHERE {}
-             AND (a.published_at {op} ?2 OR (a.published_at = ?2 AND a.id {op} ?3))
+             AND (a.published_at {op} $2 OR (a.published_at = $2 AND a.id {op} $3))
              ORDER BY a.published_at {order}, a.id {order} LIMIT 1",
-            public("?1")
+            public("$1")
         )
     };
     let previous: Option<(String, String)> = sqlx::query_as(&neighbour(false))
@@ -170,10 +167,61 @@ pub async fn find(pool: &SqlitePool, slug: &str, now: i64) -> sqlx::Result<Optio
     }))
 }
 
+/// Search of three or more characters, ranked title before summary before text, through a
+/// trigram index: SQLite's FTS5 table (`$1` a phrase) or pg_trgm's GIN indexes, which answer
+/// `ILIKE` (`$1` a pattern). Both match the query anywhere, ignoring ASCII case.
+const SEARCH_INDEXED: Dialects = Dialects {
+    sqlite: "SELECT a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes,
+                    a.plain_text
+             FROM articles_fts f JOIN articles a ON a.id = f.rowid
+             WHERE articles_fts MATCH $1
+               AND a.status IN ('published', 'scheduled') AND a.published_at <= $2
+             ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0) LIMIT $3",
+    postgres: "SELECT a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes,
+                      a.plain_text
+               FROM articles a
+               WHERE (a.title ILIKE $1 OR a.summary ILIKE $1 OR a.plain_text ILIKE $1)
+                 AND a.status IN ('published', 'scheduled') AND a.published_at <= $2
+               ORDER BY (CASE WHEN a.title ILIKE $1 THEN 10 ELSE 0 END
+                         + CASE WHEN a.summary ILIKE $1 THEN 5 ELSE 0 END
+                         + similarity(a.plain_text, $1)) DESC,
+                        a.published_at DESC
+               LIMIT $3",
+};
+
+/// Search of one or two characters, by scanning (`$1` a pattern): titles first, then newest.
+const SEARCH_SCANNED: Dialects = Dialects {
+    sqlite: "SELECT a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes,
+                    a.plain_text
+             FROM articles a
+             WHERE (a.title LIKE $1 ESCAPE '\\' OR a.summary LIKE $1 ESCAPE '\\'
+                    OR a.plain_text LIKE $1 ESCAPE '\\')
+               AND a.status IN ('published', 'scheduled') AND a.published_at <= $2
+             ORDER BY (a.title LIKE $1 ESCAPE '\\') DESC, a.published_at DESC LIMIT $3",
+    postgres: "SELECT a.slug, a.title, a.category, a.summary, a.published_at, a.reading_minutes,
+                      a.plain_text
+               FROM articles a
+               WHERE (a.title ILIKE $1 OR a.summary ILIKE $1 OR a.plain_text ILIKE $1)
+                 AND a.status IN ('published', 'scheduled') AND a.published_at <= $2
+               ORDER BY (a.title ILIKE $1) DESC, a.published_at DESC LIMIT $3",
+};
+
+/// `%query%` for `LIKE`, with `\` escaping the pattern's own characters (PostgreSQL's default
+/// escape, named in SQLite's statements).
+fn like_pattern(query: &str) -> String {
+    format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// Published articles containing `query` in their title, summary or text, best first, with
 /// their text (for the snippet).
 pub async fn search(
-    pool: &SqlitePool,
+    pool: &Pool,
     query: &str,
     now: i64,
     limit: i64,
@@ -185,40 +233,24 @@ pub async fn search(
         plain_text: String,
     }
     let query = query.trim();
-    // The trigram index answers queries of three or more characters; shorter ones (many
+    let backend = Backend::of(pool);
+    // The trigram indexes answer queries of three or more characters; shorter ones (many
     // Chinese words have two) are few enough articles to scan.
-    let hits: Vec<Hit> = if query.chars().count() >= 3 {
-        let phrase = format!("\"{}\"", query.replace('"', "\"\""));
-        sqlx::query_as(&format!(
-            "SELECT {SUMMARY_COLUMNS}, a.plain_text FROM articles_fts f JOIN articles a ON a.id = f.rowid
-             WHERE articles_fts MATCH ? AND {} ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0) LIMIT ?",
-            public("?")
-        ))
-        .bind(phrase)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?
+    let (sql, term) = if query.chars().count() >= 3 {
+        let term = match backend {
+            Backend::Sqlite => format!("\"{}\"", query.replace('"', "\"\"")),
+            Backend::Postgres => like_pattern(query),
+        };
+        (SEARCH_INDEXED.on(backend), term)
     } else {
-        let pattern = format!(
-            "%{}%",
-            query
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        sqlx::query_as(&format!(
-            "SELECT {SUMMARY_COLUMNS}, a.plain_text FROM articles a
-             WHERE (a.title LIKE ?1 ESCAPE '\\' OR a.summary LIKE ?1 ESCAPE '\\' OR a.plain_text LIKE ?1 ESCAPE '\\')
-             AND {} ORDER BY (a.title LIKE ?1 ESCAPE '\\') DESC, a.published_at DESC LIMIT ?3",
-            public("?2")
-        ))
-        .bind(pattern)
+        (SEARCH_SCANNED.on(backend), like_pattern(query))
+    };
+    let hits: Vec<Hit> = sqlx::query_as(sql)
+        .bind(term)
         .bind(now)
         .bind(limit)
         .fetch_all(pool)
-        .await?
-    };
+        .await?;
     Ok(hits
         .into_iter()
         .filter_map(|hit| Some((hit.summary.into_summary()?, hit.plain_text)))
@@ -226,10 +258,10 @@ pub async fn search(
 }
 
 /// Every published article's slug and last change, for the sitemap.
-pub async fn sitemap_entries(pool: &SqlitePool, now: i64) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn sitemap_entries(pool: &Pool, now: i64) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as(&format!(
         "SELECT a.slug, a.updated_at FROM articles a WHERE {} ORDER BY a.published_at DESC",
-        public("?")
+        public("$1")
     ))
     .bind(now)
     .fetch_all(pool)
@@ -253,7 +285,7 @@ pub struct ArticleRecord<'a> {
 
 /// Inserts an article imported from a file, or updates the one imported from it before.
 pub async fn save_imported(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     record: &ArticleRecord<'_>,
     source_path: &str,
     source_hash: &str,
@@ -264,7 +296,7 @@ pub async fn save_imported(
         "INSERT INTO articles (slug, title, category, summary, author, cover, body_md, body_html, toc_json,
                                plain_text, reading_minutes, status, published_at, source_path, source_hash,
                                created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
          ON CONFLICT (slug) DO UPDATE SET
              title = excluded.title, category = excluded.category, summary = excluded.summary,
              author = excluded.author, cover = excluded.cover, body_md = excluded.body_md,
@@ -297,17 +329,19 @@ pub async fn save_imported(
 }
 
 /// Sets an article's tags to exactly `tags`.
-async fn replace_tags(tx: &mut SqliteConnection, id: i64, tags: &[String]) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
+async fn replace_tags(tx: &mut Connection, id: i64, tags: &[String]) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
     for tag in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        sqlx::query("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)")
-            .bind(id)
-            .bind(tag)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO article_tags (article_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(tag)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }
@@ -315,10 +349,10 @@ async fn replace_tags(tx: &mut SqliteConnection, id: i64, tags: &[String]) -> sq
 /// What is stored for a slug: the file it came from and that file's hash (both absent for an
 /// article written in the editor).
 pub async fn source_of(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     slug: &str,
 ) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
-    sqlx::query_as("SELECT source_path, source_hash FROM articles WHERE slug = ?")
+    sqlx::query_as("SELECT source_path, source_hash FROM articles WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&mut *tx)
         .await
@@ -341,13 +375,10 @@ struct StaffRow {
 }
 
 /// Articles of one status (all when `None`), most recently changed first.
-pub async fn staff_list(
-    pool: &SqlitePool,
-    status: Option<Status>,
-) -> sqlx::Result<Vec<StaffArticleRow>> {
+pub async fn staff_list(pool: &Pool, status: Option<Status>) -> sqlx::Result<Vec<StaffArticleRow>> {
     let rows: Vec<StaffRow> = sqlx::query_as(
         "SELECT id, slug, title, category, status, updated_at, published_at FROM articles
-         WHERE ?1 IS NULL OR status = ?1 ORDER BY updated_at DESC, id DESC LIMIT 500",
+         WHERE $1 IS NULL OR status = $1 ORDER BY updated_at DESC, id DESC LIMIT 500",
     )
     .bind(status.map(Status::as_str))
     .fetch_all(pool)
@@ -384,11 +415,11 @@ struct EditableRow {
 }
 
 /// An article as the editor shows it.
-pub async fn editable(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<EditableArticle>> {
+pub async fn editable(pool: &Pool, id: i64) -> sqlx::Result<Option<EditableArticle>> {
     let row: Option<EditableRow> = sqlx::query_as(
         "SELECT id, slug, title, category, summary, body_md, body_html, status, published_at, review_comment,
-                (SELECT group_concat(tag, '，') FROM article_tags t WHERE t.article_id = a.id) AS tags
-         FROM articles a WHERE id = ?",
+                (SELECT string_agg(tag, '，') FROM article_tags t WHERE t.article_id = a.id) AS tags
+         FROM articles a WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -420,9 +451,9 @@ pub struct ArticleText<'a> {
 }
 
 /// Whether a slug is free.
-pub async fn slug_taken(pool: &SqlitePool, slug: &str) -> sqlx::Result<bool> {
+pub async fn slug_taken(pool: &Pool, slug: &str) -> sqlx::Result<bool> {
     Ok(
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM articles WHERE slug = ?")
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM articles WHERE slug = $1")
             .bind(slug)
             .fetch_one(pool)
             .await?
@@ -432,7 +463,7 @@ pub async fn slug_taken(pool: &SqlitePool, slug: &str) -> sqlx::Result<bool> {
 
 /// Creates a draft; returns its id.
 pub async fn create_draft(
-    pool: &SqlitePool,
+    pool: &Pool,
     slug: &str,
     text: &ArticleText<'_>,
     by: (i64, &str),
@@ -443,7 +474,7 @@ pub async fn create_draft(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO articles (slug, title, category, summary, author, body_md, body_html, toc_json, plain_text,
                                reading_minutes, status, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, $13) RETURNING id",
     )
     .bind(slug)
     .bind(text.title)
@@ -467,7 +498,7 @@ pub async fn create_draft(
 
 /// Replaces an article's text (re-rendering it) and records the version.
 pub async fn update_text(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     text: &ArticleText<'_>,
     by: &str,
@@ -477,8 +508,8 @@ pub async fn update_text(
     let rendered = domain::markdown::render(text.body_md);
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "UPDATE articles SET title = ?, category = ?, summary = ?, body_md = ?, body_html = ?, toc_json = ?,
-                plain_text = ?, reading_minutes = ?, updated_at = ? WHERE id = ?",
+        "UPDATE articles SET title = $1, category = $2, summary = $3, body_md = $4, body_html = $5, toc_json = $6,
+                plain_text = $7, reading_minutes = $8, updated_at = $9 WHERE id = $10",
     )
     .bind(text.title)
     .bind(text.category.name())
@@ -500,7 +531,7 @@ pub async fn update_text(
 /// Keeps text as a version without applying it: `rejected` (it could not be saved as typed) or
 /// `autosave`; returns the version's id.
 pub async fn keep_version(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     text: &ArticleText<'_>,
     by: &str,
@@ -514,7 +545,7 @@ pub async fn keep_version(
 }
 
 async fn insert_version(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     article_id: i64,
     text: &ArticleText<'_>,
     by: &str,
@@ -523,7 +554,7 @@ async fn insert_version(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO article_versions (article_id, title, category, tags, summary, body_md, saved_by, saved_at, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(article_id)
     .bind(text.title)
@@ -540,7 +571,7 @@ async fn insert_version(
 
 /// Moves an article to a new status.
 pub async fn set_status(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     status: Status,
     published_at: Option<i64>,
@@ -549,9 +580,9 @@ pub async fn set_status(
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE articles SET status = ?, published_at = COALESCE(?, published_at),
-                review_comment = COALESCE(?, review_comment), reviewed_by = COALESCE(?, reviewed_by),
-                updated_at = ? WHERE id = ?",
+        "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at),
+                review_comment = COALESCE($3, review_comment), reviewed_by = COALESCE($4, reviewed_by),
+                updated_at = $5 WHERE id = $6",
     )
     .bind(status.as_str())
     .bind(published_at)
@@ -564,9 +595,9 @@ pub async fn set_status(
     Ok(())
 }
 
-pub async fn versions(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<VersionSummary>> {
+pub async fn versions(pool: &Pool, article_id: i64) -> sqlx::Result<Vec<VersionSummary>> {
     let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
-        "SELECT id, title, saved_by, saved_at, reason FROM article_versions WHERE article_id = ? ORDER BY id DESC LIMIT 200",
+        "SELECT id, title, saved_by, saved_at, reason FROM article_versions WHERE article_id = $1 ORDER BY id DESC LIMIT 200",
     )
     .bind(article_id)
     .fetch_all(pool)
@@ -597,13 +628,13 @@ struct VersionRow {
 }
 
 pub async fn version(
-    pool: &SqlitePool,
+    pool: &Pool,
     article_id: i64,
     version_id: i64,
 ) -> sqlx::Result<Option<VersionView>> {
     let row: Option<VersionRow> = sqlx::query_as(
         "SELECT id, title, category, tags, summary, body_md, saved_by, saved_at, reason
-         FROM article_versions WHERE article_id = ? AND id = ?",
+         FROM article_versions WHERE article_id = $1 AND id = $2",
     )
     .bind(article_id)
     .bind(version_id)

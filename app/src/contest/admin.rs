@@ -125,8 +125,8 @@ pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, AppErro
 pub mod server {
     use std::collections::{BTreeMap, HashMap};
 
+    use crate::foundation::db::Pool;
     use domain::contest::{bank::Question, paper::Quota, scoring::Credit};
-    use sqlx::SqlitePool;
 
     use super::{ContestForm, ContestStats};
     use crate::contest::store;
@@ -240,7 +240,7 @@ pub mod server {
         })
     }
 
-    pub async fn stats(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestStats>> {
+    pub async fn stats(pool: &Pool, id: i64) -> sqlx::Result<Option<ContestStats>> {
         let Some(contest) = store::contest(pool, id).await? else {
             return Ok(None);
         };
@@ -332,11 +332,7 @@ pub type BankRow = (String, String, String, String, bool, bool);
 pub async fn bank_list() -> Result<Vec<BankRow>, AppError> {
     use crate::foundation::server_support::pool;
     crate::staff::access::require(CONTEST_OFFICERS)?;
-    let rows: Vec<BankRow> = sqlx::query_as(
-        "SELECT id, topic, kind, stem, active, contest_only FROM questions ORDER BY topic, id",
-    )
-    .fetch_all(&pool()?)
-    .await?;
+    let rows = super::store::bank_list(&pool()?).await?;
     Ok(rows
         .into_iter()
         .map(|(id, topic, kind, stem, active, contest_only)| {

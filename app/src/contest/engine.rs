@@ -3,12 +3,12 @@
 //! attempt, and answers only for the attempt's own questions. The browser never holds an
 //! answer before it has submitted.
 
+use crate::foundation::db::Pool;
 use crate::foundation::error::AppError;
 use domain::{
     contest::{paper, scoring},
     date::Date,
 };
-use sqlx::SqlitePool;
 
 use super::{
     AttemptResult, AttemptView, ContestInfo, Entrant, GRACE_SECS, ReviewItem,
@@ -72,7 +72,7 @@ pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant
 
 /// Starts an attempt, or returns the one still running.
 pub async fn start(
-    pool: &SqlitePool,
+    pool: &Pool,
     contest: &ContestInfo,
     caller: &Caller,
     entrant: &Entrant,
@@ -88,15 +88,55 @@ pub async fn start(
     if let Some(open) = current(pool, contest.id, caller, now).await? {
         return Ok(open);
     }
+    let bank: Vec<_> = store::bank(pool)
+        .await?
+        .into_iter()
+        .filter(|q| !contest.contest_only || q.contest_only)
+        .collect();
+    let quotas = store::contest_quotas(pool, contest.id).await?;
+    let seed = rand::random::<u64>();
+    let paper = paper::draw(&bank, contest.question_count as usize, &quotas, seed)
+        .map_err(|e| said(format!("暂时无法出题：{e}")))?;
+    let id = random_id();
     let day = Date::beijing_of_unix(now).to_string();
-    let today = store::started_today(
-        pool,
-        contest.id,
-        &caller.participant,
-        &caller.client_ip,
-        &day,
-    )
-    .await?;
+    let attempt = store::NewAttempt {
+        id: &id,
+        contest_id: contest.id,
+        participant: &caller.participant,
+        client_ip: &caller.client_ip,
+        day: &day,
+        nickname: &entrant.nickname,
+        town: &entrant.town,
+        employer: &entrant.employer,
+        paper: &paper,
+        started_at: now,
+        deadline_at: now + contest.time_limit_secs,
+    };
+    match store::start_attempt(pool, attempt, |today| {
+        within_daily_limits(contest, today, now)
+    })
+    .await??
+    {
+        store::Started::New => {}
+        store::Started::AlreadyRunning => {
+            return current(pool, contest.id, caller, now)
+                .await?
+                .ok_or_else(|| AppError::internal("the racing attempt is gone"));
+        }
+    }
+    let row = store::attempt(pool, &id)
+        .await?
+        .ok_or_else(|| AppError::internal("the attempt just stored is missing"))?;
+    view(pool, &row, &contest.title, now).await
+}
+
+/// Whether one more attempt may start today: the participant's own limit, and the spacing of
+/// starts from one busy address.
+fn within_daily_limits(
+    contest: &ContestInfo,
+    today: &store::StartedToday,
+    now: i64,
+) -> Result<(), AppError> {
     if today.mine >= contest.attempts_per_day {
         return Err(said(format!(
             "每人每天可答 {} 次，今天的次数已用完，请明天再来",
@@ -112,42 +152,12 @@ pub async fn start(
             last + ADDRESS_SPACING_SECS - now
         )));
     }
-    let bank: Vec<_> = store::bank(pool)
-        .await?
-        .into_iter()
-        .filter(|q| !contest.contest_only || q.contest_only)
-        .collect();
-    let quotas = store::contest_quotas(pool, contest.id).await?;
-    let seed = rand::random::<u64>();
-    let paper = paper::draw(&bank, contest.question_count as usize, &quotas, seed)
-        .map_err(|e| said(format!("暂时无法出题：{e}")))?;
-    let id = random_id();
-    store::insert_attempt(
-        pool,
-        store::NewAttempt {
-            id: &id,
-            contest_id: contest.id,
-            participant: &caller.participant,
-            client_ip: &caller.client_ip,
-            day: &day,
-            nickname: &entrant.nickname,
-            town: &entrant.town,
-            employer: &entrant.employer,
-            paper: &paper,
-            started_at: now,
-            deadline_at: now + contest.time_limit_secs,
-        },
-    )
-    .await?;
-    let row = store::attempt(pool, &id)
-        .await?
-        .ok_or_else(|| AppError::internal("the attempt just stored is missing"))?;
-    view(pool, &row, &contest.title, now).await
+    Ok(())
 }
 
 /// The participant's running attempt at a contest; one whose time ran out is scored first.
 pub async fn current(
-    pool: &SqlitePool,
+    pool: &Pool,
     contest_id: i64,
     caller: &Caller,
     now: i64,
@@ -170,7 +180,7 @@ pub async fn current(
 }
 
 async fn view(
-    pool: &SqlitePool,
+    pool: &Pool,
     row: &AttemptRow,
     title: &str,
     now: i64,
@@ -188,7 +198,7 @@ async fn view(
 }
 
 /// Loads an attempt that belongs to the caller.
-async fn own(pool: &SqlitePool, id: &str, caller: &Caller) -> Result<AttemptRow, AppError> {
+async fn own(pool: &Pool, id: &str, caller: &Caller) -> Result<AttemptRow, AppError> {
     match store::attempt(pool, id).await? {
         Some(row) if row.participant == caller.participant => Ok(row),
         _ => Err(said(
@@ -199,7 +209,7 @@ async fn own(pool: &SqlitePool, id: &str, caller: &Caller) -> Result<AttemptRow,
 
 /// Keeps the answers given so far.
 pub async fn save(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     caller: &Caller,
     answers: &[Vec<usize>],
@@ -220,7 +230,7 @@ struct Loaded {
 }
 
 impl Loaded {
-    async fn of(pool: &SqlitePool, row: &AttemptRow) -> Result<Loaded, AppError> {
+    async fn of(pool: &Pool, row: &AttemptRow) -> Result<Loaded, AppError> {
         let paper = row.paper()?;
         let questions = store::paper_questions(pool, &paper).await?;
         Ok(Loaded { paper, questions })
@@ -238,7 +248,7 @@ impl Loaded {
 /// Scores and stores a submission, once. Past the time limit and its grace, the answers saved
 /// before the deadline are scored instead, and the attempt is marked late.
 pub async fn submit(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     caller: &Caller,
     answers: Vec<Vec<usize>>,
@@ -268,7 +278,7 @@ pub async fn submit(
 }
 
 async fn finish(
-    pool: &SqlitePool,
+    pool: &Pool,
     row: &AttemptRow,
     loaded: &Loaded,
     mut answers: Vec<Vec<usize>>,
@@ -314,7 +324,7 @@ async fn finish(
 
 /// A finished attempt with its review, for its participant only.
 pub async fn result(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     caller: &Caller,
     now: i64,
@@ -347,7 +357,7 @@ pub async fn result(
         contest_title: terms.title,
         nickname: row.nickname.clone(),
         score: row.score.unwrap_or(0),
-        passed: row.passed.unwrap_or(false),
+        passed: row.passed.unwrap_or(0) != 0,
         pass_percent: terms.pass_percent,
         elapsed_secs: row.elapsed_secs.unwrap_or(0),
         submitted_at: row.submitted_at.unwrap_or(now),

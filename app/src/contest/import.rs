@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use crate::foundation::db::Pool;
 use domain::contest::bank::{self, BankError, Question};
-use sqlx::SqlitePool;
 
 /// The questions of every file in the folder, and every problem found.
 pub fn read_folder(folder: &Path) -> (Vec<(Question, String)>, Vec<BankError>) {
@@ -50,7 +50,7 @@ pub fn read_folder(folder: &Path) -> (Vec<(Question, String)>, Vec<BankError>) {
 }
 
 /// Loads the folder into the database; the server starts whatever the files hold.
-pub async fn import_bank(pool: &SqlitePool, folder: &Path, now: i64) {
+pub async fn import_bank(pool: &Pool, folder: &Path, now: i64) {
     let (questions, errors) = read_folder(folder);
     for error in &errors {
         tracing::warn!("question skipped: {error}");

@@ -1,11 +1,12 @@
 //! The SQL of the contest.
 
+use crate::foundation::db::{self, Dialects, Flag, Pool};
 use crate::foundation::json_column::{decode, json};
 use domain::contest::{
     bank::{Kind, Question},
     paper::{PaperQuestion, Quota},
 };
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
 
 use super::{CertificateInfo, ContestInfo, PersonRow, TownRow};
 
@@ -32,25 +33,25 @@ fn kind_of(value: &str) -> Option<Kind> {
 /// retired (kept for the attempts that used them). Questions staff changed in the editor keep
 /// their changes, whether they are active included.
 pub async fn replace_bank(
-    pool: &SqlitePool,
+    pool: &Pool,
     questions: &[(Question, String)],
     now: i64,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE questions SET active = 0 WHERE NOT edited")
+    sqlx::query("UPDATE questions SET active = 0 WHERE edited = 0")
         .execute(&mut *tx)
         .await?;
     for (q, file) in questions {
         sqlx::query(
             "INSERT INTO questions (id, topic, kind, difficulty, stem, options, answer, explanation,
                  source, contest_only, source_file, active, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12)
              ON CONFLICT (id) DO UPDATE SET topic = excluded.topic, kind = excluded.kind,
                  difficulty = excluded.difficulty, stem = excluded.stem, options = excluded.options,
                  answer = excluded.answer, explanation = excluded.explanation,
                  source = excluded.source, contest_only = excluded.contest_only,
                  source_file = excluded.source_file, active = 1, updated_at = excluded.updated_at
-             WHERE NOT questions.edited",
+             WHERE questions.edited = 0",
         )
         .bind(&q.id)
         .bind(&q.topic)
@@ -61,7 +62,7 @@ pub async fn replace_bank(
         .bind(json(&q.answer))
         .bind(&q.explanation)
         .bind(&q.source)
-        .bind(q.contest_only)
+        .bind(db::flag(q.contest_only))
         .bind(file)
         .bind(now)
         .execute(&mut *tx)
@@ -81,9 +82,11 @@ struct QuestionRow {
     answer: String,
     explanation: String,
     source: String,
+    #[sqlx(try_from = "Flag")]
     contest_only: bool,
     /// Selected only where it matters.
     #[sqlx(default)]
+    #[sqlx(try_from = "Flag")]
     active: bool,
 }
 
@@ -108,19 +111,25 @@ const QUESTION_COLUMNS: &str =
     "id, topic, kind, difficulty, stem, options, answer, explanation, source, contest_only";
 
 /// Every active question.
-pub async fn bank(pool: &SqlitePool) -> sqlx::Result<Vec<Question>> {
+pub async fn bank(pool: &Pool) -> sqlx::Result<Vec<Question>> {
     active_questions(pool, "").await
 }
 
+/// The ids of a paper, bound as one JSON array: each dialect unpacks it its own way.
+const PAPER_IDS: Dialects = Dialects {
+    sqlite: "SELECT value FROM json_each($1)",
+    postgres: "SELECT json_array_elements_text($1::json)",
+};
+
 /// The active questions practice mode may show and check: never a contest-only one.
-pub async fn practice_bank(pool: &SqlitePool) -> sqlx::Result<Vec<Question>> {
-    active_questions(pool, "AND NOT contest_only").await
+pub async fn practice_bank(pool: &Pool) -> sqlx::Result<Vec<Question>> {
+    active_questions(pool, "AND contest_only = 0").await
 }
 
 /// The active questions, narrowed by a fixed SQL condition (never user input).
-async fn active_questions(pool: &SqlitePool, narrowed: &str) -> sqlx::Result<Vec<Question>> {
+async fn active_questions(pool: &Pool, narrowed: &str) -> sqlx::Result<Vec<Question>> {
     let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
-        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active {narrowed} ORDER BY id"
+        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active = 1 {narrowed} ORDER BY id"
     ))
     .fetch_all(pool)
     .await?;
@@ -128,13 +137,11 @@ async fn active_questions(pool: &SqlitePool, narrowed: &str) -> sqlx::Result<Vec
 }
 
 /// The questions of a paper, in the paper's order (retired ones included).
-pub async fn paper_questions(
-    pool: &SqlitePool,
-    paper: &[PaperQuestion],
-) -> sqlx::Result<Vec<Question>> {
+pub async fn paper_questions(pool: &Pool, paper: &[PaperQuestion]) -> sqlx::Result<Vec<Question>> {
     let ids: Vec<&str> = paper.iter().map(|p| p.id.as_str()).collect();
     let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
-        "SELECT {QUESTION_COLUMNS} FROM questions WHERE id IN (SELECT value FROM json_each(?))"
+        "SELECT {QUESTION_COLUMNS} FROM questions WHERE id IN ({})",
+        PAPER_IDS.for_pool(pool)
     ))
     .bind(json(&ids))
     .fetch_all(pool)
@@ -151,16 +158,11 @@ pub async fn paper_questions(
 }
 
 /// Saves a question from the staff editor (new or changed); the files no longer touch it.
-pub async fn save_edited(
-    pool: &SqlitePool,
-    q: &Question,
-    active: bool,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn save_edited(pool: &Pool, q: &Question, active: bool, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO questions (id, topic, kind, difficulty, stem, options, answer, explanation,
              source, contest_only, source_file, active, edited, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 1, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, 1, $12)
          ON CONFLICT (id) DO UPDATE SET topic = excluded.topic, kind = excluded.kind,
              difficulty = excluded.difficulty, stem = excluded.stem, options = excluded.options,
              answer = excluded.answer, explanation = excluded.explanation,
@@ -176,8 +178,8 @@ pub async fn save_edited(
     .bind(json(&q.answer))
     .bind(&q.explanation)
     .bind(&q.source)
-    .bind(q.contest_only)
-    .bind(active)
+    .bind(db::flag(q.contest_only))
+    .bind(db::flag(active))
     .bind(now)
     .execute(pool)
     .await?;
@@ -185,9 +187,9 @@ pub async fn save_edited(
 }
 
 /// One question, active or not, with whether it is active.
-pub async fn question(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<(Question, bool)>> {
+pub async fn question(pool: &Pool, id: &str) -> sqlx::Result<Option<(Question, bool)>> {
     let row: Option<QuestionRow> = sqlx::query_as(&format!(
-        "SELECT {QUESTION_COLUMNS}, active FROM questions WHERE id = ?"
+        "SELECT {QUESTION_COLUMNS}, active FROM questions WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(pool)
@@ -199,10 +201,28 @@ pub async fn question(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<(Quest
     .transpose()
 }
 
+/// Every question, in use or not, for the bank editor's list: id, topic, kind, stem, active,
+/// contest-only.
+pub async fn bank_list(
+    pool: &Pool,
+) -> sqlx::Result<Vec<(String, String, String, String, bool, bool)>> {
+    let rows: Vec<(String, String, String, String, Flag, Flag)> = sqlx::query_as(
+        "SELECT id, topic, kind, stem, active, contest_only FROM questions ORDER BY topic, id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, topic, kind, stem, active, contest_only)| {
+            (id, topic, kind, stem, active.into(), contest_only.into())
+        })
+        .collect())
+}
+
 /// Active questions by topic.
-pub async fn bank_by_topic(pool: &SqlitePool) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn bank_by_topic(pool: &Pool) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as(
-        "SELECT topic, COUNT(*) FROM questions WHERE active GROUP BY topic ORDER BY topic",
+        "SELECT topic, COUNT(*) FROM questions WHERE active = 1 GROUP BY topic ORDER BY topic",
     )
     .fetch_all(pool)
     .await
@@ -226,12 +246,12 @@ pub struct NewContest<'a> {
     pub created_by: i64,
 }
 
-pub async fn create_contest(pool: &SqlitePool, c: NewContest<'_>, now: i64) -> sqlx::Result<i64> {
+pub async fn create_contest(pool: &Pool, c: NewContest<'_>, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO contests (title, description, opens_at, closes_at, question_count, quotas,
              time_limit_secs, pass_percent, attempts_per_day, ask_town, ask_employer, contest_only,
              created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(c.title)
     .bind(c.description)
@@ -242,9 +262,9 @@ pub async fn create_contest(pool: &SqlitePool, c: NewContest<'_>, now: i64) -> s
     .bind(c.time_limit_secs)
     .bind(c.pass_percent)
     .bind(c.attempts_per_day)
-    .bind(c.ask_town)
-    .bind(c.ask_employer)
-    .bind(c.contest_only)
+    .bind(db::flag(c.ask_town))
+    .bind(db::flag(c.ask_employer))
+    .bind(db::flag(c.contest_only))
     .bind(c.created_by)
     .bind(now)
     .fetch_one(pool)
@@ -262,8 +282,11 @@ struct ContestRow {
     time_limit_secs: i64,
     pass_percent: i64,
     attempts_per_day: i64,
+    #[sqlx(try_from = "Flag")]
     ask_town: bool,
+    #[sqlx(try_from = "Flag")]
     ask_employer: bool,
+    #[sqlx(try_from = "Flag")]
     contest_only: bool,
     participants: i64,
 }
@@ -294,7 +317,7 @@ const CONTEST_FIELDS: &str = "c.id, c.title, c.description, c.opens_at, c.closes
 const PARTICIPANTS: &str = "(SELECT COUNT(DISTINCT participant) FROM attempts a
      WHERE a.contest_id = c.id AND a.submitted_at IS NOT NULL) AS participants";
 
-pub async fn contests(pool: &SqlitePool) -> sqlx::Result<Vec<ContestInfo>> {
+pub async fn contests(pool: &Pool) -> sqlx::Result<Vec<ContestInfo>> {
     let rows: Vec<ContestRow> = sqlx::query_as(&format!(
         "SELECT {CONTEST_FIELDS}, {PARTICIPANTS} FROM contests c ORDER BY c.opens_at DESC, c.id DESC"
     ))
@@ -305,9 +328,9 @@ pub async fn contests(pool: &SqlitePool) -> sqlx::Result<Vec<ContestInfo>> {
 
 /// A contest for starting an attempt: everything but the participant count (left at 0), which
 /// would cost a scan of the contest's attempts on every start.
-pub async fn contest_to_enter(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
+pub async fn contest_to_enter(pool: &Pool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
     let row: Option<ContestRow> = sqlx::query_as(&format!(
-        "SELECT {CONTEST_FIELDS}, 0 AS participants FROM contests c WHERE c.id = ?"
+        "SELECT {CONTEST_FIELDS}, 0 AS participants FROM contests c WHERE c.id = $1"
     ))
     .bind(id)
     .fetch_optional(pool)
@@ -315,9 +338,9 @@ pub async fn contest_to_enter(pool: &SqlitePool, id: i64) -> sqlx::Result<Option
     Ok(row.map(ContestInfo::from))
 }
 
-pub async fn contest(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
+pub async fn contest(pool: &Pool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
     let row: Option<ContestRow> = sqlx::query_as(&format!(
-        "SELECT {CONTEST_FIELDS}, {PARTICIPANTS} FROM contests c WHERE c.id = ?"
+        "SELECT {CONTEST_FIELDS}, {PARTICIPANTS} FROM contests c WHERE c.id = $1"
     ))
     .bind(id)
     .fetch_optional(pool)
@@ -332,20 +355,23 @@ pub struct Terms {
     pub pass_percent: i64,
     pub closes_at: i64,
     /// Drawn from contest-only questions: their answers are shown after the contest closes.
+    #[sqlx(try_from = "Flag")]
     pub contest_only: bool,
 }
 
 /// A contest's terms, without the participant count that [`contest`] computes over every
 /// attempt.
-pub async fn contest_terms(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Terms>> {
-    sqlx::query_as("SELECT title, pass_percent, closes_at, contest_only FROM contests WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+pub async fn contest_terms(pool: &Pool, id: i64) -> sqlx::Result<Option<Terms>> {
+    sqlx::query_as(
+        "SELECT title, pass_percent, closes_at, contest_only FROM contests WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }
 
-pub async fn contest_quotas(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<Quota>> {
-    let text: String = sqlx::query_scalar("SELECT quotas FROM contests WHERE id = ?")
+pub async fn contest_quotas(pool: &Pool, id: i64) -> sqlx::Result<Vec<Quota>> {
+    let text: String = sqlx::query_scalar("SELECT quotas FROM contests WHERE id = $1")
         .bind(id)
         .fetch_one(pool)
         .await?;
@@ -370,7 +396,8 @@ pub struct AttemptRow {
     pub answers: Option<String>,
     pub score: Option<i64>,
     pub elapsed_secs: Option<i64>,
-    pub passed: Option<bool>,
+    pub passed: Option<i64>,
+    #[sqlx(try_from = "Flag")]
     pub late: bool,
     pub certificate: Option<String>,
 }
@@ -389,9 +416,9 @@ const ATTEMPT_COLUMNS: &str = "id, contest_id, participant, nickname, town, pape
     deadline_at, progress, progress_at, submitted_at, answers, score, elapsed_secs, passed, late,
     certificate";
 
-pub async fn attempt(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<AttemptRow>> {
+pub async fn attempt(pool: &Pool, id: &str) -> sqlx::Result<Option<AttemptRow>> {
     sqlx::query_as(&format!(
-        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?"
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(pool)
@@ -400,13 +427,13 @@ pub async fn attempt(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<Attempt
 
 /// The participant's unsubmitted attempt at a contest, if any.
 pub async fn unsubmitted(
-    pool: &SqlitePool,
+    pool: &Pool,
     contest_id: i64,
     participant: &str,
 ) -> sqlx::Result<Option<AttemptRow>> {
     sqlx::query_as(&format!(
         "SELECT {ATTEMPT_COLUMNS} FROM attempts
-         WHERE contest_id = ? AND participant = ? AND submitted_at IS NULL
+         WHERE contest_id = $1 AND participant = $2 AND submitted_at IS NULL
          ORDER BY started_at DESC LIMIT 1"
     ))
     .bind(contest_id)
@@ -426,8 +453,8 @@ pub struct StartedToday {
     pub last_from_address: Option<i64>,
 }
 
-pub async fn started_today(
-    pool: &SqlitePool,
+pub async fn started_today<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     contest_id: i64,
     participant: &str,
     client_ip: &str,
@@ -435,17 +462,57 @@ pub async fn started_today(
 ) -> sqlx::Result<StartedToday> {
     sqlx::query_as(
         "SELECT
-            (SELECT COUNT(*) FROM attempts WHERE contest_id = ?1 AND participant = ?2 AND day = ?4)
+            (SELECT COUNT(*) FROM attempts WHERE contest_id = $1 AND participant = $2 AND day = $4)
                 AS mine,
             COUNT(*) AS from_address, MAX(started_at) AS last_from_address
-         FROM attempts WHERE contest_id = ?1 AND client_ip = ?3 AND day = ?4",
+         FROM attempts WHERE contest_id = $1 AND client_ip = $3 AND day = $4",
     )
     .bind(contest_id)
     .bind(participant)
     .bind(client_ip)
     .bind(day)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
+}
+
+/// What [`start_attempt`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Started {
+    /// The new attempt is stored.
+    New,
+    /// The participant already has one running (started by a racing request): nothing stored.
+    AlreadyRunning,
+}
+
+/// Stores a new attempt unless the participant has one running or `allowed` refuses the day's
+/// starts so far. One transaction, serialised per participant and per address: starts racing
+/// on any instance cannot open two attempts or slip past a daily limit.
+pub async fn start_attempt<E>(
+    pool: &Pool,
+    a: NewAttempt<'_>,
+    allowed: impl FnOnce(&StartedToday) -> Result<(), E>,
+) -> sqlx::Result<Result<Started, E>> {
+    let person = format!("attempt:{}:{}", a.contest_id, a.participant);
+    let address = format!("attempt-address:{}:{}", a.contest_id, a.client_ip);
+    let mut tx = db::begin_serialized(pool, &[&person, &address]).await?;
+    let running: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM attempts
+         WHERE contest_id = $1 AND participant = $2 AND submitted_at IS NULL LIMIT 1",
+    )
+    .bind(a.contest_id)
+    .bind(a.participant)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if running.is_some() {
+        return Ok(Ok(Started::AlreadyRunning));
+    }
+    let today = started_today(&mut *tx, a.contest_id, a.participant, a.client_ip, a.day).await?;
+    if let Err(refused) = allowed(&today) {
+        return Ok(Err(refused));
+    }
+    insert_attempt(&mut *tx, a).await?;
+    tx.commit().await?;
+    Ok(Ok(Started::New))
 }
 
 pub struct NewAttempt<'a> {
@@ -462,11 +529,14 @@ pub struct NewAttempt<'a> {
     pub deadline_at: i64,
 }
 
-pub async fn insert_attempt(pool: &SqlitePool, a: NewAttempt<'_>) -> sqlx::Result<()> {
+pub async fn insert_attempt<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    a: NewAttempt<'_>,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO attempts (id, contest_id, participant, client_ip, day, nickname, town,
              employer, paper, started_at, deadline_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(a.id)
     .bind(a.contest_id)
@@ -479,21 +549,21 @@ pub async fn insert_attempt(pool: &SqlitePool, a: NewAttempt<'_>) -> sqlx::Resul
     .bind(json(a.paper))
     .bind(a.started_at)
     .bind(a.deadline_at)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// Keeps answers given so far, while the attempt is running.
 pub async fn save_progress(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     answers: &[Vec<usize>],
     now: i64,
 ) -> sqlx::Result<bool> {
     let changed = sqlx::query(
-        "UPDATE attempts SET progress = ?, progress_at = ?
-         WHERE id = ? AND submitted_at IS NULL AND deadline_at >= ?",
+        "UPDATE attempts SET progress = $1, progress_at = $2
+         WHERE id = $3 AND submitted_at IS NULL AND deadline_at >= $4",
     )
     .bind(json(answers))
     .bind(now)
@@ -517,20 +587,20 @@ pub struct Finished<'a> {
 }
 
 /// Stores the scored answers, once: false when the attempt was already submitted.
-pub async fn finish(pool: &SqlitePool, id: &str, f: Finished<'_>, now: i64) -> sqlx::Result<bool> {
+pub async fn finish(pool: &Pool, id: &str, f: Finished<'_>, now: i64) -> sqlx::Result<bool> {
     let changed = sqlx::query(
-        "UPDATE attempts SET submitted_at = ?, answers = ?, review = ?, score = ?,
-             elapsed_secs = ?, passed = ?, late = ?, flagged_fast = ?, certificate = ?
-         WHERE id = ? AND submitted_at IS NULL",
+        "UPDATE attempts SET submitted_at = $1, answers = $2, review = $3, score = $4,
+             elapsed_secs = $5, passed = $6, late = $7, flagged_fast = $8, certificate = $9
+         WHERE id = $10 AND submitted_at IS NULL",
     )
     .bind(now)
     .bind(json(f.answers))
     .bind(json(f.review))
     .bind(f.score)
     .bind(f.elapsed_secs)
-    .bind(f.passed)
-    .bind(f.late)
-    .bind(f.flagged_fast)
+    .bind(db::flag(f.passed))
+    .bind(db::flag(f.late))
+    .bind(db::flag(f.flagged_fast))
     .bind(f.certificate)
     .bind(id)
     .execute(pool)
@@ -542,18 +612,14 @@ pub async fn finish(pool: &SqlitePool, id: &str, f: Finished<'_>, now: i64) -> s
 // ---- Leaderboards, certificates, statistics ----------------------------------------------------
 
 /// Each person's best attempt (score, then time), best first.
-pub async fn people(
-    pool: &SqlitePool,
-    contest_id: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<PersonRow>> {
+pub async fn people(pool: &Pool, contest_id: i64, limit: i64) -> sqlx::Result<Vec<PersonRow>> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT nickname, town, score, elapsed_secs FROM (
              SELECT nickname, town, score, elapsed_secs,
                     ROW_NUMBER() OVER (PARTITION BY participant
                                        ORDER BY score DESC, elapsed_secs, submitted_at) AS n
-             FROM attempts WHERE contest_id = ? AND submitted_at IS NOT NULL AND NOT flagged_fast)
-         WHERE n = 1 ORDER BY score DESC, elapsed_secs LIMIT ?",
+             FROM attempts WHERE contest_id = $1 AND submitted_at IS NOT NULL AND flagged_fast = 0) AS best
+         WHERE n = 1 ORDER BY score DESC, elapsed_secs LIMIT $2",
     )
     .bind(contest_id)
     .bind(limit)
@@ -573,12 +639,12 @@ pub async fn people(
 }
 
 /// Participation (distinct people) and average of best scores, by town.
-pub async fn towns(pool: &SqlitePool, contest_id: i64) -> sqlx::Result<Vec<TownRow>> {
+pub async fn towns(pool: &Pool, contest_id: i64) -> sqlx::Result<Vec<TownRow>> {
     let rows: Vec<(String, i64, f64)> = sqlx::query_as(
-        "SELECT town, COUNT(*), AVG(score) FROM (
+        "SELECT town, COUNT(*), CAST(AVG(score) AS DOUBLE PRECISION) FROM (
              SELECT town, MAX(score) AS score FROM attempts
-             WHERE contest_id = ? AND submitted_at IS NOT NULL AND town != ''
-             GROUP BY participant, town)
+             WHERE contest_id = $1 AND submitted_at IS NOT NULL AND town != ''
+             GROUP BY participant, town) AS best
          GROUP BY town ORDER BY COUNT(*) DESC, AVG(score) DESC",
     )
     .bind(contest_id)
@@ -594,11 +660,11 @@ pub async fn towns(pool: &SqlitePool, contest_id: i64) -> sqlx::Result<Vec<TownR
         .collect())
 }
 
-pub async fn certificate(pool: &SqlitePool, code: &str) -> sqlx::Result<Option<CertificateInfo>> {
+pub async fn certificate(pool: &Pool, code: &str) -> sqlx::Result<Option<CertificateInfo>> {
     let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT a.certificate, a.nickname, c.title, a.score, a.submitted_at
          FROM attempts a JOIN contests c ON c.id = a.contest_id
-         WHERE a.certificate = ? AND a.passed",
+         WHERE a.certificate = $1 AND a.passed = 1",
     )
     .bind(code)
     .fetch_optional(pool)
@@ -618,13 +684,24 @@ pub async fn certificate(pool: &SqlitePool, code: &str) -> sqlx::Result<Option<C
 /// (nickname, town, employer, score, elapsed, submitted_at, flagged, late, review JSON).
 pub type ExportRow = (String, String, String, i64, i64, i64, bool, bool, String);
 
-pub async fn submitted(pool: &SqlitePool, contest_id: i64) -> sqlx::Result<Vec<ExportRow>> {
-    sqlx::query_as(
+pub async fn submitted(pool: &Pool, contest_id: i64) -> sqlx::Result<Vec<ExportRow>> {
+    let rows: Vec<(String, String, String, i64, i64, i64, Flag, Flag, String)> = sqlx::query_as(
         "SELECT nickname, town, employer, score, elapsed_secs, submitted_at, flagged_fast, late,
                 review
-         FROM attempts WHERE contest_id = ? AND submitted_at IS NOT NULL ORDER BY submitted_at",
+         FROM attempts WHERE contest_id = $1 AND submitted_at IS NOT NULL ORDER BY submitted_at",
     )
     .bind(contest_id)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(nickname, town, employer, score, elapsed, at, fast, late, review)| {
+                let (fast, late) = (fast.into(), late.into());
+                (
+                    nickname, town, employer, score, elapsed, at, fast, late, review,
+                )
+            },
+        )
+        .collect())
 }

@@ -170,7 +170,8 @@ pub use server::*;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use sqlx::{FromRow, SqlitePool};
+    use crate::foundation::db::Pool;
+    use sqlx::FromRow;
 
     use super::AuditEntry;
     use crate::staff::Staff;
@@ -193,7 +194,7 @@ mod server {
         pub client_ip: &'a str,
     }
 
-    pub async fn record(pool: &SqlitePool, event: Event<'_>, now: i64) -> sqlx::Result<()> {
+    pub async fn record(pool: &Pool, event: Event<'_>, now: i64) -> sqlx::Result<()> {
         let (actor_id, actor_name) = match event.actor {
             Actor::Staff(staff) => (Some(staff.id), staff.username.clone()),
             Actor::CommandLine => (None, "（命令行）".to_string()),
@@ -201,7 +202,7 @@ mod server {
         };
         sqlx::query(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, target, detail, client_ip)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(now)
         .bind(actor_id)
@@ -228,13 +229,13 @@ mod server {
 
     /// One page of the log, newest first; entries older than `before` (an id) when given.
     pub async fn page(
-        pool: &SqlitePool,
+        pool: &Pool,
         before: Option<i64>,
         limit: i64,
     ) -> sqlx::Result<Vec<AuditEntry>> {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, at, actor_name, action, target, detail, client_ip FROM audit_log
-             WHERE id < ? ORDER BY id DESC LIMIT ?",
+             WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)

@@ -8,6 +8,9 @@
 pub mod audit;
 /// Unix time, and how the portal shows it (Beijing time).
 pub mod clock;
+/// The database the stores speak to, SQLite or PostgreSQL, and the few dialect pairs (server only).
+#[cfg(feature = "ssr")]
+pub mod db;
 /// The one error type of every server function.
 pub mod error;
 /// HTML escaping for text written outside `view!`.

@@ -2,14 +2,14 @@
 //! with a redirect, the staff-form pattern, cookies and the audit helper. Internal failures
 //! become [`AppError::Internal`], which reveals nothing.
 
+use crate::foundation::db::Pool;
 use leptos::prelude::*;
-use sqlx::SqlitePool;
 
 use crate::foundation::{audit::Actor, error::AppError};
 
 /// The pool the server provided to this request.
-pub fn pool() -> Result<SqlitePool, AppError> {
-    use_context::<SqlitePool>().ok_or_else(|| AppError::internal("no database pool in context"))
+pub fn pool() -> Result<Pool, AppError> {
+    use_context::<Pool>().ok_or_else(|| AppError::internal("no database pool in context"))
 }
 
 /// Redirects to a portal path (the base path is added here).
@@ -61,7 +61,7 @@ impl Outcome {
 /// the audit log, and redirect (post/redirect/get), so no form can skip a step.
 pub async fn staff_form<Act, Acting>(roles: &[crate::staff::Role], act: Act) -> Result<(), AppError>
 where
-    Act: FnOnce(crate::staff::Staff, SqlitePool) -> Acting,
+    Act: FnOnce(crate::staff::Staff, Pool) -> Acting,
     Acting: std::future::Future<Output = Result<Outcome, AppError>>,
 {
     let staff = crate::staff::access::require(roles)?;
@@ -96,7 +96,7 @@ pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
 
 /// Appends to the audit log, with the client address of the current request.
 pub async fn audit(
-    pool: &SqlitePool,
+    pool: &Pool,
     actor: Actor<'_>,
     action: crate::foundation::audit::Action,
     target: &str,

@@ -463,11 +463,11 @@ pub async fn publish_results(id: i64) -> Result<(), AppError> {
 pub mod server {
     use std::collections::HashMap;
 
+    use crate::foundation::db::Pool;
     use domain::{
         date::Date,
         inspections::{calendar::Calendar, draw::Rules, record::PublicSource},
     };
-    use sqlx::SqlitePool;
 
     use super::{StaffDraw, StaffRow};
     use crate::inspections::{rules, store};
@@ -475,7 +475,7 @@ pub mod server {
     /// Everything about a new draw, checked against the published list and the registries as
     /// they are now; or what to tell the officer.
     pub async fn validate_announcement(
-        pool: &SqlitePool,
+        pool: &Pool,
         form: &super::DrawForm,
         now: i64,
     ) -> Result<(String, Rules, Vec<PublicSource>, store::Frozen), String> {
@@ -490,7 +490,7 @@ pub mod server {
 
     /// The staff view of a draw: all of it, with deadlines.
     pub async fn staff_draw(
-        pool: &SqlitePool,
+        pool: &Pool,
         memos: &crate::memo::Memos,
         id: i64,
     ) -> sqlx::Result<Option<StaffDraw>> {

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
+use crate::foundation::db::Pool;
 use domain::inspections::{calendar::Calendar, registry};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 use super::{CheckItem, store};
 
@@ -57,7 +57,7 @@ pub fn parse_check_items(text: &str) -> Result<Vec<CheckItem>, String> {
 }
 
 /// Loads everything; a bad file is logged and skipped, never stops the start.
-pub async fn import_content(pool: &SqlitePool, content_dir: &Path, now: i64) -> Calendar {
+pub async fn import_content(pool: &Pool, content_dir: &Path, now: i64) -> Calendar {
     let items_path = content_dir.join("inspections/check-items.toml");
     match std::fs::read_to_string(&items_path)
         .map_err(|e| e.to_string())
@@ -90,7 +90,7 @@ pub async fn import_content(pool: &SqlitePool, content_dir: &Path, now: i64) -> 
     }
 }
 
-async fn import_demo_registries(pool: &SqlitePool, folder: &Path, now: i64) {
+async fn import_demo_registries(pool: &Pool, folder: &Path, now: i64) {
     let read = |name: &str| std::fs::read_to_string(folder.join(name));
     if let Ok(text) = read("enterprises.csv") {
         match registry::parse_enterprises(&text) {

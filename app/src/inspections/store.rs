@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::foundation::db::{self, Connection, Dialects, Flag, Pool};
 use crate::foundation::json_column::{decode, json};
 use domain::{
     date::Date,
@@ -15,7 +16,7 @@ use domain::{
         uscc::Uscc,
     },
 };
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::FromRow;
 
 use super::{
     CheckItem, DrawDetail, DrawStatus, DrawSummary, EnterpriseHit, PublicResult, ResultCategory,
@@ -25,7 +26,7 @@ use super::{
 // ---- Check items -------------------------------------------------------------------------
 
 /// Replaces the published check-item list.
-pub async fn replace_check_items(pool: &SqlitePool, items: &[CheckItem]) -> sqlx::Result<()> {
+pub async fn replace_check_items(pool: &Pool, items: &[CheckItem]) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM check_items")
         .execute(&mut *tx)
@@ -33,7 +34,7 @@ pub async fn replace_check_items(pool: &SqlitePool, items: &[CheckItem]) -> sqlx
     for (position, item) in items.iter().enumerate() {
         sqlx::query(
             "INSERT INTO check_items (code, name, basis, subject, method, position)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&item.code)
         .bind(&item.name)
@@ -47,7 +48,7 @@ pub async fn replace_check_items(pool: &SqlitePool, items: &[CheckItem]) -> sqlx
     tx.commit().await
 }
 
-pub async fn check_items(pool: &SqlitePool) -> sqlx::Result<Vec<CheckItem>> {
+pub async fn check_items(pool: &Pool) -> sqlx::Result<Vec<CheckItem>> {
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "SELECT code, name, basis, subject, method FROM check_items ORDER BY position",
     )
@@ -76,22 +77,22 @@ pub struct ImportCount {
 
 /// Inserts or updates every enterprise, all in one transaction.
 pub async fn import_enterprises(
-    pool: &SqlitePool,
+    pool: &Pool,
     enterprises: &[Enterprise],
     now: i64,
 ) -> sqlx::Result<ImportCount> {
     let mut tx = pool.begin().await?;
     let mut count = ImportCount::default();
     for e in enterprises {
-        let existed: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM enterprises WHERE uscc = ?)")
+        let existed: Flag =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM enterprises WHERE uscc = $1)")
                 .bind(e.uscc.as_str())
                 .fetch_one(&mut *tx)
                 .await?;
         sqlx::query(
             "INSERT INTO enterprises (uscc, name, town, address, industry, risk, high_risk_industry,
                  accident_prone, directly_supervised, legal_representative, phone, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, town = excluded.town,
                  address = excluded.address, industry = excluded.industry, risk = excluded.risk,
                  high_risk_industry = excluded.high_risk_industry,
@@ -106,15 +107,15 @@ pub async fn import_enterprises(
         .bind(&e.address)
         .bind(&e.industry)
         .bind(e.risk.as_str())
-        .bind(e.high_risk_industry)
-        .bind(e.accident_prone)
-        .bind(e.directly_supervised)
+        .bind(db::flag(e.high_risk_industry))
+        .bind(db::flag(e.accident_prone))
+        .bind(db::flag(e.directly_supervised))
         .bind(&e.legal_representative)
         .bind(&e.phone)
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if existed {
+        if bool::from(existed) {
             count.updated += 1;
         } else {
             count.inserted += 1;
@@ -126,15 +127,15 @@ pub async fn import_enterprises(
 
 /// Inserts or updates every inspector, all in one transaction.
 pub async fn import_inspectors(
-    pool: &SqlitePool,
+    pool: &Pool,
     inspectors: &[Inspector],
     now: i64,
 ) -> sqlx::Result<ImportCount> {
     let mut tx = pool.begin().await?;
     let mut count = ImportCount::default();
     for i in inspectors {
-        let existed: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM inspectors WHERE certificate = ?)")
+        let existed: Flag =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM inspectors WHERE certificate = $1)")
                 .bind(&i.certificate)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -142,7 +143,7 @@ pub async fn import_inspectors(
         sqlx::query(
             "INSERT INTO inspectors (certificate, name, unit, field, town, active,
                  declared_conflicts, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (certificate) DO UPDATE SET name = excluded.name, unit = excluded.unit,
                  field = excluded.field, town = excluded.town, active = excluded.active,
                  declared_conflicts = excluded.declared_conflicts, updated_at = excluded.updated_at",
@@ -152,12 +153,12 @@ pub async fn import_inspectors(
         .bind(&i.unit)
         .bind(&i.field)
         .bind(&i.town)
-        .bind(i.active)
+        .bind(db::flag(i.active))
         .bind(conflicts.join(";"))
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if existed {
+        if bool::from(existed) {
             count.updated += 1;
         } else {
             count.inserted += 1;
@@ -175,15 +176,18 @@ struct EnterpriseRow {
     address: String,
     industry: String,
     risk: String,
+    #[sqlx(try_from = "Flag")]
     high_risk_industry: bool,
+    #[sqlx(try_from = "Flag")]
     accident_prone: bool,
+    #[sqlx(try_from = "Flag")]
     directly_supervised: bool,
     legal_representative: String,
     phone: String,
 }
 
 /// The whole enterprise registry, private fields included: staff export only.
-pub async fn all_enterprises(pool: &SqlitePool) -> sqlx::Result<Vec<Enterprise>> {
+pub async fn all_enterprises(pool: &Pool) -> sqlx::Result<Vec<Enterprise>> {
     let rows: Vec<EnterpriseRow> = sqlx::query_as(
         "SELECT uscc, name, town, address, industry, risk, high_risk_industry, accident_prone,
                 directly_supervised, legal_representative, phone
@@ -218,6 +222,7 @@ struct InspectorRow {
     unit: String,
     field: String,
     town: String,
+    #[sqlx(try_from = "Flag")]
     active: bool,
     declared_conflicts: String,
 }
@@ -231,7 +236,7 @@ impl InspectorRow {
     }
 }
 
-pub async fn all_inspectors(pool: &SqlitePool) -> sqlx::Result<Vec<Inspector>> {
+pub async fn all_inspectors(pool: &Pool) -> sqlx::Result<Vec<Inspector>> {
     let rows: Vec<InspectorRow> = sqlx::query_as(
         "SELECT certificate, name, unit, field, town, active, declared_conflicts
          FROM inspectors ORDER BY certificate",
@@ -253,10 +258,10 @@ pub async fn all_inspectors(pool: &SqlitePool) -> sqlx::Result<Vec<Inspector>> {
 }
 
 /// Enterprises and inspectors on record.
-pub async fn registry_counts(pool: &SqlitePool) -> sqlx::Result<(i64, i64, i64)> {
+pub async fn registry_counts(pool: &Pool) -> sqlx::Result<(i64, i64, i64)> {
     sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM enterprises), (SELECT COUNT(*) FROM inspectors),
-                (SELECT COUNT(*) FROM inspectors WHERE active)",
+                (SELECT COUNT(*) FROM inspectors WHERE active = 1)",
     )
     .fetch_one(pool)
     .await
@@ -270,7 +275,7 @@ pub struct Frozen {
 }
 
 /// Freezes both registries, with each enterprise's inspection history, for a draw.
-pub async fn snapshot(pool: &SqlitePool) -> sqlx::Result<Frozen> {
+pub async fn snapshot(pool: &Pool) -> sqlx::Result<Frozen> {
     let rows: Vec<EnterpriseRow> = sqlx::query_as(
         "SELECT uscc, name, town, address, industry, risk, high_risk_industry, accident_prone,
                 directly_supervised, '' AS legal_representative, '' AS phone
@@ -355,7 +360,7 @@ pub async fn snapshot(pool: &SqlitePool) -> sqlx::Result<Frozen> {
 }
 
 /// The team of every drawn enterprise, by (draw, enterprise).
-async fn draw_teams(pool: &SqlitePool) -> sqlx::Result<HashMap<(i64, String), Vec<String>>> {
+async fn draw_teams(pool: &Pool) -> sqlx::Result<HashMap<(i64, String), Vec<String>>> {
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, assignments FROM draws WHERE assignments IS NOT NULL")
             .fetch_all(pool)
@@ -383,13 +388,13 @@ pub struct NewDraw<'a> {
 }
 
 /// Stores an announced draw and logs it in the chain, in one transaction.
-pub async fn announce(pool: &SqlitePool, draw: NewDraw<'_>, now: i64) -> sqlx::Result<i64> {
+pub async fn announce(pool: &Pool, draw: NewDraw<'_>, now: i64) -> sqlx::Result<i64> {
     let snapshot_digest = draw.frozen.snapshot.digest();
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_serialized(pool, &[DRAW_LOG]).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO draws (title, format, check_items, rules, sources, status, snapshot,
              snapshot_digest, conflict_openings, announced_at, created_by)
-         VALUES (?, ?, ?, ?, ?, 'announced', ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, 'announced', $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(draw.title)
     .bind(domain::inspections::draw::FORMAT)
@@ -545,9 +550,9 @@ const DRAW_COLUMNS: &str =
     conflict_openings, assignments, result_digest, commitment_digest, announced_at, drawn_at, revealed_at,
     results_published_at";
 
-pub async fn find_draw(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<StoredDraw>> {
+pub async fn find_draw(pool: &Pool, id: i64) -> sqlx::Result<Option<StoredDraw>> {
     let row: Option<DrawRow> =
-        sqlx::query_as(&format!("SELECT {DRAW_COLUMNS} FROM draws WHERE id = ?"))
+        sqlx::query_as(&format!("SELECT {DRAW_COLUMNS} FROM draws WHERE id = $1"))
             .bind(id)
             .fetch_optional(pool)
             .await?;
@@ -565,15 +570,21 @@ struct SummaryRow {
     selected: Option<i64>,
 }
 
+/// The draws with how many enterprises each selected (its assignments are a JSON array).
+const DRAW_LIST: Dialects = Dialects {
+    sqlite: "SELECT id, title, status, announced_at, drawn_at, revealed_at,
+                    json_array_length(assignments) AS selected
+             FROM draws ORDER BY announced_at DESC, id DESC",
+    postgres: "SELECT id, title, status, announced_at, drawn_at, revealed_at,
+                      CAST(json_array_length(assignments::json) AS BIGINT) AS selected
+               FROM draws ORDER BY announced_at DESC, id DESC",
+};
+
 /// Every draw, newest first.
-pub async fn list_draws(pool: &SqlitePool) -> sqlx::Result<Vec<DrawSummary>> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT id, title, status, announced_at, drawn_at, revealed_at,
-                json_array_length(assignments) AS selected
-         FROM draws ORDER BY announced_at DESC, id DESC",
-    )
-    .fetch_all(pool)
-    .await?;
+pub async fn list_draws(pool: &Pool) -> sqlx::Result<Vec<DrawSummary>> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(DRAW_LIST.for_pool(pool))
+        .fetch_all(pool)
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -593,7 +604,7 @@ pub async fn list_draws(pool: &SqlitePool) -> sqlx::Result<Vec<DrawSummary>> {
 /// Records the draw's public values and result, and logs the commitment. Only an announced
 /// draw can be drawn, once.
 pub async fn record_drawn(
-    pool: &SqlitePool,
+    pool: &Pool,
     draw: &StoredDraw,
     sources: &[PublicSource],
     assignments: &[Assignment],
@@ -604,11 +615,11 @@ pub async fn record_drawn(
     drawn.sources = sources.to_vec();
     drawn.result_digest = Some(result_digest.clone());
     let commitment_digest = drawn.commitment().map(|c| c.digest()).unwrap_or_default();
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_serialized(pool, &[DRAW_LOG]).await?;
     let changed = sqlx::query(
-        "UPDATE draws SET status = 'drawn', sources = ?, assignments = ?, result_digest = ?,
-             commitment_digest = ?, drawn_at = ?
-         WHERE id = ? AND status = 'announced'",
+        "UPDATE draws SET status = 'drawn', sources = $1, assignments = $2, result_digest = $3,
+             commitment_digest = $4, drawn_at = $5
+         WHERE id = $6 AND status = 'announced'",
     )
     .bind(json(sources))
     .bind(json(assignments))
@@ -634,10 +645,10 @@ pub async fn record_drawn(
 }
 
 /// Makes the list public. Only a drawn draw can be revealed, once.
-pub async fn record_revealed(pool: &SqlitePool, draw: &StoredDraw, now: i64) -> sqlx::Result<bool> {
-    let mut tx = pool.begin().await?;
+pub async fn record_revealed(pool: &Pool, draw: &StoredDraw, now: i64) -> sqlx::Result<bool> {
+    let mut tx = db::begin_serialized(pool, &[DRAW_LOG]).await?;
     let changed = sqlx::query(
-        "UPDATE draws SET status = 'revealed', revealed_at = ? WHERE id = ? AND status = 'drawn'",
+        "UPDATE draws SET status = 'revealed', revealed_at = $1 WHERE id = $2 AND status = 'drawn'",
     )
     .bind(now)
     .bind(draw.id)
@@ -659,14 +670,17 @@ pub async fn record_revealed(pool: &SqlitePool, draw: &StoredDraw, now: i64) -> 
 
 /// Publishes the results recorded so far for a revealed draw, logging their digest.
 pub async fn record_results_published(
-    pool: &SqlitePool,
+    pool: &Pool,
     draw_id: i64,
     now: i64,
 ) -> sqlx::Result<Option<usize>> {
-    let results = draw_results(pool, draw_id).await?;
-    let mut tx = pool.begin().await?;
+    // The results are read inside the transaction that publishes them, and recording one
+    // takes the same draw key: the published digest covers exactly what is published.
+    let draw_key = draw_key_name(draw_id);
+    let mut tx = db::begin_serialized(pool, &[DRAW_LOG, &draw_key]).await?;
+    let results = draw_results(&mut *tx, draw_id).await?;
     let changed = sqlx::query(
-        "UPDATE draws SET results_published_at = ? WHERE id = ? AND status = 'revealed'",
+        "UPDATE draws SET results_published_at = $1 WHERE id = $2 AND status = 'revealed'",
     )
     .bind(now)
     .bind(draw_id)
@@ -703,11 +717,12 @@ pub struct NewResult<'a> {
 }
 
 /// Records (or corrects) the result of one selected enterprise.
-pub async fn save_result(pool: &SqlitePool, result: NewResult<'_>, now: i64) -> sqlx::Result<()> {
+pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::Result<()> {
+    let mut tx = db::begin_serialized(pool, &[&draw_key_name(result.draw_id)]).await?;
     sqlx::query(
         "INSERT INTO inspection_results (draw_id, uscc, inspected_on, produced_on, check_items,
              category, hazards_found, hazards_rectified, follow_up, recorded_by, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (draw_id, uscc) DO UPDATE SET inspected_on = excluded.inspected_on,
              produced_on = excluded.produced_on, check_items = excluded.check_items,
              category = excluded.category, hazards_found = excluded.hazards_found,
@@ -725,9 +740,9 @@ pub async fn save_result(pool: &SqlitePool, result: NewResult<'_>, now: i64) -> 
     .bind(result.follow_up)
     .bind(result.recorded_by)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
 #[derive(FromRow)]
@@ -775,16 +790,16 @@ const RESULT_COLUMNS: &str = "r.draw_id, r.uscc, e.name AS enterprise, e.town, e
 const PUBLISHED: &str = "d.status = 'revealed' AND d.results_published_at IS NOT NULL";
 
 /// Every result recorded for a draw, with the day it was produced (staff and publication).
-pub async fn draw_results(
-    pool: &SqlitePool,
+pub async fn draw_results<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     draw_id: i64,
 ) -> sqlx::Result<Vec<(PublicResult, String)>> {
     let rows: Vec<ResultRow> = sqlx::query_as(&format!(
         "SELECT {RESULT_COLUMNS} FROM inspection_results r
-         JOIN enterprises e ON e.uscc = r.uscc WHERE r.draw_id = ? ORDER BY r.uscc"
+         JOIN enterprises e ON e.uscc = r.uscc WHERE r.draw_id = $1 ORDER BY r.uscc"
     ))
     .bind(draw_id)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
@@ -793,7 +808,7 @@ pub async fn draw_results(
 }
 
 /// Every published result, newest inspection first (open data).
-pub async fn published_results(pool: &SqlitePool) -> sqlx::Result<Vec<PublicResult>> {
+pub async fn published_results(pool: &Pool) -> sqlx::Result<Vec<PublicResult>> {
     let rows: Vec<ResultRow> = sqlx::query_as(&format!(
         "SELECT {RESULT_COLUMNS} FROM inspection_results r
          JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
@@ -811,9 +826,9 @@ pub async fn published_results(pool: &SqlitePool) -> sqlx::Result<Vec<PublicResu
 /// The public page of a draw: the commitment, and after the reveal the list with teams and
 /// published results.
 /// What a draw's public content depends on, read without decoding its snapshot.
-pub async fn draw_key(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<crate::memo::DrawKey>> {
+pub async fn draw_key(pool: &Pool, id: i64) -> sqlx::Result<Option<crate::memo::DrawKey>> {
     let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT status, results_published_at FROM draws WHERE id = ?")
+        sqlx::query_as("SELECT status, results_published_at FROM draws WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
             .await?;
@@ -822,7 +837,7 @@ pub async fn draw_key(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<crate::
 
 /// A draw, decoded once per version and kept.
 pub async fn find_draw_memo(
-    pool: &SqlitePool,
+    pool: &Pool,
     memos: &crate::memo::Memos,
     id: i64,
 ) -> sqlx::Result<Option<(crate::memo::DrawKey, std::sync::Arc<StoredDraw>)>> {
@@ -842,7 +857,7 @@ pub async fn find_draw_memo(
 }
 
 pub async fn public_detail(
-    pool: &SqlitePool,
+    pool: &Pool,
     memos: &crate::memo::Memos,
     id: i64,
 ) -> sqlx::Result<Option<DrawDetail>> {
@@ -931,14 +946,11 @@ pub fn selected_rows(
 }
 
 /// Public search by name or code: public fields and published results only.
-pub async fn search_enterprises(
-    pool: &SqlitePool,
-    query: &str,
-) -> sqlx::Result<Vec<EnterpriseHit>> {
+pub async fn search_enterprises(pool: &Pool, query: &str) -> sqlx::Result<Vec<EnterpriseHit>> {
     let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "SELECT uscc, name, town, industry, risk FROM enterprises
-         WHERE uscc = upper(?1) OR name LIKE ?2 ORDER BY name LIMIT 30",
+         WHERE uscc = upper($1) OR name LIKE $2 ORDER BY name LIMIT 30",
     )
     .bind(query)
     .bind(&pattern)
@@ -949,7 +961,7 @@ pub async fn search_enterprises(
         let results: Vec<ResultRow> = sqlx::query_as(&format!(
             "SELECT {RESULT_COLUMNS} FROM inspection_results r
              JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
-             WHERE r.uscc = ? AND {PUBLISHED} ORDER BY r.inspected_on DESC"
+             WHERE r.uscc = $1 AND {PUBLISHED} ORDER BY r.inspected_on DESC"
         ))
         .bind(&uscc)
         .fetch_all(pool)
@@ -973,7 +985,7 @@ pub async fn search_enterprises(
 }
 
 /// Published results counted by town, industry and result.
-pub async fn statistics(pool: &SqlitePool) -> sqlx::Result<Statistics> {
+pub async fn statistics(pool: &Pool) -> sqlx::Result<Statistics> {
     let results = published_results(pool).await?;
     let mut stats = Statistics {
         results: results.len() as i64,
@@ -1010,8 +1022,18 @@ pub async fn statistics(pool: &SqlitePool) -> sqlx::Result<Statistics> {
 
 // ---- The log -----------------------------------------------------------------------------------
 
+/// The key every transaction that appends to the draw log holds ([`db::begin_serialized`]):
+/// each append reads the newest entry and chains to it, so two at once would fork the chain.
+const DRAW_LOG: &str = "draw_log";
+
+/// The key of one draw's results, held while one is recorded or all are published.
+fn draw_key_name(draw_id: i64) -> String {
+    format!("draw-results:{draw_id}")
+}
+
+/// Appends an entry chained to the newest one; the caller's transaction holds [`DRAW_LOG`].
 async fn append_log(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     draw_id: i64,
     kind: &str,
     at: i64,
@@ -1027,7 +1049,7 @@ async fn append_log(
     let entry = ChainEntry::next(last.as_ref(), draw_id, kind, at, payload.to_string());
     sqlx::query(
         "INSERT INTO draw_log (seq, draw_id, kind, at, payload, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(entry.seq)
     .bind(entry.draw_id)
@@ -1067,7 +1089,7 @@ impl LogRow {
 }
 
 /// The whole log, oldest first.
-pub async fn log(pool: &SqlitePool) -> sqlx::Result<Vec<ChainEntry>> {
+pub async fn log(pool: &Pool) -> sqlx::Result<Vec<ChainEntry>> {
     let rows: Vec<LogRow> = sqlx::query_as(
         "SELECT seq, draw_id, kind, at, payload, prev_hash, hash FROM draw_log ORDER BY seq",
     )
@@ -1089,14 +1111,10 @@ pub struct ImportRecord<'a> {
 }
 
 /// Keeps an import's report (all or nothing: with errors, nothing was imported); returns its id.
-pub async fn record_import(
-    pool: &SqlitePool,
-    record: ImportRecord<'_>,
-    now: i64,
-) -> sqlx::Result<i64> {
+pub async fn record_import(pool: &Pool, record: ImportRecord<'_>, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO registry_imports (kind, file_name, at, staff_id, inserted, updated, errors)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(record.kind)
     .bind(record.file_name)
@@ -1111,11 +1129,11 @@ pub async fn record_import(
 
 /// An import's report, by id.
 pub async fn import_report(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
 ) -> sqlx::Result<Option<super::admin::ImportReport>> {
     let row: Option<(String, String, i64, i64, String)> = sqlx::query_as(
-        "SELECT kind, file_name, inserted, updated, errors FROM registry_imports WHERE id = ?",
+        "SELECT kind, file_name, inserted, updated, errors FROM registry_imports WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)

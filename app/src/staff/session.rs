@@ -2,10 +2,11 @@
 //! holds its SHA-256 with the account and the timeouts. Signing out, disabling the account or
 //! changing the password deletes the row, which ends the session at once.
 
+use crate::foundation::db::Pool;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
 
 use super::{Staff, store::parse_roles};
 
@@ -55,7 +56,7 @@ fn token_hash(token: &str) -> String {
 
 /// Starts a session for an account and returns the token for its cookie.
 pub async fn start(
-    pool: &SqlitePool,
+    pool: &Pool,
     user_id: i64,
     client_ip: &str,
     now: i64,
@@ -66,7 +67,7 @@ pub async fn start(
     let token = random_token();
     sqlx::query(
         "INSERT INTO staff_sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_ip)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_hash(&token))
     .bind(user_id)
@@ -91,7 +92,7 @@ struct SessionRow {
 /// The staff member a session token belongs to, if the session is alive and the account
 /// enabled. Marks the session as used (at most once a minute, to spare the writer).
 pub async fn resolve(
-    pool: &SqlitePool,
+    pool: &Pool,
     token: &str,
     now: i64,
     policy: &SessionPolicy,
@@ -99,9 +100,9 @@ pub async fn resolve(
     let hash = token_hash(token);
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, s.last_seen_at,
-                (SELECT group_concat(r.role) FROM staff_roles r WHERE r.user_id = u.id) AS roles
+                (SELECT string_agg(r.role, ',') FROM staff_roles r WHERE r.user_id = u.id) AS roles
          FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND u.disabled = 0 AND s.expires_at > ? AND s.last_seen_at > ?",
+         WHERE s.token_hash = $1 AND u.disabled = 0 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(&hash)
     .bind(now)
@@ -110,7 +111,7 @@ pub async fn resolve(
     .await?;
     let Some(row) = row else { return Ok(None) };
     if now - row.last_seen_at >= 60 {
-        sqlx::query("UPDATE staff_sessions SET last_seen_at = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&hash)
             .execute(pool)
@@ -125,8 +126,8 @@ pub async fn resolve(
 }
 
 /// Ends one session.
-pub async fn end(pool: &SqlitePool, token: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+pub async fn end(pool: &Pool, token: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
         .bind(token_hash(token))
         .execute(pool)
         .await?;
@@ -134,13 +135,9 @@ pub async fn end(pool: &SqlitePool, token: &str) -> sqlx::Result<()> {
 }
 
 /// Ends every session of an account except, optionally, the one making the request.
-pub async fn end_all_for(
-    pool: &SqlitePool,
-    user_id: i64,
-    keep_token: Option<&str>,
-) -> sqlx::Result<()> {
+pub async fn end_all_for(pool: &Pool, user_id: i64, keep_token: Option<&str>) -> sqlx::Result<()> {
     let keep = keep_token.map(token_hash).unwrap_or_default();
-    sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND token_hash != ?")
+    sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1 AND token_hash != $2")
         .bind(user_id)
         .bind(keep)
         .execute(pool)
@@ -149,13 +146,9 @@ pub async fn end_all_for(
 }
 
 /// Forgets sessions that can no longer be used.
-pub async fn purge_expired(
-    pool: &SqlitePool,
-    now: i64,
-    policy: &SessionPolicy,
-) -> sqlx::Result<u64> {
+pub async fn purge_expired(pool: &Pool, now: i64, policy: &SessionPolicy) -> sqlx::Result<u64> {
     Ok(
-        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
             .bind(now)
             .bind(now - policy.idle_secs)
             .execute(pool)

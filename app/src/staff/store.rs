@@ -1,7 +1,8 @@
 //! The SQL of staff accounts and roles. Roles come back with their account in one query
-//! (`group_concat`), never one query per account.
+//! (`string_agg`), never one query per account.
 
-use sqlx::{FromRow, SqlitePool};
+use crate::foundation::db::{self, Flag, Pool};
+use sqlx::FromRow;
 
 use super::{Role, StaffAccount};
 
@@ -11,6 +12,7 @@ pub struct Credentials {
     pub id: i64,
     pub username: String,
     pub password_hash: String,
+    #[sqlx(try_from = "Flag")]
     pub disabled: bool,
 }
 
@@ -19,6 +21,7 @@ struct AccountRow {
     id: i64,
     username: String,
     display_name: String,
+    #[sqlx(try_from = "Flag")]
     disabled: bool,
     last_login_at: Option<i64>,
     roles: Option<String>,
@@ -62,7 +65,7 @@ pub enum StoreError {
 
 const ACCOUNT_COLUMNS: &str =
     "SELECT u.id, u.username, u.display_name, u.disabled, u.last_login_at,
-            (SELECT group_concat(r.role) FROM staff_roles r WHERE r.user_id = u.id) AS roles
+            (SELECT string_agg(r.role, ',') FROM staff_roles r WHERE r.user_id = u.id) AS roles
      FROM staff_users u";
 
 /// A new account.
@@ -73,15 +76,11 @@ pub struct NewAccount<'a> {
     pub roles: &'a [Role],
 }
 
-pub async fn create(
-    pool: &SqlitePool,
-    account: NewAccount<'_>,
-    now: i64,
-) -> Result<i64, StoreError> {
+pub async fn create(pool: &Pool, account: NewAccount<'_>, now: i64) -> Result<i64, StoreError> {
     let mut tx = pool.begin().await?;
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO staff_users (username, display_name, password_hash, created_at, password_changed_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(account.username)
     .bind(account.display_name)
@@ -98,7 +97,7 @@ pub async fn create(
         Err(error) => return Err(error.into()),
     };
     for role in account.roles {
-        sqlx::query("INSERT INTO staff_roles (user_id, role) VALUES (?, ?)")
+        sqlx::query("INSERT INTO staff_roles (user_id, role) VALUES ($1, $2)")
             .bind(id)
             .bind(role.as_str())
             .execute(&mut *tx)
@@ -108,23 +107,23 @@ pub async fn create(
     Ok(id)
 }
 
-pub async fn credentials(pool: &SqlitePool, username: &str) -> sqlx::Result<Option<Credentials>> {
+pub async fn credentials(pool: &Pool, username: &str) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as(
-        "SELECT id, username, password_hash, disabled FROM staff_users WHERE username = ?",
+        "SELECT id, username, password_hash, disabled FROM staff_users WHERE lower(username) = lower($1)",
     )
     .bind(username.trim())
     .fetch_optional(pool)
     .await
 }
 
-pub async fn password_hash(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE id = ?")
+pub async fn password_hash(pool: &Pool, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<StaffAccount>> {
+pub async fn list(pool: &Pool) -> sqlx::Result<Vec<StaffAccount>> {
     let rows: Vec<AccountRow> = sqlx::query_as(&format!(
         "{ACCOUNT_COLUMNS} ORDER BY u.disabled, u.username"
     ))
@@ -133,34 +132,32 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<StaffAccount>> {
     Ok(rows.into_iter().map(StaffAccount::from).collect())
 }
 
-pub async fn find(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<StaffAccount>> {
-    let row: Option<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE u.id = ?"))
+pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<StaffAccount>> {
+    let row: Option<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE u.id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await?;
     Ok(row.map(StaffAccount::from))
 }
 
-pub async fn find_by_username(
-    pool: &SqlitePool,
-    username: &str,
-) -> sqlx::Result<Option<StaffAccount>> {
-    let row: Option<AccountRow> =
-        sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE u.username = ?"))
-            .bind(username.trim())
-            .fetch_optional(pool)
-            .await?;
+pub async fn find_by_username(pool: &Pool, username: &str) -> sqlx::Result<Option<StaffAccount>> {
+    let row: Option<AccountRow> = sqlx::query_as(&format!(
+        "{ACCOUNT_COLUMNS} WHERE lower(u.username) = lower($1)"
+    ))
+    .bind(username.trim())
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(StaffAccount::from))
 }
 
-pub async fn set_roles(pool: &SqlitePool, id: i64, roles: &[Role]) -> Result<(), StoreError> {
+pub async fn set_roles(pool: &Pool, id: i64, roles: &[Role]) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM staff_roles WHERE user_id = ?")
+    sqlx::query("DELETE FROM staff_roles WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
     for role in roles {
-        sqlx::query("INSERT INTO staff_roles (user_id, role) VALUES (?, ?)")
+        sqlx::query("INSERT INTO staff_roles (user_id, role) VALUES ($1, $2)")
             .bind(id)
             .bind(role.as_str())
             .execute(&mut *tx)
@@ -175,10 +172,10 @@ pub async fn set_roles(pool: &SqlitePool, id: i64, roles: &[Role]) -> Result<(),
 }
 
 /// Disables (ending every session at once) or re-enables an account.
-pub async fn set_disabled(pool: &SqlitePool, id: i64, disabled: bool) -> Result<(), StoreError> {
+pub async fn set_disabled(pool: &Pool, id: i64, disabled: bool) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    let changed = sqlx::query("UPDATE staff_users SET disabled = ? WHERE id = ?")
-        .bind(disabled)
+    let changed = sqlx::query("UPDATE staff_users SET disabled = $1 WHERE id = $2")
+        .bind(db::flag(disabled))
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -187,7 +184,7 @@ pub async fn set_disabled(pool: &SqlitePool, id: i64, disabled: bool) -> Result<
         return Err(StoreError::NotFound);
     }
     if disabled {
-        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -197,13 +194,13 @@ pub async fn set_disabled(pool: &SqlitePool, id: i64, disabled: bool) -> Result<
 }
 
 pub async fn set_password(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     password_hash: &str,
     now: i64,
 ) -> Result<(), StoreError> {
     let changed = sqlx::query(
-        "UPDATE staff_users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+        "UPDATE staff_users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
     )
     .bind(password_hash)
     .bind(now)
@@ -218,8 +215,8 @@ pub async fn set_password(
     }
 }
 
-pub async fn record_login(pool: &SqlitePool, id: i64, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE staff_users SET last_login_at = ? WHERE id = ?")
+pub async fn record_login(pool: &Pool, id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE staff_users SET last_login_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(pool)
@@ -228,7 +225,7 @@ pub async fn record_login(pool: &SqlitePool, id: i64, now: i64) -> sqlx::Result<
 }
 
 /// How many enabled accounts hold the admin role (so the last one cannot be removed).
-pub async fn enabled_admins(pool: &SqlitePool) -> sqlx::Result<i64> {
+pub async fn enabled_admins(pool: &Pool) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM staff_users u JOIN staff_roles r ON r.user_id = u.id
          WHERE r.role = 'admin' AND u.disabled = 0",

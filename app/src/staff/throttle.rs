@@ -16,7 +16,7 @@
 //! holding a request open. The same answer is given whether or not the account exists, since
 //! the key is the name that was typed.
 
-use sqlx::SqlitePool;
+use crate::foundation::db::{self, Connection, Pool};
 
 /// How long failures are remembered, in seconds.
 pub const WINDOW_SECS: i64 = 15 * 60;
@@ -116,23 +116,25 @@ pub struct Claim {
 /// Records an attempt and judges it by the attempts recorded before it. A refused attempt
 /// leaves no record; an allowed one stays recorded as a failure unless [`succeeded`] is called.
 pub async fn claim(
-    pool: &SqlitePool,
+    pool: &Pool,
     username: &str,
     client_ip: &str,
     now: i64,
 ) -> sqlx::Result<Result<Claim, Verdict>> {
-    // The first statement writes, so SQLite takes its write lock at once: claims are judged
-    // one at a time, each seeing every claim before it.
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM login_failures WHERE failed_at <= ?")
+    // Claims on the same keys are judged one at a time, each seeing every claim before it,
+    // whichever instance takes them.
+    let keys = keys(username, client_ip);
+    let names: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
+    let mut tx = db::begin_serialized(pool, &names).await?;
+    sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
         .bind(now - WINDOW_SECS)
         .execute(&mut *tx)
         .await?;
     let mut ids = Vec::new();
     let mut verdict = Verdict::Allow;
-    for (key, rule) in keys(username, client_ip) {
+    for (key, rule) in keys {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO login_failures (key, failed_at) VALUES (?, ?) RETURNING id",
+            "INSERT INTO login_failures (key, failed_at) VALUES ($1, $2) RETURNING id",
         )
         .bind(&key)
         .bind(now)
@@ -140,7 +142,7 @@ pub async fn claim(
         .await?;
         let (count, last): (i64, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), MAX(failed_at) FROM login_failures
-             WHERE key = ? AND failed_at > ? AND id < ?",
+             WHERE key = $1 AND failed_at > $2 AND id < $3",
         )
         .bind(&key)
         .bind(now - WINDOW_SECS)
@@ -164,9 +166,9 @@ pub async fn claim(
     Ok(Ok(Claim { ids }))
 }
 
-async fn forget(tx: &mut sqlx::SqliteConnection, ids: &[i64]) -> sqlx::Result<()> {
+async fn forget(tx: &mut Connection, ids: &[i64]) -> sqlx::Result<()> {
     for id in ids {
-        sqlx::query("DELETE FROM login_failures WHERE id = ?")
+        sqlx::query("DELETE FROM login_failures WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -177,7 +179,7 @@ async fn forget(tx: &mut sqlx::SqliteConnection, ids: &[i64]) -> sqlx::Result<()
 /// After a successful sign-in: its own record and the account's failures from that address
 /// are forgotten (the address's other failures are not).
 pub async fn succeeded(
-    pool: &SqlitePool,
+    pool: &Pool,
     claim: Claim,
     username: &str,
     client_ip: &str,
@@ -185,7 +187,7 @@ pub async fn succeeded(
     let mut tx = pool.begin().await?;
     forget(&mut tx, &claim.ids).await?;
     let [(key, _), _] = keys(username, client_ip);
-    sqlx::query("DELETE FROM login_failures WHERE key = ?")
+    sqlx::query("DELETE FROM login_failures WHERE key = $1")
         .bind(key)
         .execute(&mut *tx)
         .await?;

@@ -1,10 +1,10 @@
+use app::foundation::db::Pool;
 use axum::{
     extract::{Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use sqlx::SqlitePool;
 
 use app::{
     foundation::clock,
@@ -25,7 +25,7 @@ fn is_anonymous_path(path: &str) -> bool {
 /// Resolves the session cookie into the signed-in staff member (or none), and refuses
 /// `/api/staff/…` to anyone not signed in before the server function is even decoded.
 pub async fn resolve_staff(
-    State((pool, policy)): State<(SqlitePool, SessionPolicy)>,
+    State((pool, policy)): State<(Pool, SessionPolicy)>,
     mut request: Request,
     next: Next,
 ) -> Response {

@@ -1,6 +1,7 @@
 //! Machine-readable views of the articles: RSS feeds (the site's and one per category), the
 //! sitemap, and `robots.txt`.
 
+use app::foundation::db::Pool;
 use axum::{
     Router,
     extract::{Path, State},
@@ -8,7 +9,6 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use sqlx::SqlitePool;
 
 use app::{
     articles::{ArticleSummary, Category, feed, store},
@@ -45,10 +45,7 @@ fn unavailable(error: sqlx::Error) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "暂时无法生成，请稍后再试").into_response()
 }
 
-async fn feed_of(
-    pool: &SqlitePool,
-    category: Option<Category>,
-) -> sqlx::Result<Vec<ArticleSummary>> {
+async fn feed_of(pool: &Pool, category: Option<Category>) -> sqlx::Result<Vec<ArticleSummary>> {
     store::latest(pool, FEED_LENGTH, category, clock::now()).await
 }
 

@@ -1,3 +1,4 @@
+use app::foundation::db::Pool;
 use axum::{
     Json, Router,
     extract::State,
@@ -6,7 +7,6 @@ use axum::{
     routing::get,
 };
 use serde::Serialize;
-use sqlx::SqlitePool;
 
 use crate::{db, state::AppState};
 
@@ -21,7 +21,7 @@ struct Health {
 }
 
 /// 200 when the database answers, 503 when it does not; never cached.
-async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
+async fn healthz(State(pool): State<Pool>) -> impl IntoResponse {
     let (status, health) = if db::is_healthy(&pool).await {
         (
             StatusCode::OK,

@@ -162,7 +162,7 @@ async fn scheduling_needs_a_future_time_and_publishes_when_it_comes() {
     );
 
     // Time passes.
-    sqlx::query("UPDATE articles SET published_at = 1 WHERE id = ?")
+    sqlx::query("UPDATE articles SET published_at = 1 WHERE id = $1")
         .bind(id)
         .execute(&app.pool)
         .await

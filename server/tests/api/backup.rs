@@ -11,7 +11,10 @@ use std::{
 
 use server::{backup, config::DatabaseConfig};
 
-use crate::helpers::{Options, TestApp, spawn_app_with};
+use crate::{
+    database::on_postgres,
+    helpers::{Options, TestApp, spawn_app_with},
+};
 
 const ARTICLE: &str = "+++\ntitle = \"防汛备汛清单\"\nslug = \"flood-checklist\"\ndate = \"2026-06-01\"\n\
 category = \"安全常识\"\nsummary = \"汛前准备。\"\nauthor = \"宣传股\"\n+++\n\n备好手电筒和饮用水。\n";
@@ -46,7 +49,7 @@ fn keep_writing(app: &TestApp, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle
         let mut written = 0;
         while !stop.load(Ordering::SeqCst) {
             sqlx::query(
-                "INSERT INTO audit_log (at, actor_name, action) VALUES (?, 'load', 'tick')",
+                "INSERT INTO audit_log (at, actor_name, action) VALUES ($1, 'load', 'tick')",
             )
             .bind(written)
             .execute(&pool)
@@ -59,7 +62,7 @@ fn keep_writing(app: &TestApp, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle
 }
 
 async fn ticks(database_file: &Path) -> Vec<i64> {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", database_file.display()))
+    let pool = crate::helpers::connect(&format!("sqlite://{}", database_file.display()))
         .await
         .unwrap();
     let ticks = sqlx::query_scalar("SELECT at FROM audit_log WHERE action = 'tick' ORDER BY id")
@@ -72,6 +75,9 @@ async fn ticks(database_file: &Path) -> Vec<i64> {
 
 #[tokio::test]
 async fn a_backup_taken_while_the_site_writes_restores_to_a_working_portal() {
+    if on_postgres() {
+        return; // copies a SQLite file; PostgreSQL is backed up with pg_dump (below)
+    }
     let app = portal_with_an_article_and_an_image().await;
     let stop = Arc::new(AtomicBool::new(false));
     let writer = keep_writing(&app, stop.clone());
@@ -105,7 +111,10 @@ async fn a_backup_taken_while_the_site_writes_restores_to_a_working_portal() {
         .await
         .expect("the backup restores");
     let portal = spawn_app_with(Options {
-        existing_data: Some((&restored_db, &restored_uploads)),
+        existing_data: Some((
+            &format!("sqlite://{}", restored_db.display()),
+            &restored_uploads,
+        )),
         ..Default::default()
     })
     .await;
@@ -120,6 +129,9 @@ async fn a_backup_taken_while_the_site_writes_restores_to_a_working_portal() {
 
 #[tokio::test]
 async fn a_damaged_backup_is_refused_and_the_current_database_is_left_alone() {
+    if on_postgres() {
+        return; // copies a SQLite file; PostgreSQL is backed up with pg_dump (below)
+    }
     let app = portal_with_an_article_and_an_image().await;
     let folder = tempfile::tempdir().unwrap();
     let target = folder.path().join("backup");
@@ -147,6 +159,9 @@ async fn a_damaged_backup_is_refused_and_the_current_database_is_left_alone() {
 
 #[tokio::test]
 async fn the_command_line_makes_and_checks_a_backup() {
+    if on_postgres() {
+        return; // copies a SQLite file; PostgreSQL is backed up with pg_dump (below)
+    }
     let app = portal_with_an_article_and_an_image().await;
     let folder = tempfile::tempdir().unwrap();
     let target = folder.path().join("nightly");
@@ -179,4 +194,27 @@ async fn the_command_line_makes_and_checks_a_backup() {
     let unfinished = run(&["backup", "--check", target.to_str().unwrap()]);
     assert!(!unfinished.status.success());
     assert!(String::from_utf8_lossy(&unfinished.stderr).contains("unfinished"));
+}
+
+#[tokio::test]
+async fn on_postgresql_backup_and_restore_refuse_and_name_the_tools_that_do_it() {
+    if !on_postgres() {
+        return;
+    }
+    let app = portal_with_an_article_and_an_image().await;
+    let folder = tempfile::tempdir().unwrap();
+    let database = DatabaseConfig {
+        database_url: app.database_url.clone(),
+        db_max_connections: 2,
+    };
+    let refused = backup::create(&database, &app.data_dir().join("uploads"), folder.path())
+        .await
+        .expect_err("backup refuses PostgreSQL");
+    assert!(refused.to_string().contains("pg_dump"), "{refused:#}");
+    let refused = backup::restore(folder.path(), &database, &app.data_dir().join("uploads"))
+        .await
+        .expect_err("restore refuses PostgreSQL");
+    assert!(refused.to_string().contains("pg_restore"), "{refused:#}");
+    let (status, _) = app.page("/articles/flood-checklist").await;
+    assert_eq!(status, 200, "the database is untouched");
 }

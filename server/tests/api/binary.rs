@@ -180,7 +180,7 @@ fn audit_entries(url: &str) -> i64 {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let pool = crate::helpers::connect(url).await.unwrap();
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
             .fetch_one(&pool)
             .await
@@ -249,14 +249,28 @@ const ADMIN_CREATE: &[&str] = &["admin", "create", "--username", "chief", "--rol
 
 #[test]
 fn a_database_url_of_another_kind_is_refused_in_one_line_and_creates_nothing() {
-    for url in ["postgres://u@h/db", "mysql://u:p@h/db"] {
+    for url in ["mysql://u:p@h/db", "oracle://u@h/db"] {
         for args in [ADMIN_CREATE, &["serve"], &["backup", "to-here"]] {
             let dir = tempfile::tempdir().unwrap();
             let output = run_in(dir.path(), args, &[("AQXC_DATABASE_URL", url)]);
             assert_refused(&output, url, dir.path());
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(stderr.contains("expected sqlite://PATH"), "{stderr}");
+            assert!(stderr.contains("or postgres://"), "{stderr}");
         }
+    }
+}
+
+#[test]
+fn an_unreachable_postgresql_is_refused_in_one_line_that_hides_the_password() {
+    // Port 1 on loopback: nothing listens there.
+    let url = "postgres://aqxc:secret-word@127.0.0.1:1/aqxc";
+    for args in [ADMIN_CREATE, &["serve"]] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = run_in(dir.path(), args, &[("AQXC_DATABASE_URL", url)]);
+        assert_refused(&output, "postgres://aqxc:***@127.0.0.1:1/aqxc", dir.path());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("secret-word"), "{stderr}");
     }
 }
 

@@ -96,7 +96,7 @@ async fn start(app: &TestApp, contest: i64, nickname: &str) -> Value {
 async fn submitted_at_reading_speed(app: &TestApp, contest: i64, nickname: &str) -> String {
     let view = start(app, contest, nickname).await.clone();
     let attempt = view["id"].as_str().unwrap().to_string();
-    sqlx::query("UPDATE attempts SET started_at = started_at - 60 WHERE id = ?")
+    sqlx::query("UPDATE attempts SET started_at = started_at - 60 WHERE id = $1")
         .bind(&attempt)
         .execute(&app.pool)
         .await
@@ -227,12 +227,12 @@ async fn an_attempt_is_scored_by_the_server_once_and_its_review_shows_the_answer
     assert!(stranger_page.contains("没有找到这次答题"));
 
     // Answered at once: flagged as faster than reading, kept off the leaderboard.
-    let flagged: bool = sqlx::query_scalar("SELECT flagged_fast FROM attempts WHERE id = ?")
+    let flagged: i64 = sqlx::query_scalar("SELECT flagged_fast FROM attempts WHERE id = $1")
         .bind(&attempt)
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert!(flagged);
+    assert!(flagged == 1);
 }
 
 #[tokio::test]
@@ -250,7 +250,7 @@ async fn daily_limits_windows_and_late_submissions_are_enforced() {
     .await;
 
     // Time runs out: the deadline is moved into the past, as a clock would.
-    sqlx::query("UPDATE attempts SET deadline_at = deadline_at - 3600, started_at = started_at - 3600 WHERE id = ?")
+    sqlx::query("UPDATE attempts SET deadline_at = deadline_at - 3600, started_at = started_at - 3600 WHERE id = $1")
         .bind(&attempt)
         .execute(&app.pool)
         .await
@@ -265,13 +265,13 @@ async fn daily_limits_windows_and_late_submissions_are_enforced() {
         late["Refused"].as_str().unwrap().contains("已超过答题时间"),
         "{late}"
     );
-    let (late_flag, stored): (bool, String) =
-        sqlx::query_as("SELECT late, answers FROM attempts WHERE id = ?")
+    let (late_flag, stored): (i64, String) =
+        sqlx::query_as("SELECT late, answers FROM attempts WHERE id = $1")
             .bind(&attempt)
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert!(late_flag);
+    assert!(late_flag == 1);
     assert_eq!(
         stored,
         answers.to_string(),
@@ -332,7 +332,7 @@ async fn a_pass_earns_a_certificate_the_site_confirms_and_a_place_on_the_leaderb
     let app = spawn().await;
     let id = contest(&app, &[]).await;
     let attempt = submitted_at_reading_speed(&app, id, "<b>陈</b>").await;
-    let code: String = sqlx::query_scalar("SELECT certificate FROM attempts WHERE id = ?")
+    let code: String = sqlx::query_scalar("SELECT certificate FROM attempts WHERE id = $1")
         .bind(&attempt)
         .fetch_one(&app.pool)
         .await
@@ -455,12 +455,12 @@ async fn staff_edit_the_bank_under_the_same_rules_as_the_files() {
     form.push(("form[answer]", "B"));
     let to = location(&staff.post_form("/api/staff/bank_save", &form).await);
     assert_eq!(to, "/admin/contests/questions?done=staff-1");
-    let (active, edited): (bool, bool) =
+    let (active, edited): (i64, i64) =
         sqlx::query_as("SELECT active, edited FROM questions WHERE id = 'staff-1'")
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert!(active && edited);
+    assert!(active == 1 && edited == 1);
     let (_, list) = staff.page("/admin/contests/questions").await;
     assert!(list.contains("staff-1"));
 }
@@ -575,7 +575,7 @@ async fn no_answer_of_a_running_contest_only_attempt_reaches_anyone_before_it_cl
     assert!(!page.contains("专用解析") && !page.contains("正确答案："));
 
     // Once the contest has closed, the participant sees the whole review.
-    sqlx::query("UPDATE contests SET opens_at = opens_at - 200000, closes_at = ? WHERE id = ?")
+    sqlx::query("UPDATE contests SET opens_at = opens_at - 200000, closes_at = $1 WHERE id = $2")
         .bind(app::foundation::clock::now() - 1)
         .bind(id)
         .execute(&app.pool)
@@ -633,7 +633,7 @@ async fn a_busy_shared_address_is_slowed_down_not_shut_out_for_the_day() {
     let message = refused["Refused"].as_str().unwrap_or_default();
     assert!(message.contains("秒后再点"), "{refused}");
     // A few seconds later the next colleague starts: a wait, not the end of the day.
-    sqlx::query("UPDATE attempts SET started_at = started_at - 11 WHERE contest_id = ?")
+    sqlx::query("UPDATE attempts SET started_at = started_at - 11 WHERE contest_id = $1")
         .bind(id)
         .execute(&app.pool)
         .await
@@ -650,7 +650,7 @@ async fn a_leaderboard_is_computed_once_per_few_seconds_whatever_the_address_ask
     assert!(board.contains("王阿姨"), "{board}");
     // A change behind its back, then addresses that skip the page cache: the board is the one
     // already computed, not a new scan of every attempt per request.
-    sqlx::query("UPDATE attempts SET nickname = '改过的昵称' WHERE id = ?")
+    sqlx::query("UPDATE attempts SET nickname = '改过的昵称' WHERE id = $1")
         .bind(&attempt)
         .execute(&app.pool)
         .await

@@ -11,8 +11,8 @@ use std::{
     time::Duration,
 };
 
+use app::foundation::db::Pool;
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 
 use crate::{binary::admin, helpers::start_binary};
 
@@ -254,9 +254,7 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
     let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
 
-    let pool = SqlitePool::connect(&database_url(dir.path()))
-        .await
-        .unwrap();
+    let pool = Pool::connect(&database_url(dir.path())).await.unwrap();
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&pool)
         .await
@@ -270,7 +268,7 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
 
     for attempt in &acked {
         let scored: Option<(Option<i64>, Option<i64>)> =
-            sqlx::query_as("SELECT submitted_at, score FROM attempts WHERE id = ?")
+            sqlx::query_as("SELECT submitted_at, score FROM attempts WHERE id = $1")
                 .bind(attempt)
                 .fetch_optional(&pool)
                 .await
@@ -281,7 +279,7 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
         );
     }
     let saved_versions: Vec<String> = sqlx::query_scalar(
-        "SELECT body_md FROM article_versions WHERE article_id = ? AND reason = 'save'",
+        "SELECT body_md FROM article_versions WHERE article_id = $1 AND reason = 'save'",
     )
     .bind(article)
     .fetch_all(&pool)
@@ -294,7 +292,7 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
             "acknowledged save {version} lost"
         );
     }
-    let current: String = sqlx::query_scalar("SELECT body_md FROM articles WHERE id = ?")
+    let current: String = sqlx::query_scalar("SELECT body_md FROM articles WHERE id = $1")
         .bind(article)
         .fetch_one(&pool)
         .await

@@ -1,7 +1,7 @@
 use std::{path::Path, sync::Arc};
 
+use app::foundation::db::Pool;
 use server::{config::Config, startup::Application};
-use sqlx::SqlitePool;
 
 use app::staff::{Role, password, store};
 
@@ -10,7 +10,9 @@ pub struct TestApp {
     /// `http://127.0.0.1:PORT` (no base path).
     pub origin: String,
     pub client: reqwest::Client,
-    pub pool: SqlitePool,
+    pub pool: Pool,
+    /// The database it serves (a SQLite file in [`TestApp::data_dir`], or a PostgreSQL database).
+    pub database_url: String,
     /// Keeps the database and the site folder alive for the test.
     _dir: Arc<tempfile::TempDir>,
 }
@@ -25,8 +27,9 @@ pub struct Options<'a> {
     pub public_origin: Option<&'a str>,
     /// Files to place in the content folder before start-up: (relative path, content).
     pub content_files: &'a [(&'a str, &'a str)],
-    /// An existing database and uploads folder to serve instead of fresh ones.
-    pub existing_data: Option<(&'a Path, &'a Path)>,
+    /// An existing database (its URL: see [`TestApp::database_url`]) and uploads folder to
+    /// serve instead of fresh ones.
+    pub existing_data: Option<(&'a str, &'a Path)>,
     /// How long anonymous pages are kept, if not the default.
     pub page_cache_ms: Option<u64>,
     /// `AQXC_TRUSTED_PROXIES`: tests then give each request its address in `X-Forwarded-For`.
@@ -53,11 +56,13 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     for (relative, content) in options.site_files {
         write_file(&site_root.join(relative), content);
     }
-    let (database, uploads) = match options.existing_data {
-        Some((database, uploads)) => (database.to_path_buf(), uploads.to_path_buf()),
-        None => (dir.path().join("data/test.db"), dir.path().join("uploads")),
+    let (database_url, uploads) = match options.existing_data {
+        Some((database, uploads)) => (database.to_string(), uploads.to_path_buf()),
+        None => (
+            crate::database::fresh_database_url(dir.path(), "data/test.db").await,
+            dir.path().join("uploads"),
+        ),
     };
-    let database_url = format!("sqlite://{}", database.display());
     let base_path = if options.base_path.is_empty() {
         "/"
     } else {
@@ -81,6 +86,7 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     if let Some(max) = options.max_connections {
         config.connections.max_connections = max;
     }
+    let database_url = config.database.database_url.clone();
     let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();
@@ -89,8 +95,15 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
         origin,
         client: new_client(),
         pool,
+        database_url,
         _dir: Arc::new(dir),
     }
+}
+
+/// A pool on an existing database, without migrating it (to look at what a server left).
+pub async fn connect(url: &str) -> sqlx::Result<Pool> {
+    sqlx::any::install_default_drivers();
+    Pool::connect(url).await
 }
 
 fn new_client() -> reqwest::Client {
@@ -140,6 +153,7 @@ impl TestApp {
             origin: self.origin.clone(),
             client: new_client(),
             pool: self.pool.clone(),
+            database_url: self.database_url.clone(),
             _dir: Arc::clone(&self._dir),
         }
     }

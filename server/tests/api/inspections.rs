@@ -684,7 +684,7 @@ async fn a_list_changed_after_the_draw_cannot_be_revealed() {
     let chosen = assignments[0]["uscc"].as_str().unwrap().to_string();
     let other = (1..=12).map(code).find(|c| *c != chosen).unwrap();
     assignments[0]["uscc"] = serde_json::Value::String(other);
-    sqlx::query("UPDATE draws SET assignments = ? WHERE id = 1")
+    sqlx::query("UPDATE draws SET assignments = $1 WHERE id = 1")
         .bind(assignments.to_string())
         .execute(&app.pool)
         .await
@@ -889,7 +889,7 @@ async fn a_draw_announced_before_declarations_were_sealed_still_reveals_and_veri
         });
     }
     sqlx::query(
-        "UPDATE draws SET format = 'aqxc-draw/1', snapshot = ?, snapshot_digest = ?,
+        "UPDATE draws SET format = 'aqxc-draw/1', snapshot = $1, snapshot_digest = $2,
              conflict_openings = '[]' WHERE id = 1",
     )
     .bind(serde_json::to_string(&snapshot).unwrap())

@@ -8,6 +8,7 @@ mod base_path;
 mod binary;
 mod contest;
 mod crash;
+mod database;
 mod hardening;
 mod health;
 mod helpers;

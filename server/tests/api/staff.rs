@@ -72,12 +72,12 @@ async fn anonymous_calls_to_every_staff_server_function_are_refused_with_401() {
         .await
         .unwrap();
     assert_eq!(count, 1, "an account was created anonymously");
-    let (disabled,): (bool,) = sqlx::query_as("SELECT disabled FROM staff_users WHERE id = ?")
+    let (disabled,): (i64,) = sqlx::query_as("SELECT disabled FROM staff_users WHERE id = $1")
         .bind(victim)
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert!(!disabled);
+    assert!(disabled == 0);
 }
 
 #[tokio::test]
@@ -442,7 +442,7 @@ async fn changing_the_password_checks_the_old_one_and_ends_other_sessions() {
 async fn add_failures(app: &crate::helpers::TestApp, key: &str, count: usize) {
     for _ in 0..count {
         sqlx::query(
-            "INSERT INTO login_failures (key, failed_at) VALUES (?, strftime('%s', 'now'))",
+            "INSERT INTO login_failures (key, failed_at) VALUES ($1, strftime('%s', 'now'))",
         )
         .bind(key)
         .execute(&app.pool)
@@ -776,7 +776,7 @@ async fn an_address_shared_by_everyone_is_slowed_down_never_locked() {
         .await;
     // Hundreds of failures from the city proxy's one address, the latest a minute ago.
     for _ in 0..200 {
-        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ('address:127.0.0.1', ?)")
+        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ('address:127.0.0.1', $1)")
             .bind(app::foundation::clock::now() - 61)
             .execute(&app.pool)
             .await

@@ -1,6 +1,7 @@
 //! `app::articles::store`: drafts and versions on the staff side; what the public sees by
 //! status and publication time; search; the importer's upsert.
 
+use app::foundation::db::Pool;
 use app::{
     articles::{
         ArticleFilter, Category,
@@ -9,7 +10,6 @@ use app::{
     },
     staff::Role,
 };
-use sqlx::SqlitePool;
 
 use super::{NOW, fresh_db, staff_user};
 
@@ -30,13 +30,7 @@ fn tags(list: &[&str]) -> Vec<String> {
 }
 
 /// A draft saved with `text`, published at `at`; returns its id.
-async fn publish(
-    pool: &SqlitePool,
-    editor: i64,
-    slug: &str,
-    text: &ArticleText<'_>,
-    at: i64,
-) -> i64 {
+async fn publish(pool: &Pool, editor: i64, slug: &str, text: &ArticleText<'_>, at: i64) -> i64 {
     let id = store::create_draft(pool, slug, text, (editor, BY), at - 10)
         .await
         .unwrap();
@@ -61,7 +55,7 @@ fn slugs(list: &[app::articles::ArticleSummary]) -> Vec<&str> {
     list.iter().map(|a| a.slug.as_str()).collect()
 }
 
-async fn public_slugs(pool: &SqlitePool, now: i64) -> Vec<String> {
+async fn public_slugs(pool: &Pool, now: i64) -> Vec<String> {
     let page = store::list(pool, &ArticleFilter::default(), now)
         .await
         .unwrap();
@@ -525,7 +519,7 @@ async fn a_status_change_keeps_what_it_is_not_given() {
         .await
         .unwrap();
     let reviewed_by = || async {
-        sqlx::query_scalar::<_, Option<i64>>("SELECT reviewed_by FROM articles WHERE id = ?")
+        sqlx::query_scalar::<_, Option<i64>>("SELECT reviewed_by FROM articles WHERE id = $1")
             .bind(id)
             .fetch_one(pool)
             .await

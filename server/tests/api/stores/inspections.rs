@@ -1,6 +1,7 @@
 //! `app::inspections::store`: the registries, the frozen snapshot, a draw from announcement to
 //! published results, the hash-chained log, and the public queries.
 
+use app::foundation::db::Pool;
 use app::{
     inspections::{
         CheckItem, DrawStatus, ResultCategory,
@@ -20,7 +21,6 @@ use domain::{
         uscc::Uscc,
     },
 };
-use sqlx::SqlitePool;
 
 use super::{NOW, fresh_db, staff_user};
 
@@ -72,7 +72,7 @@ fn check_item(code: &str) -> CheckItem {
 }
 
 /// Six enterprises; three inspectors, the third with a declared conflict with enterprise 1.
-async fn registries(pool: &SqlitePool) {
+async fn registries(pool: &Pool) {
     store::replace_check_items(pool, &[check_item("A01")])
         .await
         .unwrap();
@@ -120,7 +120,7 @@ fn rules(count: u32) -> Rules {
 }
 
 /// Announces a draw of `count` enterprises from the registries as they are now.
-async fn announce(pool: &SqlitePool, by: i64, count: u32, at: i64) -> StoredDraw {
+async fn announce(pool: &Pool, by: i64, count: u32, at: i64) -> StoredDraw {
     let frozen = store::snapshot(pool).await.unwrap();
     let sources = [PublicSource {
         description: "某期体育彩票开奖号码".into(),
@@ -154,7 +154,7 @@ fn run(draw: &StoredDraw) -> (Vec<PublicSource>, Vec<Assignment>) {
 }
 
 /// Announced, drawn and revealed; the draw as stored after.
-async fn revealed(pool: &SqlitePool, by: i64, count: u32) -> StoredDraw {
+async fn revealed(pool: &Pool, by: i64, count: u32) -> StoredDraw {
     let announced = announce(pool, by, count, NOW).await;
     let (sources, assignments) = run(&announced);
     assert!(

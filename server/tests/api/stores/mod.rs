@@ -8,8 +8,8 @@ mod contest;
 mod inspections;
 mod staff;
 
+use app::foundation::db::Pool;
 use server::config::DatabaseConfig;
-use sqlx::SqlitePool;
 
 use app::staff::{Role, store};
 
@@ -18,14 +18,14 @@ pub const NOW: i64 = 1_800_000_000;
 
 /// A fresh, migrated database in its own temporary folder (kept as long as this is).
 pub struct Db {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     _dir: tempfile::TempDir,
 }
 
 pub async fn fresh_db() -> Db {
     let dir = tempfile::tempdir().expect("temporary folder");
     let config = DatabaseConfig {
-        database_url: format!("sqlite://{}", dir.path().join("store.db").display()),
+        database_url: crate::database::fresh_database_url(dir.path(), "store.db").await,
         db_max_connections: 4,
     };
     let pool = server::db::connect_and_migrate(&config)
@@ -35,7 +35,7 @@ pub async fn fresh_db() -> Db {
 }
 
 /// A staff account (with a placeholder hash: stores never check it); returns its id.
-pub async fn staff_user(pool: &SqlitePool, username: &str, roles: &[Role]) -> i64 {
+pub async fn staff_user(pool: &Pool, username: &str, roles: &[Role]) -> i64 {
     let account = store::NewAccount {
         username,
         display_name: username,

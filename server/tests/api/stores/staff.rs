@@ -1,12 +1,12 @@
 //! `app::staff::store`, `session` and `throttle`: accounts, roles, sessions, sign-in claims.
 
+use app::foundation::db::Pool;
 use app::staff::{
     Role,
     session::{self, SessionPolicy},
     store::{self, StoreError},
     throttle::{self, Verdict},
 };
-use sqlx::SqlitePool;
 
 use super::{NOW, fresh_db, staff_user};
 
@@ -19,7 +19,7 @@ fn policy() -> SessionPolicy {
     }
 }
 
-async fn count(pool: &SqlitePool, sql: &str) -> i64 {
+async fn count(pool: &Pool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
@@ -178,7 +178,7 @@ async fn a_new_password_hash_replaces_the_old_and_sign_ins_are_recorded() {
         Some("new-hash")
     );
     let changed_at: i64 =
-        sqlx::query_scalar("SELECT password_changed_at FROM staff_users WHERE id = ?")
+        sqlx::query_scalar("SELECT password_changed_at FROM staff_users WHERE id = $1")
             .bind(id)
             .fetch_one(pool)
             .await
