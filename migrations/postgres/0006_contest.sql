@@ -1,5 +1,6 @@
 -- The safety knowledge contest: the question bank, contests, and attempts. Times are Unix
 -- seconds; `day` is the Beijing date an attempt started on (for the daily limits).
+-- PostgreSQL twin of migrations/sqlite/0006.
 
 CREATE TABLE questions (
     id          TEXT PRIMARY KEY,

@@ -371,7 +371,7 @@ async fn a_pass_earns_a_certificate_the_site_confirms_and_a_place_on_the_leaderb
 async fn the_bank_loads_the_good_questions_and_skips_the_bad_ones() {
     let app = spawn().await;
     let (good, bad): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM questions WHERE active), (SELECT COUNT(*) FROM questions WHERE id = 'bad-1')",
+        "SELECT (SELECT COUNT(*) FROM questions WHERE active = 1), (SELECT COUNT(*) FROM questions WHERE id = 'bad-1')",
     )
     .fetch_one(&app.pool)
     .await

@@ -535,10 +535,12 @@ async fn an_edited_log_entry_shows_on_the_public_log() {
         .await;
     assert!(update.is_err());
     // …and whoever gets past that (here by dropping the guard) is seen at once.
-    sqlx::query("DROP TRIGGER draw_log_no_update")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let drop_guard = if crate::database::on_postgres() {
+        "DROP TRIGGER draw_log_no_update ON draw_log"
+    } else {
+        "DROP TRIGGER draw_log_no_update"
+    };
+    sqlx::query(drop_guard).execute(&app.pool).await.unwrap();
     sqlx::query("UPDATE draw_log SET payload = '{\"redrawn\":true}' WHERE seq = 1")
         .execute(&app.pool)
         .await

@@ -441,13 +441,12 @@ async fn changing_the_password_checks_the_old_one_and_ends_other_sessions() {
 /// Adds failed sign-ins for a throttle key, as if they had just happened.
 async fn add_failures(app: &crate::helpers::TestApp, key: &str, count: usize) {
     for _ in 0..count {
-        sqlx::query(
-            "INSERT INTO login_failures (key, failed_at) VALUES ($1, strftime('%s', 'now'))",
-        )
-        .bind(key)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(app::foundation::clock::now())
+            .execute(&app.pool)
+            .await
+            .unwrap();
     }
 }
 
