@@ -19,9 +19,17 @@ cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features 
 step "Lints: the page bundles (editor preview, draw verifier) as the browser builds them (wasm32)"
 cargo clippy -p editor-preview -p draw-verifier --lib --target wasm32-unknown-unknown -- -D warnings
 
-step "Unit and integration tests"
+step "Unit and integration tests (integration on SQLite)"
 # A hung test fails the run in minutes rather than eating CI's whole budget.
-timeout 900 cargo test -p server -p app -p domain -p editor-preview -p draw-verifier
+env -u AQXC_TEST_POSTGRES_URL \
+  timeout 900 cargo test -p server -p app -p domain -p editor-preview -p draw-verifier
+
+step "Integration tests on PostgreSQL (a throwaway server from Debian's package)"
+start_throwaway_postgres
+trap stop_throwaway_postgres EXIT
+AQXC_TEST_POSTGRES_URL="$PG_URL" timeout 900 cargo test -p server --test api
+stop_throwaway_postgres
+trap - EXIT
 
 step "Release build (server + WASM)"
 build_release_site

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::foundation::db::Pool;
+use crate::foundation::db::{self, Pool};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
 
@@ -71,7 +71,7 @@ pub async fn import_folder(pool: &Pool, folder: &Path, now: i64) -> sqlx::Result
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
 
-        let mut tx = pool.begin().await?;
+        let mut tx = db::begin_write(pool).await?;
         match store::source_of(&mut tx, &slug).await? {
             Some((Some(source), Some(stored_hash)))
                 if source == file_name && stored_hash == hash =>

@@ -1,7 +1,7 @@
 //! The SQL of articles. Public queries only ever see published articles whose publication
 //! time has come.
 
-use crate::foundation::db::{Backend, Connection, Dialects, Pool};
+use crate::foundation::db::{self, Backend, Connection, Dialects, Pool};
 use sqlx::FromRow;
 
 use super::{Article, ArticleFilter, ArticlePage, ArticleSummary, Category, PAGE_SIZE};
@@ -469,7 +469,7 @@ pub async fn create_draft(
     by: (i64, &str),
     now: i64,
 ) -> sqlx::Result<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let rendered = domain::markdown::render(text.body_md);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO articles (slug, title, category, summary, author, body_md, body_html, toc_json, plain_text,
@@ -506,7 +506,7 @@ pub async fn update_text(
     reason: &str,
 ) -> sqlx::Result<()> {
     let rendered = domain::markdown::render(text.body_md);
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     sqlx::query(
         "UPDATE articles SET title = $1, category = $2, summary = $3, body_md = $4, body_html = $5, toc_json = $6,
                 plain_text = $7, reading_minutes = $8, updated_at = $9 WHERE id = $10",
@@ -538,7 +538,7 @@ pub async fn keep_version(
     now: i64,
     reason: &str,
 ) -> sqlx::Result<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let version = insert_version(&mut tx, id, text, by, now, reason).await?;
     tx.commit().await?;
     Ok(version)

@@ -255,17 +255,20 @@ pub async fn submit(
     now: i64,
 ) -> Result<(), AppError> {
     let row = own(pool, id, caller).await?;
+    let already_submitted = || said("这次答题已经交卷，不能再次提交");
     if row.submitted_at.is_some() {
-        return Err(said("这次答题已经交卷，不能再次提交"));
+        return Err(already_submitted());
     }
     let loaded = Loaded::of(pool, &row).await?;
     loaded.check(&answers)?;
     if now > row.deadline_at + GRACE_SECS {
         let progress = row.progress();
-        finish(pool, &row, &loaded, progress, row.deadline_at, true).await?;
+        if !finish(pool, &row, &loaded, progress, row.deadline_at, true).await? {
+            return Err(already_submitted());
+        }
         return Err(said("已超过答题时间，已按截止时保存的答案评分"));
     }
-    finish(
+    if !finish(
         pool,
         &row,
         &loaded,
@@ -273,7 +276,10 @@ pub async fn submit(
         now.min(row.deadline_at),
         false,
     )
-    .await?;
+    .await?
+    {
+        return Err(already_submitted());
+    }
     Ok(())
 }
 
@@ -284,7 +290,7 @@ async fn finish(
     mut answers: Vec<Vec<usize>>,
     at: i64,
     late: bool,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let paper = &loaded.paper;
     let pairs = loaded.pairs();
     answers.resize(paper.len(), Vec::new());
@@ -303,7 +309,9 @@ async fn finish(
         .map(|(p, r)| (p.id.clone(), r.credit))
         .collect();
     let certificate = passed.then(certificate_code);
-    store::finish(
+    // Only the first of racing submissions is recorded (the store checks it in the same
+    // statement that records it); the others are told so.
+    let recorded = store::finish(
         pool,
         &row.id,
         store::Finished {
@@ -319,7 +327,7 @@ async fn finish(
         at.max(row.started_at),
     )
     .await?;
-    Ok(())
+    Ok(recorded)
 }
 
 /// A finished attempt with its review, for its participant only.

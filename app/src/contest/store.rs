@@ -37,7 +37,7 @@ pub async fn replace_bank(
     questions: &[(Question, String)],
     now: i64,
 ) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     sqlx::query("UPDATE questions SET active = 0 WHERE edited = 0")
         .execute(&mut *tx)
         .await?;

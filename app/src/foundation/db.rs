@@ -65,6 +65,13 @@ impl Dialects {
     }
 }
 
+/// Begins a transaction that will write. On SQLite it takes the write lock at once (waiting
+/// for it up to the busy timeout): a deferred transaction that reads and then writes fails at
+/// once with "database is locked" when another writer got in between.
+pub async fn begin_write(pool: &Pool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    begin_serialized(pool, &[]).await
+}
+
 /// Begins a transaction that holds every one of `keys` until it ends: transactions holding a
 /// common key run one after another, on every instance, so a check followed by a write inside
 /// one is never raced. SQLite has a single writer, so taking it up front (`BEGIN IMMEDIATE`)

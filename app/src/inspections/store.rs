@@ -27,7 +27,7 @@ use super::{
 
 /// Replaces the published check-item list.
 pub async fn replace_check_items(pool: &Pool, items: &[CheckItem]) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     sqlx::query("DELETE FROM check_items")
         .execute(&mut *tx)
         .await?;
@@ -81,7 +81,7 @@ pub async fn import_enterprises(
     enterprises: &[Enterprise],
     now: i64,
 ) -> sqlx::Result<ImportCount> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let mut count = ImportCount::default();
     for e in enterprises {
         let existed: Flag =
@@ -131,7 +131,7 @@ pub async fn import_inspectors(
     inspectors: &[Inspector],
     now: i64,
 ) -> sqlx::Result<ImportCount> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let mut count = ImportCount::default();
     for i in inspectors {
         let existed: Flag =

@@ -77,7 +77,7 @@ pub struct NewAccount<'a> {
 }
 
 pub async fn create(pool: &Pool, account: NewAccount<'_>, now: i64) -> Result<i64, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO staff_users (username, display_name, password_hash, created_at, password_changed_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -151,7 +151,7 @@ pub async fn find_by_username(pool: &Pool, username: &str) -> sqlx::Result<Optio
 }
 
 pub async fn set_roles(pool: &Pool, id: i64, roles: &[Role]) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     sqlx::query("DELETE FROM staff_roles WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -173,7 +173,7 @@ pub async fn set_roles(pool: &Pool, id: i64, roles: &[Role]) -> Result<(), Store
 
 /// Disables (ending every session at once) or re-enables an account.
 pub async fn set_disabled(pool: &Pool, id: i64, disabled: bool) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let changed = sqlx::query("UPDATE staff_users SET disabled = $1 WHERE id = $2")
         .bind(db::flag(disabled))
         .bind(id)

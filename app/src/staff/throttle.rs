@@ -184,7 +184,7 @@ pub async fn succeeded(
     username: &str,
     client_ip: &str,
 ) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     forget(&mut tx, &claim.ids).await?;
     let [(key, _), _] = keys(username, client_ip);
     sqlx::query("DELETE FROM login_failures WHERE key = $1")

@@ -491,3 +491,62 @@ async fn autosave_keeps_the_text_as_a_version_without_changing_the_article() {
         .unwrap();
     assert_eq!(refused.status().as_u16(), 401);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn editors_racing_for_one_slug_get_one_article_and_a_clear_answer_each() {
+    let app = spawn_app().await;
+    let editors: Vec<std::sync::Arc<TestApp>> = {
+        let mut editors = Vec::new();
+        for n in 0..4 {
+            let editor = app.another_browser();
+            editor
+                .signed_in_as(&format!("editor{n}"), &[Role::Editor])
+                .await;
+            editors.push(std::sync::Arc::new(editor));
+        }
+        editors
+    };
+    let mut tokens = Vec::new();
+    for editor in &editors {
+        tokens.push(editor.csrf_token().await);
+    }
+    for round in 0..6 {
+        let slug = format!("fire-drill-{round}");
+        let racing: Vec<_> = editors
+            .iter()
+            .zip(&tokens)
+            .map(|(editor, token)| {
+                let (editor, slug, token) = (editor.clone(), slug.clone(), token.clone());
+                tokio::spawn(async move {
+                    let created = editor
+                        .post_form_with_token(
+                            "/api/staff/article_create",
+                            &[
+                                ("title", "消防演练"),
+                                ("slug", &slug),
+                                ("category", "安全常识"),
+                            ],
+                            &token,
+                        )
+                        .await;
+                    (created.status().as_u16(), location(&created))
+                })
+            })
+            .collect();
+        let mut created = 0;
+        for answer in racing {
+            let (status, to) = answer.await.unwrap();
+            assert_eq!(status, 302, "round {round}: {to}");
+            if to.ends_with("?done=created") {
+                created += 1;
+            } else {
+                assert!(to.contains("error=slug_taken"), "round {round}: {to}");
+                let query = to.split_once('?').map_or("", |(_, query)| query);
+                let kept = form_urlencoded::parse(query.as_bytes())
+                    .any(|(key, value)| key == "title" && value == "消防演练");
+                assert!(kept, "the title typed is kept: {to}");
+            }
+        }
+        assert_eq!(created, 1, "round {round}");
+    }
+}

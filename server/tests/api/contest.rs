@@ -660,3 +660,142 @@ async fn a_leaderboard_is_computed_once_per_few_seconds_whatever_the_address_ask
         assert!(board.contains("王阿姨") && !board.contains("改过的昵称"));
     }
 }
+
+// ---- Races: requests that arrive at once, as from a double tap or many instances ----------
+
+/// Runs `count` copies of a call at once from one browser; returns their answers.
+async fn at_once(
+    app: &std::sync::Arc<TestApp>,
+    count: usize,
+    endpoint: &'static str,
+    body: Value,
+) -> Vec<(u16, Value)> {
+    let calls: Vec<_> = (0..count)
+        .map(|_| {
+            let (app, body) = (app.clone(), body.clone());
+            tokio::spawn(async move { call(&app, endpoint, body).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for answer in calls {
+        answers.push(answer.await.unwrap());
+    }
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_starts_from_one_browser_open_one_attempt_every_time() {
+    let app = std::sync::Arc::new(spawn().await);
+    let id = contest(&app, &[("form[attempts_per_day]", "20")]).await;
+    // The participant cookie comes with the first attempt.
+    submitted_at_reading_speed(&app, id, "王阿姨").await;
+    for round in 0..6 {
+        let entrant = json!({ "nickname": "王阿姨", "town": "", "employer": "" });
+        let answers = at_once(
+            &app,
+            6,
+            "attempt_start",
+            json!({ "contest_id": id, "entrant": entrant }),
+        )
+        .await;
+        let ids: std::collections::BTreeSet<&str> = answers
+            .iter()
+            .map(|(status, view)| {
+                assert_eq!(*status, 200, "round {round}: {view}");
+                view["id"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(ids.len(), 1, "round {round}: one attempt for all six taps");
+        let running: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM attempts WHERE contest_id = $1 AND submitted_at IS NULL",
+        )
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(running, 1, "round {round}");
+        let attempt = ids.into_iter().next().unwrap().to_string();
+        let (_, done) = call(
+            &app,
+            "attempt_submit",
+            json!({ "attempt_id": attempt, "answers": answers_all_first(&answers[0].1) }),
+        )
+        .await;
+        assert_eq!(done, Value::Null, "round {round}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_submissions_of_one_attempt_are_scored_once() {
+    let app = std::sync::Arc::new(spawn().await);
+    let id = contest(&app, &[("form[attempts_per_day]", "20")]).await;
+    for round in 0..6 {
+        let view = start(&app, id, "李师傅").await;
+        let attempt = view["id"].as_str().unwrap().to_string();
+        let answers = at_once(
+            &app,
+            6,
+            "attempt_submit",
+            json!({ "attempt_id": attempt, "answers": answers_all_first(&view) }),
+        )
+        .await;
+        let scored = answers.iter().filter(|(_, body)| body.is_null()).count();
+        assert_eq!(scored, 1, "round {round}: {answers:?}");
+        for (status, body) in &answers {
+            assert!(
+                body.is_null() || (*status == 422 && body["Refused"].is_string()),
+                "round {round}: {status} {body}"
+            );
+        }
+    }
+    let submitted: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attempts WHERE contest_id = $1 AND submitted_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(submitted, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn people_racing_from_one_busy_address_get_in_one_at_a_time() {
+    let app = spawn().await;
+    for round in 0..3 {
+        let id = contest(&app, &[("form[attempts_per_day]", "1")]).await;
+        // Nineteen colleagues already started: one more may start now, then every ten seconds.
+        for n in 0..19 {
+            assert!(
+                start(&app.another_browser(), id, &format!("职工{n}"))
+                    .await
+                    .is_object()
+            );
+        }
+        let racing: Vec<_> = (0..6)
+            .map(|n| {
+                let person = std::sync::Arc::new(app.another_browser());
+                tokio::spawn(async move {
+                    let entrant =
+                        json!({ "nickname": format!("新来的{n}"), "town": "", "employer": "" });
+                    call(
+                        &person,
+                        "attempt_start",
+                        json!({ "contest_id": id, "entrant": entrant }),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let mut started = 0;
+        for answer in racing {
+            let (status, body) = answer.await.unwrap();
+            if status == 200 {
+                started += 1;
+            } else {
+                let message = body["Refused"].as_str().unwrap_or_default();
+                assert!(message.contains("秒后再点"), "round {round}: {body}");
+            }
+        }
+        assert_eq!(started, 1, "round {round}");
+    }
+}

@@ -175,8 +175,18 @@ impl TestApp {
     /// Posts a form as a browser does without JavaScript: with the CSRF token, wanting HTML.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let token = self.csrf_token().await;
+        self.post_form_with_token(path, fields, &token).await
+    }
+
+    /// Posts a form with a CSRF token fetched before (so that racing posts leave together).
+    pub async fn post_form_with_token(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        token: &str,
+    ) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = fields.to_vec();
-        form.push(("csrf_token", &token));
+        form.push(("csrf_token", token));
         self.client
             .post(self.url(path))
             .header("accept", "text/html")

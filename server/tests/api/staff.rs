@@ -816,3 +816,63 @@ async fn behind_a_cdn_and_a_proxy_the_client_is_the_entry_the_cdn_wrote() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn admins_racing_for_one_username_create_one_account_and_tell_the_others() {
+    let app = spawn_app().await;
+    let mut admins = Vec::new();
+    for n in 0..3 {
+        let admin = app.another_browser();
+        admin
+            .signed_in_as(&format!("admin{n}"), &[Role::Admin])
+            .await;
+        let token = admin.csrf_token().await;
+        admins.push((std::sync::Arc::new(admin), token));
+    }
+    for round in 0..5 {
+        // The same name in three spellings: accounts are one per name whatever its case.
+        let names = [
+            format!("zhangwei{round}"),
+            format!("ZhangWei{round}"),
+            format!("ZHANGWEI{round}"),
+        ];
+        let racing: Vec<_> = admins
+            .iter()
+            .zip(names)
+            .map(|((admin, token), name)| {
+                let (admin, token) = (admin.clone(), token.clone());
+                tokio::spawn(async move {
+                    let created = admin
+                        .post_form_with_token(
+                            "/api/staff/create_account",
+                            &[
+                                ("username", &name),
+                                ("display_name", "张伟"),
+                                ("password", "a-long-enough-password-7"),
+                            ],
+                            &token,
+                        )
+                        .await;
+                    location(&created)
+                })
+            })
+            .collect();
+        let mut created = 0;
+        for answer in racing {
+            let to = answer.await.unwrap();
+            if to.contains("done=created") {
+                created += 1;
+            } else {
+                assert!(to.contains("error=taken"), "round {round}: {to}");
+            }
+        }
+        assert_eq!(created, 1, "round {round}");
+        let accounts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM staff_users WHERE lower(username) = $1")
+                .bind(format!("zhangwei{round}"))
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        assert_eq!(accounts, 1, "round {round}");
+    }
+}

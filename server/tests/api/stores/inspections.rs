@@ -659,3 +659,39 @@ async fn the_draw_log_is_one_chain_across_draws_and_append_only() {
     }
     assert_eq!(store::log(pool).await.unwrap(), log);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn draw_events_racing_on_every_connection_append_one_unbroken_chain() {
+    let db = fresh_db().await;
+    let pool = &db.pool;
+    let officer = staff_user(pool, "officer", &[Role::InspectorAdmin]).await;
+    registries(pool).await;
+    let mut expected = 0;
+    for round in 0..6 {
+        // Four announcements at once (the pool has four connections), then their draws.
+        let at = NOW + round * 100;
+        let (a, b, c, d) = tokio::join!(
+            announce(pool, officer, 1, at),
+            announce(pool, officer, 1, at + 1),
+            announce(pool, officer, 1, at + 2),
+            announce(pool, officer, 1, at + 3),
+        );
+        let drawn = [&a, &b, &c, &d].map(|draw| {
+            let (sources, assignments) = run(draw);
+            let (pool, draw) = (pool.clone(), draw.clone());
+            tokio::spawn(async move {
+                store::record_drawn(&pool, &draw, &sources, &assignments, at + 50)
+                    .await
+                    .unwrap()
+            })
+        });
+        for recorded in drawn {
+            assert!(recorded.await.unwrap(), "round {round}");
+        }
+        expected += 8;
+        let log = store::log(pool).await.unwrap();
+        let seqs: Vec<i64> = log.iter().map(|entry| entry.seq).collect();
+        assert_eq!(seqs, (1..=expected).collect::<Vec<_>>(), "round {round}");
+        assert_eq!(chain::verify_chain(&log), Ok(()), "round {round}");
+    }
+}
