@@ -40,6 +40,17 @@ pub struct Config {
     #[arg(long, env = "AQXC_PAGE_CACHE_MS", default_value_t = 2000)]
     pub page_cache_ms: u64,
 
+    /// Milliseconds between checks of the shared change counter, which empty this instance's
+    /// page cache after another instance's staff change (on PostgreSQL, `NOTIFY` tells it
+    /// at once, and this check catches what a reconnecting listener missed).
+    #[arg(long, env = "AQXC_CHANGE_CHECK_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub change_check_ms: u64,
+
+    /// Whether to use PostgreSQL's `LISTEN`/`NOTIFY` for staff changes; `false` for databases
+    /// that speak PostgreSQL's protocol without it (e.g. GaussDB): the periodic check remains.
+    #[arg(long, env = "AQXC_DB_NOTIFY", default_value_t = true, action = clap::ArgAction::Set)]
+    pub db_notify: bool,
+
     #[command(flatten)]
     pub security: SecurityConfig,
 
@@ -256,6 +267,8 @@ impl Config {
             uploads_dir: PathBuf::from("uploads-set-by-the-test"),
             max_upload_bytes: 5 * 1024 * 1024,
             page_cache_ms: 2000,
+            change_check_ms: 1000,
+            db_notify: true,
             security: SecurityConfig {
                 public_origin: None,
                 session_idle_minutes: 30,

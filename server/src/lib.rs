@@ -10,7 +10,7 @@ pub mod backup;
 pub mod cli;
 /// Typed settings with defaults that run out of the box, each overridable by environment.
 pub mod config;
-/// The SQLite pool: WAL mode, embedded migrations run at start-up.
+/// The pool on SQLite (WAL mode) or PostgreSQL, chosen by the URL; migrations run at start-up.
 pub mod db;
 /// `server draw …`: RFC 3797 selection and offline verification.
 pub mod draw_cli;
@@ -22,6 +22,8 @@ pub mod middleware;
 pub mod routes;
 /// The HTTP server loop: connection limit, header, idle and request timeouts, graceful stop.
 pub mod serving;
+/// Staff changes seen by every instance at once (a shared counter, `NOTIFY` on PostgreSQL).
+pub mod site_changes;
 /// Building the axum application and running it until a shutdown signal.
 pub mod startup;
 /// What every handler can reach ([`state::AppState`]).

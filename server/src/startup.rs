@@ -8,9 +8,13 @@ use tokio::net::TcpListener;
 use crate::{
     config::Config,
     db,
-    middleware::{csrf::CsrfPolicy, page_cache::PageCache},
+    middleware::{
+        csrf::CsrfPolicy,
+        page_cache::{CachedPages, PageCache},
+    },
     routes::{self, assets::AssetStore, uploads::Uploads},
     serving::{self, Limits},
+    site_changes::SiteChanges,
     state::AppState,
 };
 use app::{foundation::site::Site, staff::session::SessionPolicy};
@@ -85,6 +89,13 @@ impl Application {
             secure_cookies: security.https(),
             max_body_bytes: security.max_body_bytes,
         };
+        let page_cache = Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms)));
+        let changes = Arc::new(
+            SiteChanges::new(pool.clone(), page_cache.clone(), config.db_notify)
+                .await
+                .context("reading the change counter")?,
+        );
+        changes.watch(Duration::from_millis(config.change_check_ms));
         let state = AppState {
             leptos_options,
             pool,
@@ -100,7 +111,10 @@ impl Application {
             https: security.https(),
             trusted_proxies: security.trusted_proxies(),
             calendar: Arc::new(calendar),
-            page_cache: Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))),
+            pages: CachedPages {
+                cache: page_cache,
+                changes: changes.clone(),
+            },
             memos: Arc::new(app::memo::Memos::default()),
         };
         let pool = state.pool.clone();

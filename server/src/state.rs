@@ -8,7 +8,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::{
-    middleware::{csrf::CsrfPolicy, page_cache::PageCache},
+    middleware::{csrf::CsrfPolicy, page_cache::CachedPages},
     routes::{assets::AssetStore, uploads::Uploads},
 };
 use app::{foundation::site::Site, staff::session::SessionPolicy};
@@ -37,9 +37,9 @@ pub struct AppState {
     /// Holidays and adjusted working days, for the results' publication deadlines.
     #[from_ref(skip)]
     pub calendar: Arc<Calendar>,
-    /// Pages kept for anonymous visitors.
+    /// Pages kept for anonymous visitors, and the staff changes that empty them.
     #[from_ref(skip)]
-    pub page_cache: Arc<PageCache>,
+    pub pages: CachedPages,
     /// Leaderboards and revealed draws, remembered between requests.
     #[from_ref(skip)]
     pub memos: Arc<app::memo::Memos>,

@@ -132,15 +132,24 @@ impl PageCache {
         pages.total_bytes += size;
     }
 
-    fn forget_all(&self) {
+    /// Empties the cache; pages being rendered now are not kept.
+    pub fn forget_all(&self) {
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::SeqCst);
         *pages = Pages::default();
     }
 }
 
+/// What the page-cache middleware works with: this instance's pages, and the changes that
+/// empty them on every instance.
+#[derive(Clone)]
+pub struct CachedPages {
+    pub cache: Arc<PageCache>,
+    pub changes: Arc<crate::site_changes::SiteChanges>,
+}
+
 pub async fn serve(
-    State(cache): State<Arc<PageCache>>,
+    State(CachedPages { cache, changes }): State<CachedPages>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -151,7 +160,7 @@ pub async fn serve(
         let changes_state = super::csrf::changes_state(request.method());
         let response = next.run(request).await;
         if changes_state && response.extensions().get::<StaffRequest>().is_some() {
-            cache.forget_all();
+            changes.changed().await;
         }
         return response;
     }

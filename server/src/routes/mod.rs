@@ -83,10 +83,7 @@ pub fn router(state: AppState) -> Router {
             (state.pool.clone(), state.session_policy.clone()),
             session::resolve_staff,
         ))
-        .layer(from_fn_with_state(
-            state.page_cache.clone(),
-            page_cache::serve,
-        ))
+        .layer(from_fn_with_state(state.pages.clone(), page_cache::serve))
         .layer(from_fn_with_state(state.csrf_policy.clone(), csrf::guard))
         .layer(from_fn_with_state(state.trusted_proxies, client_ip::record))
         .layer(from_fn_with_state(

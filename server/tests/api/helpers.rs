@@ -38,6 +38,10 @@ pub struct Options<'a> {
     pub header_timeout_secs: Option<u64>,
     /// `AQXC_MAX_CONNECTIONS`, if not the default.
     pub max_connections: Option<u64>,
+    /// `AQXC_CHANGE_CHECK_MS`, if not the default.
+    pub change_check_ms: Option<u64>,
+    /// `AQXC_DB_NOTIFY=false`: no `LISTEN`/`NOTIFY`, as on a database without them.
+    pub without_notify: bool,
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -78,6 +82,10 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     if let Some(ms) = options.page_cache_ms {
         config.page_cache_ms = ms;
     }
+    if let Some(ms) = options.change_check_ms {
+        config.change_check_ms = ms;
+    }
+    config.db_notify = !options.without_notify;
     config.security.public_origin = options.public_origin.map(str::to_owned);
     config.security.trusted_proxies = options.trusted_proxies;
     if let Some(secs) = options.header_timeout_secs {

@@ -13,6 +13,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod inspections;
+mod instances;
 mod page_cache;
 mod pages;
 mod prefs;

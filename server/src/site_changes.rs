@@ -1,0 +1,148 @@
+//! Staff changes seen by every instance at once.
+//!
+//! Each instance keeps its own page cache (`middleware::page_cache`). A staff change empties
+//! the cache of the instance that made it, counts the change in the database (`site_changes`),
+//! and, on PostgreSQL, tells the other instances with `NOTIFY`; each of them empties its cache
+//! when told. Notifications sent while a listener reconnects are lost, and some databases that
+//! speak PostgreSQL's protocol have no `LISTEN` at all (GaussDB), so every instance also reads
+//! the counter every `AQXC_CHANGE_CHECK_MS` and empties its cache when it moved, and empties it
+//! whenever its listener had to reconnect.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::Duration,
+};
+
+use app::foundation::db::{Backend, Pool};
+use sqlx::postgres::PgListener;
+
+use crate::middleware::page_cache::PageCache;
+
+/// The channel instances are told on.
+const CHANNEL: &str = "aqxc_site_changes";
+
+/// One instance's view of the shared change counter.
+pub struct SiteChanges {
+    pool: Pool,
+    cache: Arc<PageCache>,
+    /// The counter as this instance last saw it (its cache holds nothing older).
+    seen: AtomicI64,
+    notify: bool,
+}
+
+impl SiteChanges {
+    /// `notify`: whether to use PostgreSQL's `LISTEN`/`NOTIFY` (off for databases without it).
+    pub async fn new(pool: Pool, cache: Arc<PageCache>, notify: bool) -> sqlx::Result<Self> {
+        let seen = current(&pool).await?;
+        Ok(Self {
+            notify: notify && Backend::of(&pool) == Backend::Postgres,
+            pool,
+            cache,
+            seen: AtomicI64::new(seen),
+        })
+    }
+
+    /// After a staff change on this instance: empty its cache, count the change, tell the
+    /// others. A database error is logged: the change itself is already made.
+    pub async fn changed(&self) {
+        self.cache.forget_all();
+        let counted: sqlx::Result<i64> = sqlx::query_scalar(
+            "UPDATE site_changes SET counter = counter + 1 WHERE id = 1 RETURNING counter",
+        )
+        .fetch_one(&self.pool)
+        .await;
+        let counter = match counted {
+            Ok(counter) => counter,
+            Err(error) => {
+                tracing::error!(%error, "counting a staff change failed; other instances see it after their page lifetime");
+                return;
+            }
+        };
+        self.seen.fetch_max(counter, Ordering::SeqCst);
+        if self.notify {
+            let told = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(counter.to_string())
+                .execute(&self.pool)
+                .await;
+            if let Err(error) = told {
+                tracing::warn!(%error, "NOTIFY failed; other instances see the change at their next check");
+            }
+        }
+    }
+
+    /// Empties the cache if the counter moved past what this instance saw.
+    fn saw(&self, counter: i64) {
+        if self.seen.fetch_max(counter, Ordering::SeqCst) < counter {
+            self.cache.forget_all();
+        }
+    }
+
+    /// Watches for other instances' changes for the life of the server: the periodic check on
+    /// every backend, and the listener on PostgreSQL.
+    pub fn watch(self: &Arc<Self>, check_every: Duration) {
+        let checker = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(check_every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                match current(&checker.pool).await {
+                    Ok(counter) => checker.saw(counter),
+                    Err(error) => tracing::warn!(%error, "reading the change counter failed"),
+                }
+            }
+        });
+        if self.notify {
+            let listener = Arc::clone(self);
+            tokio::spawn(async move { listener.listen().await });
+        }
+    }
+
+    async fn listen(&self) {
+        let url = self.pool.connect_options().database_url.to_string();
+        let mut listener = loop {
+            match PgListener::connect(&url).await {
+                Ok(mut listener) => match listener.listen(CHANNEL).await {
+                    Ok(()) => break listener,
+                    Err(error) => {
+                        tracing::warn!(%error, "LISTEN refused; relying on the periodic check");
+                        return;
+                    }
+                },
+                Err(error) => {
+                    tracing::warn!(%error, "the change listener cannot connect yet");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => match notification.payload().parse::<i64>() {
+                    Ok(counter) => self.saw(counter),
+                    Err(_) => self.cache.forget_all(),
+                },
+                // The connection was lost; the next call reconnects and listens again. Whatever
+                // was said meanwhile is lost, so assume a change.
+                Ok(None) => {
+                    tracing::info!("the change listener reconnects");
+                    self.cache.forget_all();
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the change listener failed; retrying");
+                    self.cache.forget_all();
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+}
+
+async fn current(pool: &Pool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT counter FROM site_changes WHERE id = 1")
+        .fetch_one(pool)
+        .await
+}
