@@ -149,6 +149,24 @@ ensure_postgres() {
   fi
 }
 
+# Debian's nginx, for the test of two instances behind the deployment's own configuration.
+# Installed without starting its default site: the tests run their own.
+ensure_nginx() {
+  if ! [ -x /usr/sbin/nginx ]; then
+    step "Installing Debian's nginx (for the test of two instances behind it)"
+    local blocker=/usr/sbin/policy-rc.d
+    local blocked=""
+    if ! [ -e "$blocker" ]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee "$blocker" >/dev/null
+      as_root chmod +x "$blocker"
+      blocked=1
+    fi
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light
+    if [ -n "$blocked" ]; then as_root rm -f "$blocker"; fi
+  fi
+}
+
 # Starts a throwaway PostgreSQL in a new temporary folder, on 127.0.0.1 and a free port, with a
 # UTF-8 locale (pg_trgm needs it to index Chinese) and no durability (it lives for one run);
 # sets PG_URL to its URL (superuser `aqxc`, no password). PostgreSQL refuses to run as root, so as root

@@ -25,6 +25,7 @@ env -u AQXC_TEST_POSTGRES_URL \
   timeout 900 cargo test -p server -p app -p domain -p editor-preview -p draw-verifier
 
 step "Integration tests on PostgreSQL (a throwaway server from Debian's package)"
+ensure_nginx
 start_throwaway_postgres
 trap stop_throwaway_postgres EXIT
 AQXC_TEST_POSTGRES_URL="$PG_URL" timeout 900 cargo test -p server --test api

@@ -201,11 +201,11 @@ pub async fn question(pool: &Pool, id: &str) -> sqlx::Result<Option<(Question, b
     .transpose()
 }
 
-/// Every question, in use or not, for the bank editor's list: id, topic, kind, stem, active,
-/// contest-only.
-pub async fn bank_list(
-    pool: &Pool,
-) -> sqlx::Result<Vec<(String, String, String, String, bool, bool)>> {
+/// A question in the bank editor's list: id, topic, kind, stem, active, contest-only.
+pub type BankEntry = (String, String, String, String, bool, bool);
+
+/// Every question, in use or not, for the bank editor's list.
+pub async fn bank_list(pool: &Pool) -> sqlx::Result<Vec<BankEntry>> {
     let rows: Vec<(String, String, String, String, Flag, Flag)> = sqlx::query_as(
         "SELECT id, topic, kind, stem, active, contest_only FROM questions ORDER BY topic, id",
     )
@@ -685,7 +685,8 @@ pub async fn certificate(pool: &Pool, code: &str) -> sqlx::Result<Option<Certifi
 pub type ExportRow = (String, String, String, i64, i64, i64, bool, bool, String);
 
 pub async fn submitted(pool: &Pool, contest_id: i64) -> sqlx::Result<Vec<ExportRow>> {
-    let rows: Vec<(String, String, String, i64, i64, i64, Flag, Flag, String)> = sqlx::query_as(
+    type Stored = (String, String, String, i64, i64, i64, Flag, Flag, String);
+    let rows: Vec<Stored> = sqlx::query_as(
         "SELECT nickname, town, employer, score, elapsed_secs, submitted_at, flagged_fast, late,
                 review
          FROM attempts WHERE contest_id = $1 AND submitted_at IS NOT NULL ORDER BY submitted_at",

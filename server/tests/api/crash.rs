@@ -11,12 +11,11 @@ use std::{
     time::Duration,
 };
 
-use app::foundation::db::Pool;
 use serde_json::{Value, json};
 
 use crate::{binary::admin, helpers::start_binary};
 
-const PASSWORD: &str = "flood-season-drill-2026";
+pub const PASSWORD: &str = "flood-season-drill-2026";
 const PARTICIPANTS_AT_ONCE: usize = 12;
 
 /// The real binary on the database in `dir`, with the demo question bank, trusting
@@ -41,7 +40,7 @@ fn database_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("portal.db").display())
 }
 
-fn client() -> reqwest::Client {
+pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -52,7 +51,12 @@ fn client() -> reqwest::Client {
 
 /// Posts a staff form as the browser does; returns the `Location` it was sent to (empty when
 /// the request failed, as it does once the server is killed).
-async fn post_form(
+/// `http://host:port` of a URL that may carry the base path.
+pub fn origin_of(url: &str) -> String {
+    url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")
+}
+
+pub async fn post_form(
     client: &reqwest::Client,
     url: &str,
     path: &str,
@@ -60,7 +64,7 @@ async fn post_form(
 ) -> String {
     let sent = client
         .post(format!("{url}{path}"))
-        .header("origin", url)
+        .header("origin", origin_of(url))
         .header("accept", "text/html")
         .form(form)
         .send()
@@ -76,13 +80,13 @@ async fn post_form(
 }
 
 /// One participant starts and submits; returns the attempt id once the server acknowledged it.
-async fn take_part(url: &str, n: usize) -> Option<String> {
+pub async fn take_part(url: &str, n: usize) -> Option<String> {
     let client = client();
     let address = format!("10.9.{}.{}", n / 256 % 256, n % 256);
     let call = |endpoint: &str, body: Value| {
         client
             .post(format!("{url}/api/{endpoint}"))
-            .header("origin", url)
+            .header("origin", origin_of(url))
             .header("x-forwarded-for", address.clone())
             .json(&body)
             .send()
@@ -254,7 +258,9 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
     let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
 
-    let pool = Pool::connect(&database_url(dir.path())).await.unwrap();
+    let pool = crate::helpers::connect(&database_url(dir.path()))
+        .await
+        .unwrap();
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&pool)
         .await

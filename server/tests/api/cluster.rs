@@ -1,0 +1,427 @@
+//! Two server processes on one PostgreSQL database behind Debian's nginx, configured with
+//! `deploy/nginx/aqxc.conf`: any instance serves any request, a staff change on one shows on
+//! the other at once, the sign-in throttle counts across both, and one instance killed in the
+//! middle of contest submissions and article saves loses nothing either acknowledged.
+
+use std::{
+    path::Path,
+    process::{Child, Command},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+
+use crate::{
+    binary::admin,
+    crash::{PASSWORD, client, post_form, take_part},
+    database::{fresh_database_url, on_postgres},
+    helpers::start_binary,
+};
+
+const NGINX: &str = "/usr/sbin/nginx";
+
+/// One instance of the real binary under `/aqxc/`, trusting the proxy's `X-Forwarded-For`.
+fn instance(database_url: &str, shared: &Path, check_ms: u64) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env("AQXC_LISTEN", "127.0.0.1:0")
+        .env("AQXC_DATABASE_URL", database_url)
+        .env("AQXC_BASE_PATH", "/aqxc/")
+        .env("AQXC_TRUSTED_PROXIES", "1")
+        .env(
+            "AQXC_CONTENT_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"),
+        )
+        .env("AQXC_SITE_ROOT", shared.join("site"))
+        .env("AQXC_UPLOADS_DIR", shared.join("uploads"))
+        .env("AQXC_PAGE_CACHE_MS", "60000")
+        .env("AQXC_CHANGE_CHECK_MS", check_ms.to_string());
+    let (child, url, _lines) = start_binary(command);
+    (child, url)
+}
+
+/// Debian's nginx with the deployment's own configuration, its two upstreams pointed at the
+/// instances; answers on the returned origin.
+struct Nginx {
+    process: Child,
+    origin: String,
+}
+
+impl Nginx {
+    fn start(dir: &Path, first: &str, second: &str) -> Nginx {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let host_port = |url: &str| {
+            url.trim_start_matches("http://")
+                .trim_end_matches("/aqxc")
+                .to_owned()
+        };
+        let site = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx/aqxc.conf"),
+        )
+        .unwrap()
+        .replace("127.0.0.1:3001", &host_port(first))
+        .replace("127.0.0.1:3002", &host_port(second))
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+        std::fs::write(dir.join("aqxc.conf"), site).unwrap();
+        let temp = |name: &str| {
+            let path = dir.join(name);
+            std::fs::create_dir_all(&path).unwrap();
+            path.display().to_string()
+        };
+        let main = format!(
+            "pid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\nworker_processes 1;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {body};\n  proxy_temp_path {proxy};\n\
+               fastcgi_temp_path {temp};\n  uwsgi_temp_path {temp};\n  scgi_temp_path {temp};\n\
+               include {dir}/aqxc.conf;\n}}\n",
+            dir = dir.display(),
+            body = temp("body"),
+            proxy = temp("proxy"),
+            temp = temp("temp"),
+        );
+        std::fs::write(dir.join("nginx.conf"), main).unwrap();
+        let process = Command::new(NGINX)
+            .args([
+                "-p",
+                &dir.display().to_string(),
+                "-c",
+                "nginx.conf",
+                "-g",
+                "daemon off;",
+            ])
+            .spawn()
+            .expect("nginx starts");
+        let origin = format!("http://127.0.0.1:{port}");
+        Nginx { process, origin }
+    }
+
+    async fn wait_ready(&self) {
+        let began = Instant::now();
+        loop {
+            if let Ok(response) = reqwest::get(format!("{}/aqxc/healthz", self.origin)).await
+                && response.status().is_success()
+            {
+                return;
+            }
+            assert!(
+                began.elapsed() < Duration::from_secs(10),
+                "nginx does not answer"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Nginx {
+    /// SIGTERM, so that the master stops its worker too (SIGKILL would leave it behind).
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.process.id().to_string()])
+            .status();
+        let _ = self.process.wait();
+    }
+}
+
+/// Kills a child process on drop, so a failed assertion leaves no server running.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn sign_in(client: &reqwest::Client, url: &str, password: &str) -> String {
+    post_form(
+        client,
+        url,
+        "/api/sign_in",
+        &[("username", "duty"), ("password", password)],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_behind_nginx_serve_as_one_portal_and_survive_losing_one() {
+    if !on_postgres() {
+        return;
+    }
+    if !Path::new(NGINX).exists() {
+        eprintln!("SKIPPED: {NGINX} is not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let database = fresh_database_url(dir.path(), "unused").await;
+    // The database is made and migrated by the first instance; then the officer's account.
+    let (first, one) = instance(&database, dir.path(), 3_600_000);
+    let mut first = Running(first);
+    let created = admin(
+        &database,
+        &[
+            "create",
+            "--username",
+            "duty",
+            "--role",
+            "editor",
+            "--role",
+            "contest_admin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(created.status.success(), "{created:?}");
+    let (second, two) = instance(&database, dir.path(), 3_600_000);
+    let _second = Running(second);
+    let nginx = Nginx::start(dir.path(), &one, &two);
+    nginx.wait_ready().await;
+    let through_nginx = format!("{}/aqxc", nginx.origin);
+
+    // Wrong passwords count across both instances: three free failures in all, then a wait.
+    let guesser = client();
+    for (n, url) in [&one, &two, &one].into_iter().enumerate() {
+        let to = sign_in(&guesser, url, "not-the-password-1").await;
+        assert!(to.contains("error=invalid"), "failure {n}: {to}");
+    }
+    let to = sign_in(&guesser, &two, "not-the-password-2").await;
+    assert!(to.contains("error=throttled"), "{to}");
+    // The wait after three failures is a second.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+
+    // Signed in through one, acting through the other: sessions are in the database.
+    let staff = client();
+    assert_eq!(sign_in(&staff, &one, PASSWORD).await, "/aqxc/admin");
+    let to = post_form(
+        &staff,
+        &two,
+        "/api/staff/contest_create",
+        &[
+            ("form[title]", "双实例演练竞赛"),
+            ("form[opens_at]", "2026-01-01T00:00"),
+            ("form[closes_at]", "2099-12-31T23:00"),
+            ("form[question_count]", "10"),
+            ("form[time_limit_minutes]", "20"),
+            ("form[pass_percent]", "60"),
+            // Everyone comes through nginx from one address here: room for the whole stream.
+            ("form[attempts_per_day]", "20"),
+            ("form[ask_town]", "on"),
+        ],
+    )
+    .await;
+    assert!(to.contains("/admin/contests/1"), "{to}");
+
+    // A staff change through one shows at once on the other, whose page was kept a minute.
+    let reader = client();
+    let list = |url: &str| {
+        let (reader, url) = (reader.clone(), url.to_owned());
+        async move {
+            reader
+                .get(format!("{url}/contest"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(list(&two).await.contains("双实例演练竞赛"));
+    let to = post_form(
+        &staff,
+        &one,
+        "/api/staff/contest_create",
+        &[
+            ("form[title]", "第二场竞赛"),
+            ("form[opens_at]", "2026-01-01T00:00"),
+            ("form[closes_at]", "2099-12-31T23:00"),
+            ("form[question_count]", "10"),
+            ("form[time_limit_minutes]", "20"),
+            ("form[pass_percent]", "60"),
+            ("form[attempts_per_day]", "3"),
+        ],
+    )
+    .await;
+    assert!(to.contains("/admin/contests/2"), "{to}");
+    let began = Instant::now();
+    while !list(&two).await.contains("第二场竞赛") {
+        assert!(
+            began.elapsed() < Duration::from_secs(2),
+            "not shown on the other instance"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // A contest attempt started on one instance is submitted on the other.
+    let player = client();
+    let call = |url: &str, endpoint: &str, body: Value| {
+        player
+            .post(format!("{url}/api/{endpoint}"))
+            .header("origin", crate::crash::origin_of(url))
+            .json(&body)
+            .send()
+    };
+    let view: Value = call(
+        &one,
+        "attempt_start",
+        json!({ "contest_id": 1, "entrant": { "nickname": "跨实例", "town": "长沙街道" } }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let attempt = view["id"].as_str().expect("started").to_owned();
+    let answers = vec![vec![0]; view["questions"].as_array().unwrap().len()];
+    let submitted: Value = call(
+        &two,
+        "attempt_submit",
+        json!({ "attempt_id": attempt, "answers": answers }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(submitted, Value::Null);
+
+    // Through nginx: participants and an editor's saves, then one instance is killed.
+    let to = post_form(
+        &staff,
+        &through_nginx,
+        "/api/staff/article_create",
+        &[
+            ("title", "停电时的安全"),
+            ("slug", "power-cut"),
+            ("category", "安全常识"),
+        ],
+    )
+    .await;
+    let article: i64 = to
+        .trim_start_matches("/aqxc/admin/articles/")
+        .trim_end_matches("?done=created")
+        .parse()
+        .unwrap_or_else(|_| panic!("{to}"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (url, stop, acked, next) = (
+            through_nginx.clone(),
+            stop.clone(),
+            acknowledged.clone(),
+            next.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                let n = next.fetch_add(1, Ordering::SeqCst);
+                if let Some(attempt) = take_part(&url, n).await {
+                    acked.lock().unwrap().push(attempt);
+                }
+            }
+        }));
+    }
+    let saved = Arc::new(Mutex::new(Vec::new()));
+    tasks.push({
+        let (url, stop, saved, staff) = (
+            through_nginx.clone(),
+            stop.clone(),
+            saved.clone(),
+            staff.clone(),
+        );
+        tokio::spawn(async move {
+            let id = article.to_string();
+            for version in 1.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let body = format!("停电时先关闭电器开关。第 {version} 版。");
+                let to = post_form(
+                    &staff,
+                    &url,
+                    "/api/staff/article_save",
+                    &[
+                        ("id", &id),
+                        ("title", "停电时的安全"),
+                        ("category", "安全常识"),
+                        ("tags", "停电"),
+                        ("summary", ""),
+                        ("body", &body),
+                    ],
+                )
+                .await;
+                if to.ends_with("done=saved") {
+                    saved.lock().unwrap().push(version);
+                }
+            }
+        })
+    });
+    let count = |list: &Arc<Mutex<Vec<_>>>| list.lock().unwrap().len();
+    let began = Instant::now();
+    while count(&acknowledged) < 30 || saved.lock().unwrap().len() < 8 {
+        assert!(
+            began.elapsed() < Duration::from_secs(60),
+            "the stream did not get going"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.0.kill().unwrap(); // SIGKILL
+    first.0.wait().unwrap();
+    let (at_kill, saves_at_kill) = (count(&acknowledged), saved.lock().unwrap().len());
+    // The other instance keeps serving: the stream goes on through nginx.
+    let began = Instant::now();
+    while count(&acknowledged) < at_kill + 30 || saved.lock().unwrap().len() < saves_at_kill + 8 {
+        assert!(
+            began.elapsed() < Duration::from_secs(60),
+            "nothing served after one instance was killed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.store(true, Ordering::SeqCst);
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    let pool = crate::helpers::connect(&database).await.unwrap();
+    let acked = acknowledged.lock().unwrap().clone();
+    for attempt in &acked {
+        let scored: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT submitted_at, score FROM attempts WHERE id = $1")
+                .bind(attempt)
+                .fetch_optional(&pool)
+                .await
+                .unwrap();
+        assert!(
+            matches!(scored, Some((Some(_), Some(_)))),
+            "acknowledged attempt {attempt} lost: {scored:?}"
+        );
+    }
+    let versions: Vec<String> = sqlx::query_scalar(
+        "SELECT body_md FROM article_versions WHERE article_id = $1 AND reason = 'save'",
+    )
+    .bind(article)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let saved = saved.lock().unwrap().clone();
+    for version in &saved {
+        let text = format!("第 {version} 版。");
+        assert!(
+            versions.iter().any(|body| body.contains(&text)),
+            "acknowledged save {version} lost"
+        );
+    }
+    eprintln!(
+        "one instance killed after {at_kill} submissions and {saves_at_kill} saves; {} and {} \
+         acknowledged in all, none lost",
+        acked.len(),
+        saved.len()
+    );
+}
