@@ -10,23 +10,29 @@ use sqlx::{
 
 use crate::config::{ConfigError, DatabaseConfig, DatabaseTarget};
 
-/// Migrations compiled into the binary, one folder per backend with the same version numbers
-/// (so `backup`/`restore` and the schema check compare versions whatever the backend); applied
-/// in order at every start.
-pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
-pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
-
-/// The migrations of a backend.
-pub fn migrator(backend: Backend) -> &'static sqlx::migrate::Migrator {
-    match backend {
-        Backend::Sqlite => &SQLITE_MIGRATOR,
-        Backend::Postgres => &POSTGRES_MIGRATOR,
-    }
+/// The migrations compiled into the binary for a backend: one folder per backend with the
+/// same version numbers (so `backup`/`restore` and the schema check compare versions whatever
+/// the backend), applied in order at every start.
+///
+/// Migrations only ever add (see `migrations/README.md`), and one a newer build applied is
+/// ignored by an older build: while a deployment rolls, an instance of the old build that
+/// restarts on the migrated database keeps working.
+pub fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    let mut migrator = match backend {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
+    };
+    migrator.set_ignore_missing(true);
+    migrator
 }
 
 /// The schema version this build brings (the same number on both backends).
 pub fn latest_version() -> i64 {
-    SQLITE_MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+    migrator(Backend::Sqlite)
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Opens the database named by the URL and brings its schema up to date. SQLite files (and
@@ -128,4 +134,30 @@ pub async fn is_healthy(pool: &Pool) -> bool {
         .fetch_one(pool)
         .await
         .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migration_versions() {
+        let versions = |backend| -> Vec<(i64, String)> {
+            migrator(backend)
+                .iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect()
+        };
+        assert_eq!(versions(Backend::Sqlite), versions(Backend::Postgres));
+        assert!(latest_version() >= 11);
+    }
+
+    #[test]
+    fn a_password_in_a_database_url_is_hidden() {
+        assert_eq!(
+            redacted("postgres://aqxc:s3cret@db/aqxc"),
+            "postgres://aqxc:***@db/aqxc"
+        );
+        assert_eq!(redacted("sqlite://data/aqxc.db"), "sqlite://data/aqxc.db");
+    }
 }

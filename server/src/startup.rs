@@ -68,6 +68,14 @@ impl Application {
                  (run `cargo leptos build`)"
             );
         }
+        let published = assets
+            .publish(&pool, app::foundation::clock::now())
+            .await
+            .context("publishing this build's hashed files")?;
+        tracing::info!(
+            published,
+            "hashed files published for instances of other builds"
+        );
         let security = &config.security;
         if security.public_origin.is_none() {
             tracing::warn!(

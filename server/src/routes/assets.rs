@@ -11,6 +11,7 @@ use std::{
 };
 
 use anyhow::Context;
+use app::foundation::db::Pool;
 use axum::{
     body::Body,
     extract::Request,
@@ -68,6 +69,63 @@ impl AssetStore {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Puts this build's hashed files where instances of other builds find them, and forgets
+    /// those no build has published for a week (an instance that old has long been replaced).
+    pub async fn publish(&self, pool: &Pool, now: i64) -> sqlx::Result<usize> {
+        let mut published = 0;
+        for (path, asset) in &self.files {
+            if asset.cache_control != IMMUTABLE {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO published_assets (path, content_type, body, published_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (path) DO UPDATE SET published_at = excluded.published_at",
+            )
+            .bind(path)
+            .bind(
+                asset
+                    .content_type
+                    .to_str()
+                    .unwrap_or("application/octet-stream"),
+            )
+            .bind(&asset.identity)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            published += 1;
+        }
+        sqlx::query("DELETE FROM published_assets WHERE published_at < $1")
+            .bind(now - 7 * 86_400)
+            .execute(pool)
+            .await?;
+        Ok(published)
+    }
+
+    /// A hashed file this build does not have, from another build (see [`Self::publish`]).
+    pub async fn respond_from_other_builds(
+        pool: &Pool,
+        method: &Method,
+        path: &str,
+    ) -> Option<Response> {
+        if method != Method::GET || !path.starts_with("/pkg/") {
+            return None;
+        }
+        let found: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT content_type, body FROM published_assets WHERE path = $1")
+                .bind(path)
+                .fetch_optional(pool)
+                .await
+                .inspect_err(|error| tracing::warn!(%error, path, "reading a published asset"))
+                .ok()?;
+        let (content_type, body) = found?;
+        Response::builder()
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::CACHE_CONTROL, IMMUTABLE)
+            .body(Body::from(body))
+            .ok()
     }
 
     /// The response for a GET or HEAD of a known file; `None` for anything else.

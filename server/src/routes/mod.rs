@@ -17,7 +17,7 @@ use crate::{
     },
     state::AppState,
 };
-use app::{App, shell};
+use app::{App, foundation::db::Pool, shell};
 
 /// Static files of the built site, served from memory with their compressed forms.
 pub mod assets;
@@ -68,10 +68,19 @@ pub fn router(state: AppState) -> Router {
         .merge(contest_files::routes())
         .leptos_routes_with_context(&state, route_list(), page_context, app_fn)
         .fallback(
-            move |State(assets): State<Arc<assets::AssetStore>>, request: Request| {
+            move |State(assets): State<Arc<assets::AssetStore>>,
+                  State(pool): State<Pool>,
+                  request: Request| {
                 let page_not_found = page_not_found.clone();
                 async move {
-                    match assets.respond(&request) {
+                    if let Some(response) = assets.respond(&request) {
+                        return response;
+                    }
+                    // While a deployment rolls, a page of the other build asks for its files.
+                    let (method, path) =
+                        (request.method().clone(), request.uri().path().to_owned());
+                    match assets::AssetStore::respond_from_other_builds(&pool, &method, &path).await
+                    {
                         Some(response) => response,
                         None => page_not_found(request).await,
                     }

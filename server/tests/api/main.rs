@@ -18,6 +18,7 @@ mod instances;
 mod page_cache;
 mod pages;
 mod prefs;
+mod rolling;
 mod security;
 mod staff;
 mod stores;
