@@ -218,3 +218,81 @@ async fn on_postgresql_backup_and_restore_refuse_and_name_the_tools_that_do_it()
     let (status, _) = app.page("/articles/flood-checklist").await;
     assert_eq!(status, 200, "the database is untouched");
 }
+
+/// A PostgreSQL client program of Debian's package (`pg_dump`, `pg_restore`).
+fn postgres_tool(name: &str) -> std::path::PathBuf {
+    let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("Debian's PostgreSQL is installed")
+        .filter_map(|entry| Some(entry.ok()?.path().join("bin").join(name)))
+        .filter(|path| path.exists())
+        .collect();
+    found.sort();
+    found.pop().expect("the tool is installed")
+}
+
+async fn ticks_at(url: &str) -> Vec<i64> {
+    let pool = crate::helpers::connect(url).await.unwrap();
+    let ticks = sqlx::query_scalar("SELECT at FROM audit_log WHERE action = 'tick' ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    ticks
+}
+
+#[tokio::test]
+async fn on_postgresql_the_readme_s_pg_dump_taken_under_load_restores_to_a_working_portal() {
+    if !on_postgres() {
+        return;
+    }
+    let app = portal_with_an_article_and_an_image().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = keep_writing(&app, stop.clone());
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+
+    // The README's commands: pg_dump while the site writes, the uploads folder after it.
+    let folder = tempfile::tempdir().unwrap();
+    let dump = folder.path().join("aqxc.dump");
+    let dumped = Command::new(postgres_tool("pg_dump"))
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .arg(&app.database_url)
+        .output()
+        .unwrap();
+    assert!(dumped.status.success(), "{dumped:?}");
+    let uploads_copy = folder.path().join("uploads");
+    std::fs::create_dir_all(&uploads_copy).unwrap();
+    for entry in std::fs::read_dir(app.data_dir().join("uploads")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), uploads_copy.join(entry.file_name())).unwrap();
+    }
+    stop.store(true, Ordering::SeqCst);
+    let written = writer.await.unwrap();
+
+    // Restored into a new database, it serves the article and the image, and holds the writes
+    // up to one moment, in order and without a gap.
+    let restored = crate::database::fresh_database_url(folder.path(), "unused").await;
+    let loaded = Command::new(postgres_tool("pg_restore"))
+        .args(["--clean", "--if-exists", "--no-owner", "--dbname"])
+        .arg(&restored)
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert!(loaded.status.success(), "{loaded:?}");
+    let copied = ticks_at(&restored).await;
+    assert!(!copied.is_empty() && (copied.len() as i64) <= written);
+    assert_eq!(copied, (0..copied.len() as i64).collect::<Vec<_>>());
+    let portal = spawn_app_with(Options {
+        existing_data: Some((&restored, &uploads_copy)),
+        ..Default::default()
+    })
+    .await;
+    let (status, page) = portal.page("/articles/flood-checklist").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("防汛备汛清单"));
+    let image = portal.get(&format!("/uploads/{IMAGE_NAME}")).await;
+    assert_eq!(image.bytes().await.unwrap().as_ref(), IMAGE);
+    // And it searches: the trigram indexes came back with the data.
+    let (_, found) = portal.page("/search?q=%E6%89%8B%E7%94%B5%E7%AD%92").await; // 手电筒
+    assert!(found.contains("防汛备汛清单"), "{found}");
+}
