@@ -31,14 +31,14 @@ pub async fn staff_articles(
     #[server(default)] status: String,
 ) -> Result<Vec<StaffArticleRow>, AppError> {
     use server::*;
-    crate::staff::access::require(WRITERS)?;
+    crate::foundation::access::require(WRITERS)?;
     Ok(super::store::staff_list(&pool()?, Status::parse(&status)).await?)
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_edit")]
 pub async fn load_for_editing(id: i64) -> Result<Option<EditableArticle>, AppError> {
     use server::*;
-    crate::staff::access::require(WRITERS)?;
+    crate::foundation::access::require(WRITERS)?;
     Ok(super::store::editable(&pool()?, id).await?)
 }
 
@@ -173,7 +173,7 @@ pub async fn autosave_article(
     body: String,
 ) -> Result<i64, AppError> {
     use server::*;
-    let staff = crate::staff::access::require(WRITERS)?;
+    let staff = crate::foundation::access::require(WRITERS)?;
     let pool = pool()?;
     let Some(article) = super::store::editable(&pool, id).await? else {
         return Err(AppError::refused("文章不存在"));
@@ -262,14 +262,14 @@ pub async fn article_step(
 #[server(prefix = "/api/staff", endpoint = "article_versions")]
 pub async fn article_versions(id: i64) -> Result<Vec<VersionSummary>, AppError> {
     use server::*;
-    crate::staff::access::require(WRITERS)?;
+    crate::foundation::access::require(WRITERS)?;
     Ok(super::store::versions(&pool()?, id).await?)
 }
 
 #[server(prefix = "/api/staff", endpoint = "article_version")]
 pub async fn article_version(id: i64, version: i64) -> Result<Option<VersionView>, AppError> {
     use server::*;
-    crate::staff::access::require(WRITERS)?;
+    crate::foundation::access::require(WRITERS)?;
     Ok(super::store::version(&pool()?, id, version).await?)
 }
 

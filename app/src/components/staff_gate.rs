@@ -4,12 +4,9 @@ use server_fn::ServerFn;
 
 use crate::{
     components::forms::CsrfField,
+    foundation::access::{Denied, check},
     foundation::site::use_site,
-    staff::{
-        Role, Staff,
-        access::{Denied, check},
-        api::SignOut,
-    },
+    staff::{Role, Staff, api::SignOut},
 };
 
 /// Renders `children` only for a signed-in staff member holding one of `roles` (any staff

@@ -76,7 +76,7 @@ pub struct ContestStats {
 #[server(prefix = "/api/staff", endpoint = "contests_overview")]
 pub async fn load_contest_overview() -> Result<ContestOverview, AppError> {
     use crate::foundation::server_support::pool;
-    crate::staff::access::require(CONTEST_OFFICERS)?;
+    crate::foundation::access::require(CONTEST_OFFICERS)?;
     let pool = pool()?;
     Ok(ContestOverview {
         contests: super::store::contests(&pool).await?,
@@ -117,7 +117,7 @@ pub async fn create_contest(form: ContestForm) -> Result<(), AppError> {
 #[server(prefix = "/api/staff", endpoint = "contest_stats")]
 pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, AppError> {
     use crate::foundation::server_support::pool;
-    crate::staff::access::require(CONTEST_OFFICERS)?;
+    crate::foundation::access::require(CONTEST_OFFICERS)?;
     Ok(server::stats(&pool()?, id).await?)
 }
 
@@ -331,7 +331,7 @@ pub type BankRow = (String, String, String, String, bool, bool);
 #[server(prefix = "/api/staff", endpoint = "bank_list")]
 pub async fn bank_list() -> Result<Vec<BankRow>, AppError> {
     use crate::foundation::server_support::pool;
-    crate::staff::access::require(CONTEST_OFFICERS)?;
+    crate::foundation::access::require(CONTEST_OFFICERS)?;
     let rows = super::store::bank_list(&pool()?).await?;
     Ok(rows
         .into_iter()
@@ -350,7 +350,7 @@ pub async fn bank_list() -> Result<Vec<BankRow>, AppError> {
 #[server(prefix = "/api/staff", endpoint = "bank_question")]
 pub async fn load_question(id: String) -> Result<Option<QuestionForm>, AppError> {
     use crate::foundation::server_support::pool;
-    crate::staff::access::require(CONTEST_OFFICERS)?;
+    crate::foundation::access::require(CONTEST_OFFICERS)?;
     let Some((q, active)) = super::store::question(&pool()?, &id).await? else {
         return Ok(None);
     };

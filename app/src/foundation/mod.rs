@@ -1,9 +1,12 @@
 //! What every feature stands on, and nothing feature-specific: where the portal is served and
 //! who runs it (`site`), what the middleware learned about the request, the clock, HTML
 //! escaping, the one error type of server functions, the audit log, JSON columns, and what
-//! server functions share. Features depend on it; it depends on no feature but for the staff
-//! member a server function acts as (`server_support`, `audit`).
+//! server functions share, and who is signed in with the role checks (`access`). Features depend
+//! on it; it depends on no feature but for the staff member a request acts as (`access`,
+//! `server_support`, `audit`: the staff types live with the staff feature).
 
+/// Who is signed in, and the checks every staff page and server function makes.
+pub mod access;
 /// The append-only audit log of staff actions, and the actions with their Chinese labels.
 pub mod audit;
 /// Unix time, and how the portal shows it (Beijing time).

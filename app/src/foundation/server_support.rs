@@ -64,7 +64,7 @@ where
     Act: FnOnce(crate::staff::Staff, Pool) -> Acting,
     Acting: std::future::Future<Output = Result<Outcome, AppError>>,
 {
-    let staff = crate::staff::access::require(roles)?;
+    let staff = crate::foundation::access::require(roles)?;
     let pool = pool()?;
     match act(staff.clone(), pool.clone()).await? {
         Outcome::Done {

@@ -211,7 +211,7 @@ pub async fn inspection_overview(
     #[server(default)] import: Option<i64>,
 ) -> Result<Overview, AppError> {
     use crate::foundation::server_support::pool;
-    crate::staff::access::require(OFFICERS)?;
+    crate::foundation::access::require(OFFICERS)?;
     let pool = pool()?;
     let (enterprises, inspectors, active_inspectors) = super::store::registry_counts(&pool).await?;
     let draws = super::store::list_draws(&pool).await?;
@@ -266,7 +266,7 @@ pub async fn announce_draw(form: DrawForm) -> Result<(), AppError> {
 #[server(prefix = "/api/staff", endpoint = "draw_staff")]
 pub async fn load_staff_draw(id: i64) -> Result<Option<StaffDraw>, AppError> {
     use crate::foundation::server_support::pool;
-    crate::staff::access::require(OFFICERS)?;
+    crate::foundation::access::require(OFFICERS)?;
     let memos = crate::memo::memos()?;
     Ok(server::staff_draw(&pool()?, &memos, id).await?)
 }

@@ -79,7 +79,8 @@ pub async fn change_password(
         super::store::set_password(&pool, staff.id, &hash, crate::foundation::clock::now()).await?;
         // Every other session of this person ends; this one stays signed in.
         let keep =
-            crate::foundation::request::extension::<super::access::SessionToken>().map(|t| t.0);
+            crate::foundation::request::extension::<crate::foundation::access::SessionToken>()
+                .map(|t| t.0);
         super::session::end_all_for(&pool, staff.id, keep.as_deref()).await?;
         Ok(Outcome::done(
             crate::foundation::audit::Action::PasswordChanged,
@@ -222,7 +223,7 @@ pub fn role_list(roles: &[Role]) -> String {
 #[server(prefix = "/api/staff", endpoint = "accounts")]
 pub async fn list_accounts() -> Result<Vec<super::StaffAccount>, AppError> {
     use server::*;
-    super::access::require(&[Role::Admin])?;
+    crate::foundation::access::require(&[Role::Admin])?;
     Ok(super::store::list(&pool()?).await?)
 }
 
@@ -232,7 +233,7 @@ pub async fn audit_entries(
     before: Option<i64>,
 ) -> Result<Vec<crate::foundation::audit::AuditEntry>, AppError> {
     use server::*;
-    super::access::require(&[Role::Admin])?;
+    crate::foundation::access::require(&[Role::Admin])?;
     Ok(
         crate::foundation::audit::page(&pool()?, before, crate::foundation::audit::PAGE_SIZE)
             .await?,

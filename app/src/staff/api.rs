@@ -104,9 +104,11 @@ pub async fn sign_in(
 #[server(prefix = "/api/staff", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use server::*;
-    let staff = super::access::require(&[])?;
+    let staff = crate::foundation::access::require(&[])?;
     let pool = pool()?;
-    if let Some(super::access::SessionToken(token)) = crate::foundation::request::extension() {
+    if let Some(crate::foundation::access::SessionToken(token)) =
+        crate::foundation::request::extension()
+    {
         super::session::end(&pool, &token).await?;
     }
     let policy = expect_context::<super::session::SessionPolicy>();

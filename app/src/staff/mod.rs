@@ -7,8 +7,6 @@
 /// The five roles and what each may do.
 pub mod role;
 pub use role::Role;
-/// Who is signed in, and the checks every staff page and server function makes.
-pub mod access;
 /// Server functions of the staff area: one's own password, and managing accounts (admins).
 pub mod admin;
 /// Server functions anyone reaches: sign in and out.

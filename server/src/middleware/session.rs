@@ -7,11 +7,9 @@ use axum::{
 };
 
 use app::{
+    foundation::access::{CurrentStaff, SessionToken},
     foundation::clock,
-    staff::{
-        access::{CurrentStaff, SessionToken},
-        session::{SESSION_COOKIE, SessionPolicy, resolve},
-    },
+    staff::session::{SESSION_COOKIE, SessionPolicy, resolve},
 };
 
 /// Paths that never need to know who is asking (and must stay cacheable).

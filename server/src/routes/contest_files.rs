@@ -12,8 +12,8 @@ use axum::{
 
 use app::{
     contest::{admin::CONTEST_OFFICERS, store},
+    foundation::access::CurrentStaff,
     foundation::clock,
-    staff::access::CurrentStaff,
 };
 use domain::inspections::registry::csv_line;
 

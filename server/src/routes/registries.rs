@@ -12,11 +12,12 @@ use axum::{
 };
 
 use app::{
+    foundation::access::CurrentStaff,
     foundation::audit::{self, Actor, Event},
     foundation::clock,
     foundation::request::ClientIp,
     inspections::{admin::OFFICERS, store},
-    staff::{Staff, access::CurrentStaff},
+    staff::Staff,
 };
 use domain::inspections::registry;
 

@@ -18,10 +18,10 @@ use axum::{
 use sha2::{Digest, Sha256};
 
 use app::{
+    foundation::access::CurrentStaff,
     foundation::audit::{self, Actor, Event},
     foundation::clock,
     foundation::request::ClientIp,
-    staff::access::CurrentStaff,
 };
 
 use crate::state::AppState;

@@ -4,9 +4,10 @@ use server_fn::ServerFn;
 
 use crate::{
     components::forms::{CsrfField, Notice, NoticeKind},
+    foundation::access::current_staff,
     foundation::request::query_param,
     foundation::site::use_site,
-    staff::{access::current_staff, api::SignIn},
+    staff::api::SignIn,
 };
 
 /// 登录: the staff sign-in form. The public never needs it.

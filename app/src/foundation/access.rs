@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Role, Staff};
+use crate::staff::{Role, Staff};
 
 /// The signed-in staff member, put into the request's extensions by the session middleware.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
