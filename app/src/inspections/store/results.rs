@@ -1,0 +1,335 @@
+//! Inspection results, the public detail of a draw, enterprise search and statistics.
+
+use std::collections::HashMap;
+
+use crate::foundation::db::{self, Pool};
+use crate::foundation::json_column::json;
+use domain::{date::Date, inspections::registry::RiskTier};
+use sqlx::FromRow;
+
+use super::super::{
+    DrawDetail, DrawStatus, EnterpriseHit, PublicResult, ResultCategory, SelectedRow, Statistics,
+    TeamMember,
+};
+
+use super::*;
+
+/// A result as the officer records it.
+#[derive(Debug)]
+pub struct NewResult<'a> {
+    pub draw_id: i64,
+    pub uscc: &'a str,
+    pub inspected_on: Date,
+    pub produced_on: Date,
+    pub check_items: &'a [String],
+    pub category: ResultCategory,
+    pub hazards_found: i64,
+    pub hazards_rectified: i64,
+    pub follow_up: &'a str,
+    pub recorded_by: i64,
+}
+
+/// Records (or corrects) the result of one selected enterprise.
+pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::Result<()> {
+    let mut tx = db::begin_serialized(pool, &[&draw_key_name(result.draw_id)]).await?;
+    sqlx::query(
+        "INSERT INTO inspection_results (draw_id, uscc, inspected_on, produced_on, check_items,
+             category, hazards_found, hazards_rectified, follow_up, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (draw_id, uscc) DO UPDATE SET inspected_on = excluded.inspected_on,
+             produced_on = excluded.produced_on, check_items = excluded.check_items,
+             category = excluded.category, hazards_found = excluded.hazards_found,
+             hazards_rectified = excluded.hazards_rectified, follow_up = excluded.follow_up,
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+    )
+    .bind(result.draw_id)
+    .bind(result.uscc)
+    .bind(result.inspected_on.to_string())
+    .bind(result.produced_on.to_string())
+    .bind(json(result.check_items))
+    .bind(result.category.as_str())
+    .bind(result.hazards_found)
+    .bind(result.hazards_rectified)
+    .bind(result.follow_up)
+    .bind(result.recorded_by)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+#[derive(FromRow)]
+pub(super) struct ResultRow {
+    draw_id: i64,
+    uscc: String,
+    enterprise: String,
+    town: String,
+    industry: String,
+    inspected_on: String,
+    produced_on: String,
+    check_items: String,
+    category: String,
+    hazards_found: i64,
+    hazards_rectified: i64,
+    follow_up: String,
+}
+
+impl ResultRow {
+    fn into_public(self) -> Option<(PublicResult, String)> {
+        Some((
+            PublicResult {
+                draw_id: self.draw_id,
+                uscc: self.uscc,
+                enterprise: self.enterprise,
+                town: self.town,
+                industry: self.industry,
+                inspected_on: self.inspected_on,
+                check_items: serde_json::from_str(&self.check_items).unwrap_or_default(),
+                category: ResultCategory::parse(&self.category)?,
+                hazards_found: self.hazards_found,
+                hazards_rectified: self.hazards_rectified,
+                follow_up: self.follow_up,
+            },
+            self.produced_on,
+        ))
+    }
+}
+
+pub(super) const RESULT_COLUMNS: &str =
+    "r.draw_id, r.uscc, e.name AS enterprise, e.town, e.industry,
+    r.inspected_on, r.produced_on, r.check_items, r.category, r.hazards_found,
+    r.hazards_rectified, r.follow_up";
+
+/// Public: results of revealed draws whose results were published.
+pub(super) const PUBLISHED: &str = "d.status = 'revealed' AND d.results_published_at IS NOT NULL";
+
+/// Every result recorded for a draw, with the day it was produced (staff and publication).
+pub async fn draw_results<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    draw_id: i64,
+) -> sqlx::Result<Vec<(PublicResult, String)>> {
+    let rows: Vec<ResultRow> = sqlx::query_as(&format!(
+        "SELECT {RESULT_COLUMNS} FROM inspection_results r
+         JOIN enterprises e ON e.uscc = r.uscc WHERE r.draw_id = $1 ORDER BY r.uscc"
+    ))
+    .bind(draw_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(ResultRow::into_public)
+        .collect())
+}
+
+/// Every published result, newest inspection first (open data).
+pub async fn published_results(pool: &Pool) -> sqlx::Result<Vec<PublicResult>> {
+    let rows: Vec<ResultRow> = sqlx::query_as(&format!(
+        "SELECT {RESULT_COLUMNS} FROM inspection_results r
+         JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
+         WHERE {PUBLISHED} ORDER BY r.inspected_on DESC, r.uscc"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(ResultRow::into_public)
+        .map(|(r, _)| r)
+        .collect())
+}
+
+/// The public page of a draw: the commitment, and after the reveal the list with teams and
+/// published results.
+/// What a draw's public content depends on, read without decoding its snapshot.
+pub async fn draw_key(pool: &Pool, id: i64) -> sqlx::Result<Option<crate::memo::DrawKey>> {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT status, results_published_at FROM draws WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(status, published)| (id, status, published)))
+}
+
+/// A draw, decoded once per version and kept.
+pub async fn find_draw_memo(
+    pool: &Pool,
+    memos: &crate::memo::Memos,
+    id: i64,
+) -> sqlx::Result<Option<(crate::memo::DrawKey, std::sync::Arc<StoredDraw>)>> {
+    let Some(key) = draw_key(pool, id).await? else {
+        return Ok(None);
+    };
+    if let Some(draw) = memos.draws.get(&key) {
+        return Ok(Some((key, draw)));
+    }
+    let Some(draw) = find_draw(pool, id).await? else {
+        return Ok(None);
+    };
+    let draw = std::sync::Arc::new(draw);
+    // Kept under the key read first: a change in between makes the next read miss.
+    memos.draws.put(key.clone(), draw.clone());
+    Ok(Some((key, draw)))
+}
+
+pub async fn public_detail(
+    pool: &Pool,
+    memos: &crate::memo::Memos,
+    id: i64,
+) -> sqlx::Result<Option<DrawDetail>> {
+    let Some((_, draw)) = find_draw_memo(pool, memos, id).await? else {
+        return Ok(None);
+    };
+    let draw = draw.as_ref();
+    let items = check_items(pool).await?;
+    let check_items = draw
+        .check_items
+        .iter()
+        .filter_map(|code| items.iter().find(|i| &i.code == code).cloned())
+        .collect();
+    let selected = if draw.status == DrawStatus::Revealed {
+        let results: HashMap<String, PublicResult> = if draw.results_published_at.is_some() {
+            draw_results(pool, id)
+                .await?
+                .into_iter()
+                .map(|(r, _)| (r.uscc.clone(), r))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Some(selected_rows(draw, results))
+    } else {
+        None
+    };
+    Ok(Some(DrawDetail {
+        summary: draw.summary(),
+        check_items,
+        rules: draw.rules.clone(),
+        sources: draw.sources.clone(),
+        snapshot_digest: draw.snapshot_digest.clone(),
+        result_digest: draw.result_digest.clone(),
+        commitment_digest: draw.commitment_digest.clone(),
+        results_published_at: draw.results_published_at,
+        snapshot_enterprises: draw.snapshot.enterprises.len(),
+        selected,
+    }))
+}
+
+/// The selected enterprises with names and teams, from the draw's own snapshot.
+pub fn selected_rows(
+    draw: &StoredDraw,
+    mut results: HashMap<String, PublicResult>,
+) -> Vec<SelectedRow> {
+    let assignments = draw.assignments.clone().unwrap_or_default();
+    let enterprises: HashMap<&str, _> = draw
+        .snapshot
+        .enterprises
+        .iter()
+        .map(|e| (e.uscc.as_str(), e))
+        .collect();
+    let inspectors: HashMap<&str, _> = draw
+        .snapshot
+        .inspectors
+        .iter()
+        .map(|i| (i.certificate.as_str(), i))
+        .collect();
+    assignments
+        .into_iter()
+        .map(|a| {
+            let enterprise = enterprises.get(a.uscc.as_str());
+            let team = a
+                .team
+                .iter()
+                .map(|certificate| TeamMember {
+                    certificate: certificate.clone(),
+                    name: inspectors
+                        .get(certificate.as_str())
+                        .map(|i| i.name.clone())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            SelectedRow {
+                uscc: a.uscc.to_string(),
+                name: enterprise.map(|e| e.name.clone()).unwrap_or_default(),
+                town: enterprise.map(|e| e.town.clone()).unwrap_or_default(),
+                industry: enterprise.map(|e| e.industry.clone()).unwrap_or_default(),
+                stratum: a.stratum,
+                team,
+                result: results.remove(a.uscc.as_str()),
+            }
+        })
+        .collect()
+}
+
+/// Public search by name or code: public fields and published results only.
+pub async fn search_enterprises(pool: &Pool, query: &str) -> sqlx::Result<Vec<EnterpriseHit>> {
+    let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT uscc, name, town, industry, risk FROM enterprises
+         WHERE uscc = upper($1) OR name LIKE $2 ORDER BY name LIMIT 30",
+    )
+    .bind(query)
+    .bind(&pattern)
+    .fetch_all(pool)
+    .await?;
+    let mut hits = Vec::with_capacity(rows.len());
+    for (uscc, name, town, industry, risk) in rows {
+        let results: Vec<ResultRow> = sqlx::query_as(&format!(
+            "SELECT {RESULT_COLUMNS} FROM inspection_results r
+             JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
+             WHERE r.uscc = $1 AND {PUBLISHED} ORDER BY r.inspected_on DESC"
+        ))
+        .bind(&uscc)
+        .fetch_all(pool)
+        .await?;
+        hits.push(EnterpriseHit {
+            risk: RiskTier::parse(&risk)
+                .map(|t| t.label().to_string())
+                .unwrap_or_default(),
+            uscc,
+            name,
+            town,
+            industry,
+            results: results
+                .into_iter()
+                .filter_map(ResultRow::into_public)
+                .map(|(r, _)| r)
+                .collect(),
+        });
+    }
+    Ok(hits)
+}
+
+/// Published results counted by town, industry and result.
+pub async fn statistics(pool: &Pool) -> sqlx::Result<Statistics> {
+    let results = published_results(pool).await?;
+    let mut stats = Statistics {
+        results: results.len() as i64,
+        ..Statistics::default()
+    };
+    let mut by_town: HashMap<String, i64> = HashMap::new();
+    let mut by_industry: HashMap<String, i64> = HashMap::new();
+    let mut by_category: HashMap<ResultCategory, i64> = HashMap::new();
+    for r in &results {
+        stats.hazards_found += r.hazards_found;
+        stats.hazards_rectified += r.hazards_rectified;
+        *by_town.entry(r.town.clone()).or_default() += 1;
+        *by_industry.entry(r.industry.clone()).or_default() += 1;
+        *by_category.entry(r.category).or_default() += 1;
+    }
+    let sorted = |map: HashMap<String, i64>| {
+        let mut list: Vec<(String, i64)> = map.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list
+    };
+    stats.by_town = sorted(by_town);
+    stats.by_industry = sorted(by_industry);
+    stats.by_category = ResultCategory::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.label().to_string(),
+                by_category.get(c).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    Ok(stats)
+}
