@@ -5,7 +5,7 @@
 #   B. two instances on one PostgreSQL (a throwaway server of Debian's package) behind Debian's
 #      nginx with deploy/nginx/aqxc.conf.
 # Reports, per shape: scored submissions/s with p50/p99, reader requests/s, errors, and the
-# resident memory of the server processes (and of PostgreSQL in B). Writes
+# resident memory of the server processes (and of PostgreSQL in B), as proportional set size. Writes
 # bench/results/cluster.md.
 #
 # Usage: bench/cluster.sh [seconds of reading, default 10] [participants, default 2000]
@@ -50,9 +50,14 @@ start_instance() {
   exit 1
 }
 
+# Proportional set size of the processes given, in MB: shared memory (PostgreSQL's buffers, the
+# binary's pages) counted once across them, not once per process as resident sizes would.
 rss_of() { # pids… → MB
-  local total=0 pid
-  for pid in "$@"; do total=$((total + $(ps -o rss= -p "$pid" 2>/dev/null | tr -d ' ' || echo 0))); done
+  local total=0 pid kb
+  for pid in "$@"; do
+    kb="$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)"
+    total=$((total + ${kb:-0}))
+  done
   echo $((total / 1024))
 }
 
@@ -150,9 +155,9 @@ OUT="$ROOT/bench/results/cluster.md"
   echo "answers) while four wrk readers (16 connections each, ${DURATION}s: home, an article, the list,"
   echo "the contest page) load pages; the same machine, one run."
   echo
-  echo "| shape | scored/s | p50 ms | p99 ms | contest errors | reader req/s | reader errors | peak MB |"
+  echo "| shape | scored/s | p50 ms | p99 ms | contest errors | reader req/s | reader errors | peak memory MB (PSS) |"
   echo "|---|---|---|---|---|---|---|---|"
-  summary_row sqlite "A. 1 instance, SQLite (server RSS)"
-  summary_row postgres "B. 2 instances + PostgreSQL behind nginx (servers + PostgreSQL RSS)"
+  summary_row sqlite "A. 1 instance, SQLite (the server)"
+  summary_row postgres "B. 2 instances + PostgreSQL behind nginx (servers and PostgreSQL)"
 } > "$OUT"
 cat "$OUT"

@@ -7,7 +7,7 @@ use crate::foundation::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{DrawDetail, DrawSummary, PublicResult, SelectedRow};
+use super::{DrawDetail, DrawSummary, ImportReport, PublicResult, SelectedRow};
 use crate::staff::Role;
 
 /// Who may work on draws.
@@ -177,16 +177,6 @@ pub struct Overview {
     pub active_inspectors: i64,
     pub draws: Vec<DrawSummary>,
     pub import: Option<ImportReport>,
-}
-
-/// The outcome of a registry import from the staff area.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    pub kind: String,
-    pub file_name: String,
-    pub inserted: i64,
-    pub updated: i64,
-    pub errors: Vec<String>,
 }
 
 /// A selected enterprise with what only staff see: the recorded result and its deadline.

@@ -123,6 +123,16 @@ impl ResultCategory {
     }
 }
 
+/// The outcome of a registry import from the staff area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub kind: String,
+    pub file_name: String,
+    pub inserted: i64,
+    pub updated: i64,
+    pub errors: Vec<String>,
+}
+
 /// A draw in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrawSummary {

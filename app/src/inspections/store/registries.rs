@@ -401,7 +401,7 @@ pub async fn record_import(pool: &Pool, record: ImportRecord<'_>, now: i64) -> s
 pub async fn import_report(
     pool: &Pool,
     id: i64,
-) -> sqlx::Result<Option<super::super::admin::ImportReport>> {
+) -> sqlx::Result<Option<super::super::ImportReport>> {
     let row: Option<(String, String, i64, i64, String)> = sqlx::query_as(
         "SELECT kind, file_name, inserted, updated, errors FROM registry_imports WHERE id = $1",
     )
@@ -409,7 +409,7 @@ pub async fn import_report(
     .fetch_optional(pool)
     .await?;
     Ok(row.map(
-        |(kind, file_name, inserted, updated, errors)| super::super::admin::ImportReport {
+        |(kind, file_name, inserted, updated, errors)| super::super::ImportReport {
             kind,
             file_name,
             inserted,

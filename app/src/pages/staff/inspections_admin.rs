@@ -13,11 +13,10 @@ use crate::{
     foundation::request::{query_param, raw_query},
     foundation::site::use_site,
     inspections::{
-        DrawStatus, ResultCategory,
+        DrawStatus, ImportReport, ResultCategory,
         admin::{
-            AnnounceDraw, DrawForm, ImportReport, OFFICERS, PublishResults, RevealDraw, RunDraw,
-            SaveResult, StaffDraw, StaffRow, StratumForm, group_options, inspection_overview,
-            load_staff_draw,
+            AnnounceDraw, DrawForm, OFFICERS, PublishResults, RevealDraw, RunDraw, SaveResult,
+            StaffDraw, StaffRow, StratumForm, group_options, inspection_overview, load_staff_draw,
         },
         api::check_items,
     },
