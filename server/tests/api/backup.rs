@@ -62,15 +62,7 @@ fn keep_writing(app: &TestApp, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle
 }
 
 async fn ticks(database_file: &Path) -> Vec<i64> {
-    let pool = crate::helpers::connect(&format!("sqlite://{}", database_file.display()))
-        .await
-        .unwrap();
-    let ticks = sqlx::query_scalar("SELECT at FROM audit_log WHERE action = 'tick' ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    ticks
+    ticks_at(&format!("sqlite://{}", database_file.display())).await
 }
 
 #[tokio::test]

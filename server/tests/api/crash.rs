@@ -11,6 +11,7 @@ use std::{
     time::Duration,
 };
 
+use app::foundation::db::Pool;
 use serde_json::{Value, json};
 
 use crate::{binary::admin, helpers::start_binary};
@@ -116,6 +117,134 @@ pub async fn take_part(url: &str, n: usize) -> Option<String> {
     (submitted == Value::Null).then_some(attempt)
 }
 
+/// Participants taking part one after another on several connections, and an editor saving a
+/// new version of an article again and again; each records what the server acknowledged (one
+/// refused or cut off is not acknowledged, and need not be kept).
+pub struct Stream {
+    stop: Arc<AtomicBool>,
+    attempts: Arc<Mutex<Vec<String>>>,
+    saves: Arc<Mutex<Vec<i64>>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Stream {
+    pub fn start(url: &str, staff: &reqwest::Client, article: i64, participants: usize) -> Stream {
+        let stop = Arc::new(AtomicBool::new(false));
+        let attempts = Arc::new(Mutex::new(Vec::new()));
+        let saves = Arc::new(Mutex::new(Vec::new()));
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..participants {
+            let (url, stop, acked, next) =
+                (url.to_owned(), stop.clone(), attempts.clone(), next.clone());
+            tasks.push(tokio::spawn(async move {
+                while !stop.load(Ordering::SeqCst) {
+                    let n = next.fetch_add(1, Ordering::SeqCst);
+                    if let Some(attempt) = take_part(&url, n).await {
+                        acked.lock().unwrap().push(attempt);
+                    }
+                }
+            }));
+        }
+        let (url, stop_saving, saved, staff) =
+            (url.to_owned(), stop.clone(), saves.clone(), staff.clone());
+        tasks.push(tokio::spawn(async move {
+            let id = article.to_string();
+            for version in 1.. {
+                if stop_saving.load(Ordering::SeqCst) {
+                    break;
+                }
+                let body = format!("停电时先关闭电器开关。第 {version} 版。");
+                let to = post_form(
+                    &staff,
+                    &url,
+                    "/api/staff/article_save",
+                    &[
+                        ("id", &id),
+                        ("title", "停电时的安全"),
+                        ("category", "安全常识"),
+                        ("tags", "停电"),
+                        ("summary", ""),
+                        ("body", &body),
+                    ],
+                )
+                .await;
+                if to.ends_with("done=saved") {
+                    saved.lock().unwrap().push(version);
+                }
+            }
+        }));
+        Stream {
+            stop,
+            attempts,
+            saves,
+            tasks,
+        }
+    }
+
+    /// Acknowledged (submissions, saves) so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.attempts.lock().unwrap().len(),
+            self.saves.lock().unwrap().len(),
+        )
+    }
+
+    /// Waits until at least this many submissions and saves were acknowledged.
+    pub async fn wait_for(&self, attempts: usize, saves: usize, otherwise: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let (acked, saved) = self.counts();
+            if acked >= attempts && saved >= saves {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "{otherwise}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Stops the stream; returns the acknowledged attempts and saved versions.
+    pub async fn stop(self) -> (Vec<String>, Vec<i64>) {
+        self.stop.store(true, Ordering::SeqCst);
+        for task in self.tasks {
+            task.await.unwrap();
+        }
+        let attempts = self.attempts.lock().unwrap().clone();
+        let saves = self.saves.lock().unwrap().clone();
+        (attempts, saves)
+    }
+}
+
+/// Every acknowledged attempt is scored, and every acknowledged save is a version of the article.
+pub async fn assert_kept(pool: &Pool, article: i64, attempts: &[String], saves: &[i64]) {
+    for attempt in attempts {
+        let scored: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT submitted_at, score FROM attempts WHERE id = $1")
+                .bind(attempt)
+                .fetch_optional(pool)
+                .await
+                .unwrap();
+        assert!(
+            matches!(scored, Some((Some(_), Some(_)))),
+            "acknowledged attempt {attempt} lost: {scored:?}"
+        );
+    }
+    let versions: Vec<String> = sqlx::query_scalar(
+        "SELECT body_md FROM article_versions WHERE article_id = $1 AND reason = 'save'",
+    )
+    .bind(article)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for version in saves {
+        let text = format!("第 {version} 版。");
+        assert!(
+            versions.iter().any(|body| body.contains(&text)),
+            "acknowledged save {version} lost"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save() {
     let dir = tempfile::tempdir().unwrap();
@@ -179,78 +308,14 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
         .parse()
         .unwrap_or_else(|_| panic!("{to}"));
 
-    // The stream: participants one after another on several connections, and an editor saving
-    // a new version again and again. Each records what the server acknowledged.
-    let stop = Arc::new(AtomicBool::new(false));
-    let acknowledged_attempts = Arc::new(Mutex::new(Vec::new()));
-    let next_participant = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut tasks = Vec::new();
-    for _ in 0..PARTICIPANTS_AT_ONCE {
-        let (url, stop, acked, next) = (
-            url.clone(),
-            stop.clone(),
-            acknowledged_attempts.clone(),
-            next_participant.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            while !stop.load(Ordering::SeqCst) {
-                let n = next.fetch_add(1, Ordering::SeqCst);
-                if let Some(attempt) = take_part(&url, n).await {
-                    acked.lock().unwrap().push(attempt);
-                }
-            }
-        }));
-    }
-    // Every version the server acknowledged (one refused under load is not acknowledged, and
-    // need not be kept).
-    let saved = Arc::new(Mutex::new(Vec::new()));
-    tasks.push({
-        let (url, stop, saved, staff) = (url.clone(), stop.clone(), saved.clone(), staff.clone());
-        tokio::spawn(async move {
-            let id = article.to_string();
-            for version in 1.. {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let body = format!("停电时先关闭电器开关。第 {version} 版。");
-                let to = post_form(
-                    &staff,
-                    &url,
-                    "/api/staff/article_save",
-                    &[
-                        ("id", &id),
-                        ("title", "停电时的安全"),
-                        ("category", "安全常识"),
-                        ("tags", "停电"),
-                        ("summary", ""),
-                        ("body", &body),
-                    ],
-                )
-                .await;
-                if to.ends_with("done=saved") {
-                    saved.lock().unwrap().push(version);
-                }
-            }
-        })
-    });
-
+    let stream = Stream::start(&url, &staff, article, PARTICIPANTS_AT_ONCE);
     // Kill it once the stream is well under way.
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while acknowledged_attempts.lock().unwrap().len() < 40 || saved.lock().unwrap().len() < 10 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the stream did not get going"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    stream
+        .wait_for(40, 10, "the stream did not get going")
+        .await;
     server.kill().unwrap(); // SIGKILL
     server.wait().unwrap();
-    stop.store(true, Ordering::SeqCst);
-    for task in tasks {
-        task.await.unwrap();
-    }
-    let acked = acknowledged_attempts.lock().unwrap().clone();
-    let saved = saved.lock().unwrap().clone();
+    let (acked, saved) = stream.stop().await;
     let last_saved = saved.last().copied().unwrap_or_default();
 
     // Restarted on the same database, it starts, and everything acknowledged is there.
@@ -272,32 +337,7 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
         .unwrap_or_default();
     assert!(broken_references.is_empty(), "{broken_references:?}");
 
-    for attempt in &acked {
-        let scored: Option<(Option<i64>, Option<i64>)> =
-            sqlx::query_as("SELECT submitted_at, score FROM attempts WHERE id = $1")
-                .bind(attempt)
-                .fetch_optional(&pool)
-                .await
-                .unwrap();
-        assert!(
-            matches!(scored, Some((Some(_), Some(_)))),
-            "acknowledged attempt {attempt} lost: {scored:?}"
-        );
-    }
-    let saved_versions: Vec<String> = sqlx::query_scalar(
-        "SELECT body_md FROM article_versions WHERE article_id = $1 AND reason = 'save'",
-    )
-    .bind(article)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
-    for version in &saved {
-        let text = format!("第 {version} 版。");
-        assert!(
-            saved_versions.iter().any(|body| body.contains(&text)),
-            "acknowledged save {version} lost"
-        );
-    }
+    assert_kept(&pool, article, &acked, &saved).await;
     let current: String = sqlx::query_scalar("SELECT body_md FROM articles WHERE id = $1")
         .bind(article)
         .fetch_one(&pool)
