@@ -24,15 +24,6 @@ impl Backend {
         Backend::from_scheme(pool.connect_options().database_url.scheme())
     }
 
-    /// The backend a connection speaks.
-    pub fn of_connection(connection: &Connection) -> Backend {
-        if connection.backend_name().eq_ignore_ascii_case("sqlite") {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        }
-    }
-
     fn from_scheme(scheme: &str) -> Backend {
         if scheme.starts_with("sqlite") {
             Backend::Sqlite
@@ -58,10 +49,6 @@ impl Dialects {
 
     pub fn for_pool(&self, pool: &Pool) -> &'static str {
         self.on(Backend::of(pool))
-    }
-
-    pub fn for_connection(&self, connection: &Connection) -> &'static str {
-        self.on(Backend::of_connection(connection))
     }
 }
 

@@ -297,23 +297,8 @@ async fn two_instances_behind_nginx_serve_as_one_portal_and_survive_losing_one()
     assert_eq!(submitted, Value::Null);
 
     // Through nginx: participants and an editor's saves, then one instance is killed.
-    let to = post_form(
-        &staff,
-        &through_nginx,
-        "/api/staff/article_create",
-        &[
-            ("title", "停电时的安全"),
-            ("slug", "power-cut"),
-            ("category", "安全常识"),
-        ],
-    )
-    .await;
-    let article: i64 = to
-        .trim_start_matches("/aqxc/admin/articles/")
-        .trim_end_matches("?done=created")
-        .parse()
-        .unwrap_or_else(|_| panic!("{to}"));
-    let stream = Stream::start(&through_nginx, &staff, article, 8);
+    let stream = Stream::start(&through_nginx, &staff, 8).await;
+    let article = stream.article;
     stream.wait_for(30, 8, "the stream did not get going").await;
     first.0.kill().unwrap(); // SIGKILL
     first.0.wait().unwrap();

@@ -121,6 +121,8 @@ pub async fn take_part(url: &str, n: usize) -> Option<String> {
 /// new version of an article again and again; each records what the server acknowledged (one
 /// refused or cut off is not acknowledged, and need not be kept).
 pub struct Stream {
+    /// The article the editor saves, created by [`Stream::start`].
+    pub article: i64,
     stop: Arc<AtomicBool>,
     attempts: Arc<Mutex<Vec<String>>>,
     saves: Arc<Mutex<Vec<i64>>>,
@@ -128,7 +130,24 @@ pub struct Stream {
 }
 
 impl Stream {
-    pub fn start(url: &str, staff: &reqwest::Client, article: i64, participants: usize) -> Stream {
+    /// Creates the article (as `staff`, signed in as an editor), then starts the stream.
+    pub async fn start(url: &str, staff: &reqwest::Client, participants: usize) -> Stream {
+        let to = post_form(
+            staff,
+            url,
+            "/api/staff/article_create",
+            &[
+                ("title", "停电时的安全"),
+                ("slug", "power-cut"),
+                ("category", "安全常识"),
+            ],
+        )
+        .await;
+        let article: i64 = to
+            .rsplit('/')
+            .next()
+            .and_then(|last| last.trim_end_matches("?done=created").parse().ok())
+            .unwrap_or_else(|| panic!("the article was not created: {to}"));
         let stop = Arc::new(AtomicBool::new(false));
         let attempts = Arc::new(Mutex::new(Vec::new()));
         let saves = Arc::new(Mutex::new(Vec::new()));
@@ -175,6 +194,7 @@ impl Stream {
             }
         }));
         Stream {
+            article,
             stop,
             attempts,
             saves,
@@ -291,24 +311,8 @@ async fn a_server_killed_mid_stream_keeps_every_acknowledged_submission_and_save
     )
     .await;
     assert!(to.contains("/admin/contests/1"), "{to}");
-    let to = post_form(
-        &staff,
-        &url,
-        "/api/staff/article_create",
-        &[
-            ("title", "停电时的安全"),
-            ("slug", "power-cut"),
-            ("category", "安全常识"),
-        ],
-    )
-    .await;
-    let article: i64 = to
-        .trim_start_matches("/admin/articles/")
-        .trim_end_matches("?done=created")
-        .parse()
-        .unwrap_or_else(|_| panic!("{to}"));
-
-    let stream = Stream::start(&url, &staff, article, PARTICIPANTS_AT_ONCE);
+    let stream = Stream::start(&url, &staff, PARTICIPANTS_AT_ONCE).await;
+    let article = stream.article;
     // Kill it once the stream is well under way.
     stream
         .wait_for(40, 10, "the stream did not get going")
