@@ -64,6 +64,8 @@ pub struct Memos {
     pub draws: Memo<DrawKey, Arc<crate::inspections::store::StoredDraw>>,
     /// The open-data record of a draw, serialized.
     pub records: Memo<DrawKey, Arc<Vec<u8>>>,
+    /// The question bank and the contests' terms, until the next staff change.
+    pub catalog: crate::contest::catalog::Catalog,
 }
 
 /// How long a leaderboard is kept.
@@ -75,7 +77,16 @@ impl Default for Memos {
             leaderboards: Memo::new(Some(Duration::from_secs(LEADERBOARD_SECS)), 256),
             draws: Memo::new(None, 4),
             records: Memo::new(None, 4),
+            catalog: Default::default(),
         }
+    }
+}
+
+impl Memos {
+    /// After a staff change: forget what staff can change (draw memos are keyed by what their
+    /// content depends on, and stay).
+    pub fn forget_staff_data(&self) {
+        self.catalog.forget();
     }
 }
 

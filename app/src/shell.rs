@@ -11,7 +11,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let elder = elder_mode_requested();
     let interactive = page_has_islands(&current_path());
     #[cfg(feature = "ssr")]
-    set_content_security_policy();
+    {
+        // Leptos's server integration gives every response a random nonce; pages here allow
+        // their few inline scripts by hash instead (see below), so that a kept page is the
+        // same bytes for everyone. The empty nonce it then writes (`nonce=""`) matches nothing.
+        provide_context(leptos::nonce::Nonce::from_value(""));
+        // Outside the islands nothing hydrates: no resource's data needs to be in the page.
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+        set_content_security_policy(interactive.then(|| bootstrap_hash(&options, &root)));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" data-base=site.base.clone() class:elder=elder>
@@ -64,18 +74,31 @@ fn current_path() -> String {
     }
 }
 
-/// Pages allow only the site's own scripts, plus the one inline hydration script by its nonce,
-/// and WebAssembly compilation. No inline script or style runs without the nonce.
+/// Pages allow only the site's own scripts and WebAssembly compilation; an interactive page
+/// also allows its one inline script, Leptos's island bootstrap, by its SHA-256 hash. No other
+/// inline script or style runs.
+///
+/// A hash rather than a per-response nonce: the bootstrap is the same text on every page of a
+/// build, so a kept page is the same bytes for every anonymous visitor and can be sent
+/// compressed as it was prepared once (`server::middleware::page_cache`).
 #[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
+fn set_content_security_policy(bootstrap: Option<String>) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
+    let mut scripts = vec!["'self'".to_owned()];
+    scripts.extend(
+        FRAMEWORK_DATA_SCRIPTS
+            .iter()
+            .map(|script| format!("'{}'", csp_hash(script))),
+    );
+    if let Some(hash) = bootstrap {
+        scripts.push(format!("'{hash}'"));
+        scripts.push("'wasm-unsafe-eval'".to_owned());
+    }
+    let scripts = scripts.join(" ");
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src {scripts}; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
     );
@@ -84,9 +107,70 @@ fn set_content_security_policy() {
     }
 }
 
+/// The two data scripts Leptos's server integration writes after `</html>`, as they are when
+/// nothing outside the islands hydrates: the same on every page.
+#[cfg(feature = "ssr")]
+const FRAMEWORK_DATA_SCRIPTS: [&str; 2] = [
+    "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];",
+    "__INCOMPLETE_CHUNKS=[];",
+];
+
+/// The CSP source (`sha256-…`) of the island bootstrap this build writes under `root`: found
+/// by rendering it once, so it is exactly the text the pages carry.
+#[cfg(feature = "ssr")]
+fn bootstrap_hash(options: &LeptosOptions, root: &str) -> String {
+    use std::{collections::HashMap, sync::Mutex};
+    static HASHES: Mutex<Option<HashMap<(String, String), String>>> = Mutex::new(None);
+    let key = (root.to_owned(), options.output_name.to_string());
+    let mut hashes = HASHES.lock().unwrap_or_else(|p| p.into_inner());
+    hashes
+        .get_or_insert_with(HashMap::new)
+        .entry(key)
+        .or_insert_with(|| {
+            let html = view! { <HydrationScripts options=options.clone() islands=true root=root.to_owned() /> }
+                .to_html();
+            csp_hash_of_inline_script(&html).unwrap_or_default()
+        })
+        .clone()
+}
+
+/// `sha256-…` of the first inline `<script>`'s text in `html`.
+#[cfg(feature = "ssr")]
+fn csp_hash_of_inline_script(html: &str) -> Option<String> {
+    let open = html.find("<script")?;
+    let text_at = open + html[open..].find('>')? + 1;
+    let text = &html[text_at..text_at + html[text_at..].find("</script>")?];
+    Some(csp_hash(text))
+}
+
+/// `sha256-…` of a script's text, as CSP names it.
+#[cfg(feature = "ssr")]
+fn csp_hash(script: &str) -> String {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    use sha2::{Digest, Sha256};
+    format!(
+        "sha256-{}",
+        STANDARD.encode(Sha256::digest(script.as_bytes()))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::page_has_islands;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_hash_is_of_the_script_text_only() {
+        // echo -n 'go();' | openssl dgst -sha256 -binary | base64
+        assert_eq!(
+            super::csp_hash_of_inline_script(
+                r#"<link rel="modulepreload" href="/pkg/a.js"><script type="module">go();</script>"#
+            )
+            .as_deref(),
+            Some("sha256-bYOqbsii8BMz1hC57p5sZG4K4cMuk6QQDiwupM2aRMM=")
+        );
+        assert_eq!(super::csp_hash_of_inline_script("<p>none</p>"), None);
+    }
 
     #[test]
     fn only_the_contest_and_the_staff_area_load_the_wasm_bundle() {

@@ -77,7 +77,7 @@ test.describe("staff accounts", () => {
     const response = await page.goto("/login");
     const headers = response!.headers();
     const csp = headers["content-security-policy"];
-    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=_-]+' 'wasm-unsafe-eval'/);
+    expect(csp).toContain("script-src 'self';");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).toContain("frame-ancestors 'self'");
     expect(headers["x-content-type-options"]).toBe("nosniff");

@@ -8,6 +8,8 @@ pub mod admin;
 pub mod backup;
 /// The command line: `serve` (the default) and, later, admin and import commands.
 pub mod cli;
+/// Bodies compressed once and sent many times (site files, kept pages).
+pub mod compression;
 /// Typed settings with defaults that run out of the box, each overridable by environment.
 pub mod config;
 /// The pool on SQLite (WAL mode) or PostgreSQL, chosen by the URL; migrations run at start-up.

@@ -1,7 +1,8 @@
 //! Staff changes seen by every instance at once.
 //!
-//! Each instance keeps its own page cache (`middleware::page_cache`). A staff change empties
-//! the cache of the instance that made it, counts the change in the database (`site_changes`),
+//! Each instance keeps its own page cache (`middleware::page_cache`) and its own copy of the
+//! question bank and contests (`app::contest::catalog`). A staff change empties both on the
+//! instance that made it, counts the change in the database (`site_changes`),
 //! and, on PostgreSQL, tells the other instances with `NOTIFY`; each of them empties its cache
 //! when told. Notifications sent while a listener reconnects are lost, and some databases that
 //! speak PostgreSQL's protocol have no `LISTEN` at all (GaussDB), so every instance also reads
@@ -16,7 +17,10 @@ use std::{
     time::Duration,
 };
 
-use app::foundation::db::{Backend, Pool};
+use app::{
+    foundation::db::{Backend, Pool},
+    memo::Memos,
+};
 use sqlx::postgres::PgListener;
 
 use crate::middleware::page_cache::PageCache;
@@ -28,6 +32,7 @@ const CHANNEL: &str = "aqxc_site_changes";
 pub struct SiteChanges {
     pool: Pool,
     cache: Arc<PageCache>,
+    memos: Arc<Memos>,
     /// The counter as this instance last saw it (its cache holds nothing older).
     seen: AtomicI64,
     notify: bool,
@@ -35,20 +40,26 @@ pub struct SiteChanges {
 
 impl SiteChanges {
     /// `notify`: whether to use PostgreSQL's `LISTEN`/`NOTIFY` (off for databases without it).
-    pub async fn new(pool: Pool, cache: Arc<PageCache>, notify: bool) -> sqlx::Result<Self> {
+    pub async fn new(
+        pool: Pool,
+        cache: Arc<PageCache>,
+        memos: Arc<Memos>,
+        notify: bool,
+    ) -> sqlx::Result<Self> {
         let seen = current(&pool).await?;
         Ok(Self {
             notify: notify && Backend::of(&pool) == Backend::Postgres,
             pool,
             cache,
+            memos,
             seen: AtomicI64::new(seen),
         })
     }
 
-    /// After a staff change on this instance: empty its cache, count the change, tell the
+    /// After a staff change on this instance: forget what it keeps, count the change, tell the
     /// others. A database error is logged: the change itself is already made.
     pub async fn changed(&self) {
-        self.cache.forget_all();
+        self.forget_local();
         let counted: sqlx::Result<i64> = sqlx::query_scalar(
             "UPDATE site_changes SET counter = counter + 1 WHERE id = 1 RETURNING counter",
         )
@@ -74,10 +85,16 @@ impl SiteChanges {
         }
     }
 
+    /// Forgets what this instance keeps of staff-made content.
+    fn forget_local(&self) {
+        self.cache.forget_all();
+        self.memos.forget_staff_data();
+    }
+
     /// Empties the cache if the counter moved past what this instance saw.
     fn saw(&self, counter: i64) {
         if self.seen.fetch_max(counter, Ordering::SeqCst) < counter {
-            self.cache.forget_all();
+            self.forget_local();
         }
     }
 
@@ -129,11 +146,11 @@ impl SiteChanges {
                 // was said meanwhile is lost, so assume a change.
                 Ok(None) => {
                     tracing::info!("the change listener reconnects");
-                    self.cache.forget_all();
+                    self.forget_local();
                 }
                 Err(error) => {
                     tracing::warn!(%error, "the change listener failed; retrying");
-                    self.cache.forget_all();
+                    self.forget_local();
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }

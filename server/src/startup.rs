@@ -98,10 +98,16 @@ impl Application {
             max_body_bytes: security.max_body_bytes,
         };
         let page_cache = Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms)));
+        let memos = Arc::new(app::memo::Memos::default());
         let changes = Arc::new(
-            SiteChanges::new(pool.clone(), page_cache.clone(), config.db_notify)
-                .await
-                .context("reading the change counter")?,
+            SiteChanges::new(
+                pool.clone(),
+                page_cache.clone(),
+                memos.clone(),
+                config.db_notify,
+            )
+            .await
+            .context("reading the change counter")?,
         );
         changes.watch(Duration::from_millis(config.change_check_ms));
         let state = AppState {
@@ -123,7 +129,7 @@ impl Application {
                 cache: page_cache,
                 changes: changes.clone(),
             },
-            memos: Arc::new(app::memo::Memos::default()),
+            memos,
         };
         let pool = state.pool.clone();
         let router = routes::router(state);

@@ -64,6 +64,17 @@ mod server {
 #[cfg(feature = "ssr")]
 use crate::foundation::server_support::pool;
 
+/// The database and this instance's catalog, for the attempt rules.
+#[cfg(feature = "ssr")]
+macro_rules! ground {
+    ($pool:ident, $memos:ident) => {
+        super::engine::Ground {
+            pool: &$pool,
+            catalog: &$memos.catalog,
+        }
+    };
+}
+
 #[server(prefix = "/api", endpoint = "contests")]
 pub async fn contests() -> Result<Vec<ContestInfo>, AppError> {
     Ok(super::store::contests(&pool()?).await?)
@@ -81,7 +92,8 @@ pub async fn current_attempt(contest_id: i64) -> Result<Option<AttemptView>, App
         return Ok(None);
     };
     let now = crate::foundation::clock::now();
-    match super::engine::current(&pool()?, contest_id, &caller, now).await {
+    let (pool, memos) = (pool()?, crate::memo::memos()?);
+    match super::engine::current(ground!(pool, memos), contest_id, &caller, now).await {
         Ok(view) => Ok(view),
         Err(AppError::Refused(_)) => Ok(None),
         Err(error) => Err(error),
@@ -90,13 +102,10 @@ pub async fn current_attempt(contest_id: i64) -> Result<Option<AttemptView>, App
 
 #[server(prefix = "/api", endpoint = "attempt_start", input = Json)]
 pub async fn start_attempt(contest_id: i64, entrant: Entrant) -> Result<AttemptView, AppError> {
-    let pool = pool()?;
-    let Some(contest) = super::store::contest_to_enter(&pool, contest_id).await? else {
-        return Err(AppError::refused("没有这个竞赛"));
-    };
+    let (pool, memos) = (pool()?, crate::memo::memos()?);
     let caller = server::caller(true)?.ok_or_else(|| AppError::internal("no participant"))?;
     let now = crate::foundation::clock::now();
-    super::engine::start(&pool, &contest, &caller, &entrant, now).await
+    super::engine::start(ground!(pool, memos), contest_id, &caller, &entrant, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_save", input = Json)]
@@ -105,7 +114,8 @@ pub async fn save_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Resul
         return Err(AppError::refused("没有找到这次答题"));
     };
     let now = crate::foundation::clock::now();
-    super::engine::save(&pool()?, &attempt_id, &caller, &answers, now).await
+    let (pool, memos) = (pool()?, crate::memo::memos()?);
+    super::engine::save(ground!(pool, memos), &attempt_id, &caller, &answers, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_submit", input = Json)]
@@ -114,7 +124,8 @@ pub async fn submit_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Res
         return Err(AppError::refused("没有找到这次答题"));
     };
     let now = crate::foundation::clock::now();
-    super::engine::submit(&pool()?, &attempt_id, &caller, answers, now).await
+    let (pool, memos) = (pool()?, crate::memo::memos()?);
+    super::engine::submit(ground!(pool, memos), &attempt_id, &caller, answers, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_result")]
@@ -125,7 +136,8 @@ pub async fn load_attempt_result(attempt_id: String) -> Result<AttemptResult, Ap
         ));
     };
     let now = crate::foundation::clock::now();
-    super::engine::result(&pool()?, &attempt_id, &caller, now).await
+    let (pool, memos) = (pool()?, crate::memo::memos()?);
+    super::engine::result(ground!(pool, memos), &attempt_id, &caller, now).await
 }
 
 #[server(prefix = "/api", endpoint = "leaderboard")]
@@ -163,7 +175,8 @@ pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>,
 pub async fn next_practice_question(
     seen: Vec<String>,
 ) -> Result<Option<PracticeQuestion>, AppError> {
-    let bank = super::store::practice_bank(&pool()?).await?;
+    let snapshot = crate::memo::memos()?.catalog.snapshot(&pool()?).await?;
+    let bank = &snapshot.practice;
     let fresh: Vec<_> = bank.iter().filter(|q| !seen.contains(&q.id)).collect();
     let pool_of = if fresh.is_empty() {
         bank.iter().collect()
@@ -199,8 +212,8 @@ pub async fn practice_check(
 ) -> Result<Option<PracticeFeedback>, AppError> {
     // Only practice questions: a contest-only question is never checked here, whatever id
     // is asked about.
-    let bank = super::store::practice_bank(&pool()?).await?;
-    let Some(question) = bank.into_iter().find(|q| q.id == id) else {
+    let snapshot = crate::memo::memos()?.catalog.snapshot(&pool()?).await?;
+    let Some(question) = snapshot.practice.iter().find(|q| q.id == id) else {
         return Ok(None);
     };
     let mut sorted = order.clone();
@@ -218,7 +231,7 @@ pub async fn practice_check(
     Ok(Some(PracticeFeedback {
         credit,
         correct,
-        explanation: question.explanation,
-        source: question.source,
+        explanation: question.explanation.clone(),
+        source: question.source.clone(),
     }))
 }

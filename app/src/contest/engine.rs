@@ -12,8 +12,17 @@ use domain::{
 
 use super::{
     AttemptResult, AttemptView, ContestInfo, Entrant, GRACE_SECS, ReviewItem,
+    catalog::Catalog,
     store::{self, AttemptRow},
 };
+
+/// What the attempt rules work with: the database, and this instance's copy of the bank and
+/// the contests.
+#[derive(Clone, Copy)]
+pub struct Ground<'a> {
+    pub pool: &'a Pool,
+    pub catalog: &'a Catalog,
+}
 
 /// Attempts from one client address (IPv6: one /64) per contest and day, as a multiple of the
 /// per-person limit, before that address is slowed down.
@@ -70,64 +79,84 @@ pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant
     })
 }
 
-/// Starts an attempt, or returns the one still running.
+/// Starts an attempt, or returns the one still running. One serialised transaction that
+/// checks the running attempt and the day's limits and stores the new one; the paper is drawn
+/// and shown from the catalog.
 pub async fn start(
-    pool: &Pool,
-    contest: &ContestInfo,
+    at: Ground<'_>,
+    contest_id: i64,
     caller: &Caller,
     entrant: &Entrant,
     now: i64,
 ) -> Result<AttemptView, AppError> {
-    if now < contest.opens_at {
+    let Some(contest) = at.catalog.contest(at.pool, contest_id).await? else {
+        return Err(said("没有这个竞赛"));
+    };
+    let contest_info = &contest.info;
+    if now < contest_info.opens_at {
         return Err(said("竞赛还没有开始，请在开始时间之后再来"));
     }
-    if now >= contest.closes_at {
+    if now >= contest_info.closes_at {
         return Err(said("竞赛已经结束"));
     }
-    let entrant = check_entrant(contest, entrant)?;
-    if let Some(open) = current(pool, contest.id, caller, now).await? {
-        return Ok(open);
-    }
-    let bank: Vec<_> = store::bank(pool)
-        .await?
-        .into_iter()
-        .filter(|q| !contest.contest_only || q.contest_only)
-        .collect();
-    let quotas = store::contest_quotas(pool, contest.id).await?;
-    let seed = rand::random::<u64>();
-    let paper = paper::draw(&bank, contest.question_count as usize, &quotas, seed)
+    let entrant = check_entrant(contest_info, entrant)?;
+    let snapshot = at.catalog.snapshot(at.pool).await?;
+    // At most twice: an attempt left past its time is scored first, then the new one starts.
+    for _ in 0..2 {
+        let paper = paper::draw(
+            snapshot.bank_for(contest_info),
+            contest_info.question_count as usize,
+            &contest.quotas,
+            rand::random::<u64>(),
+        )
         .map_err(|e| said(format!("暂时无法出题：{e}")))?;
-    let id = random_id();
-    let day = Date::beijing_of_unix(now).to_string();
-    let attempt = store::NewAttempt {
-        id: &id,
-        contest_id: contest.id,
-        participant: &caller.participant,
-        client_ip: &caller.client_ip,
-        day: &day,
-        nickname: &entrant.nickname,
-        town: &entrant.town,
-        employer: &entrant.employer,
-        paper: &paper,
-        started_at: now,
-        deadline_at: now + contest.time_limit_secs,
-    };
-    match store::start_attempt(pool, attempt, |today| {
-        within_daily_limits(contest, today, now)
-    })
-    .await??
-    {
-        store::Started::New => {}
-        store::Started::AlreadyRunning => {
-            return current(pool, contest.id, caller, now)
-                .await?
-                .ok_or_else(|| AppError::internal("the racing attempt is gone"));
+        let id = random_id();
+        let day = Date::beijing_of_unix(now).to_string();
+        let attempt = store::NewAttempt {
+            id: &id,
+            contest_id,
+            participant: &caller.participant,
+            client_ip: &caller.client_ip,
+            day: &day,
+            nickname: &entrant.nickname,
+            town: &entrant.town,
+            employer: &entrant.employer,
+            paper: &paper,
+            started_at: now,
+            deadline_at: now + contest_info.time_limit_secs,
+        };
+        let started = store::start_attempt(at.pool, attempt, |today| {
+            within_daily_limits(contest_info, today, now)
+        })
+        .await??;
+        match started {
+            store::Started::New => {
+                let questions = snapshot
+                    .paper_questions(&paper)
+                    .ok_or_else(|| AppError::internal("a drawn question is not in the bank"))?;
+                let pairs: Vec<_> = questions.iter().zip(paper.iter()).collect();
+                return Ok(AttemptView {
+                    id,
+                    contest_title: contest_info.title.clone(),
+                    questions: paper::shown_paper(&pairs),
+                    answers: vec![Vec::new(); paper.len()],
+                    remaining_secs: contest_info.time_limit_secs,
+                });
+            }
+            store::Started::Unsubmitted(row) if now > row.deadline_at + GRACE_SECS => {
+                let loaded = Loaded::of(at, &row).await?;
+                let progress = row.progress();
+                let when = row.progress_at.unwrap_or(row.started_at);
+                finish(at, &row, &loaded, progress, when, true).await?;
+            }
+            store::Started::Unsubmitted(row) => {
+                return view(at, &row, &contest_info.title, now).await;
+            }
         }
     }
-    let row = store::attempt(pool, &id)
-        .await?
-        .ok_or_else(|| AppError::internal("the attempt just stored is missing"))?;
-    view(pool, &row, &contest.title, now).await
+    Err(AppError::internal(
+        "an attempt past its time was not scored",
+    ))
 }
 
 /// Whether one more attempt may start today: the participant's own limit, and the spacing of
@@ -157,35 +186,37 @@ fn within_daily_limits(
 
 /// The participant's running attempt at a contest; one whose time ran out is scored first.
 pub async fn current(
-    pool: &Pool,
+    at: Ground<'_>,
     contest_id: i64,
     caller: &Caller,
     now: i64,
 ) -> Result<Option<AttemptView>, AppError> {
-    let Some(row) = store::unsubmitted(pool, contest_id, &caller.participant).await? else {
+    let Some(row) = store::unsubmitted(at.pool, contest_id, &caller.participant).await? else {
         return Ok(None);
     };
     if now > row.deadline_at + GRACE_SECS {
         let progress = row.progress();
-        let loaded = Loaded::of(pool, &row).await?;
-        let at = row.progress_at.unwrap_or(row.started_at);
-        finish(pool, &row, &loaded, progress, at, true).await?;
+        let loaded = Loaded::of(at, &row).await?;
+        let when = row.progress_at.unwrap_or(row.started_at);
+        finish(at, &row, &loaded, progress, when, true).await?;
         return Ok(None);
     }
-    let title = store::contest_terms(pool, contest_id)
+    let title = at
+        .catalog
+        .contest(at.pool, contest_id)
         .await?
-        .map(|terms| terms.title)
+        .map(|contest| contest.info.title)
         .unwrap_or_default();
-    Ok(Some(view(pool, &row, &title, now).await?))
+    Ok(Some(view(at, &row, &title, now).await?))
 }
 
 async fn view(
-    pool: &Pool,
+    at: Ground<'_>,
     row: &AttemptRow,
     title: &str,
     now: i64,
 ) -> Result<AttemptView, AppError> {
-    let loaded = Loaded::of(pool, row).await?;
+    let loaded = Loaded::of(at, row).await?;
     let mut answers = row.progress();
     answers.resize(loaded.paper.len(), Vec::new());
     Ok(AttemptView {
@@ -209,31 +240,42 @@ async fn own(pool: &Pool, id: &str, caller: &Caller) -> Result<AttemptRow, AppEr
 
 /// Keeps the answers given so far.
 pub async fn save(
-    pool: &Pool,
+    at: Ground<'_>,
     id: &str,
     caller: &Caller,
     answers: &[Vec<usize>],
     now: i64,
 ) -> Result<(), AppError> {
-    let row = own(pool, id, caller).await?;
-    Loaded::of(pool, &row).await?.check(answers)?;
-    if !store::save_progress(pool, id, answers, now).await? {
+    let row = own(at.pool, id, caller).await?;
+    Loaded::of(at, &row).await?.check(answers)?;
+    if !store::save_progress(at.pool, id, answers, now).await? {
         return Err(said("这次答题已经结束"));
     }
     Ok(())
 }
 
-/// An attempt's paper with its questions, read once per request.
+/// An attempt's paper with its questions (from the catalog).
 struct Loaded {
     paper: Vec<paper::PaperQuestion>,
     questions: Vec<domain::contest::bank::Question>,
+    /// The contest's pass mark, percent.
+    pass_percent: i64,
 }
 
 impl Loaded {
-    async fn of(pool: &Pool, row: &AttemptRow) -> Result<Loaded, AppError> {
+    async fn of(at: Ground<'_>, row: &AttemptRow) -> Result<Loaded, AppError> {
         let paper = row.paper()?;
-        let questions = store::paper_questions(pool, &paper).await?;
-        Ok(Loaded { paper, questions })
+        let questions = at.catalog.paper_questions(at.pool, &paper).await?;
+        let pass_percent = at
+            .catalog
+            .contest(at.pool, row.contest_id)
+            .await?
+            .map_or(100, |contest| contest.info.pass_percent);
+        Ok(Loaded {
+            paper,
+            questions,
+            pass_percent,
+        })
     }
 
     fn pairs(&self) -> Vec<(&domain::contest::bank::Question, &paper::PaperQuestion)> {
@@ -248,43 +290,34 @@ impl Loaded {
 /// Scores and stores a submission, once. Past the time limit and its grace, the answers saved
 /// before the deadline are scored instead, and the attempt is marked late.
 pub async fn submit(
-    pool: &Pool,
+    at: Ground<'_>,
     id: &str,
     caller: &Caller,
     answers: Vec<Vec<usize>>,
     now: i64,
 ) -> Result<(), AppError> {
-    let row = own(pool, id, caller).await?;
+    let row = own(at.pool, id, caller).await?;
     let already_submitted = || said("这次答题已经交卷，不能再次提交");
     if row.submitted_at.is_some() {
         return Err(already_submitted());
     }
-    let loaded = Loaded::of(pool, &row).await?;
+    let loaded = Loaded::of(at, &row).await?;
     loaded.check(&answers)?;
     if now > row.deadline_at + GRACE_SECS {
         let progress = row.progress();
-        if !finish(pool, &row, &loaded, progress, row.deadline_at, true).await? {
+        if !finish(at, &row, &loaded, progress, row.deadline_at, true).await? {
             return Err(already_submitted());
         }
         return Err(said("已超过答题时间，已按截止时保存的答案评分"));
     }
-    if !finish(
-        pool,
-        &row,
-        &loaded,
-        answers,
-        now.min(row.deadline_at),
-        false,
-    )
-    .await?
-    {
+    if !finish(at, &row, &loaded, answers, now.min(row.deadline_at), false).await? {
         return Err(already_submitted());
     }
     Ok(())
 }
 
 async fn finish(
-    pool: &Pool,
+    ground: Ground<'_>,
     row: &AttemptRow,
     loaded: &Loaded,
     mut answers: Vec<Vec<usize>>,
@@ -298,10 +331,7 @@ async fn finish(
         answers = vec![Vec::new(); paper.len()];
     }
     let scored = scoring::score(&pairs, &answers);
-    let pass_percent = store::contest_terms(pool, row.contest_id)
-        .await?
-        .map_or(100, |terms| terms.pass_percent);
-    let passed = i64::from(scored.score) >= pass_percent;
+    let passed = i64::from(scored.score) >= loaded.pass_percent;
     let elapsed = (at - row.started_at).max(0);
     let review: Vec<(String, scoring::Credit)> = paper
         .iter()
@@ -312,7 +342,7 @@ async fn finish(
     // Only the first of racing submissions is recorded (the store checks it in the same
     // statement that records it); the others are told so.
     let recorded = store::finish(
-        pool,
+        ground.pool,
         &row.id,
         store::Finished {
             answers: &answers,
@@ -332,20 +362,20 @@ async fn finish(
 
 /// A finished attempt with its review, for its participant only.
 pub async fn result(
-    pool: &Pool,
+    at: Ground<'_>,
     id: &str,
     caller: &Caller,
     now: i64,
 ) -> Result<AttemptResult, AppError> {
-    let mut row = own(pool, id, caller).await?;
-    let loaded = Loaded::of(pool, &row).await?;
+    let mut row = own(at.pool, id, caller).await?;
+    let loaded = Loaded::of(at, &row).await?;
     if row.submitted_at.is_none() {
         if now <= row.deadline_at + GRACE_SECS {
             return Err(said("这次答题还没有交卷"));
         }
         let progress = row.progress();
-        finish(pool, &row, &loaded, progress, row.deadline_at, true).await?;
-        row = own(pool, id, caller).await?;
+        finish(at, &row, &loaded, progress, row.deadline_at, true).await?;
+        row = own(at.pool, id, caller).await?;
     }
     let pairs = loaded.pairs();
     let answers: Vec<Vec<usize>> = row
@@ -354,9 +384,12 @@ pub async fn result(
         .and_then(|a| serde_json::from_str(a).ok())
         .unwrap_or_else(|| vec![Vec::new(); loaded.paper.len()]);
     let scored = scoring::score(&pairs, &answers);
-    let terms = store::contest_terms(pool, row.contest_id)
+    let terms = at
+        .catalog
+        .contest(at.pool, row.contest_id)
         .await?
-        .unwrap_or_default();
+        .map(|contest| contest.info)
+        .ok_or_else(|| AppError::internal("the attempt's contest is gone"))?;
     let review_from = (terms.contest_only && now < terms.closes_at).then_some(terms.closes_at);
     let shown = paper::shown_paper(&pairs);
     Ok(AttemptResult {

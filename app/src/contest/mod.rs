@@ -10,6 +10,9 @@ pub use domain::contest::{bank::Kind, paper::ShownQuestion, scoring::Credit};
 pub mod admin;
 /// Server functions of the quiz and the public pages.
 pub mod api;
+/// The bank and the contests' terms in memory, until staff change them (server only).
+#[cfg(feature = "ssr")]
+pub mod catalog;
 /// The attempt rules: window, limits, time, one submission (server only).
 #[cfg(feature = "ssr")]
 pub mod engine;

@@ -1,6 +1,6 @@
 //! The SQL of the contest.
 
-use crate::foundation::db::{self, Dialects, Flag, Pool};
+use crate::foundation::db::{self, Flag, Pool};
 use crate::foundation::json_column::{decode, json};
 use domain::contest::{
     bank::{Kind, Question},
@@ -110,51 +110,29 @@ impl QuestionRow {
 const QUESTION_COLUMNS: &str =
     "id, topic, kind, difficulty, stem, options, answer, explanation, source, contest_only";
 
-/// Every active question.
+/// Every active question (the staff's bank views; attempts read the catalog's copy).
 pub async fn bank(pool: &Pool) -> sqlx::Result<Vec<Question>> {
-    active_questions(pool, "").await
-}
-
-/// The ids of a paper, bound as one JSON array: each dialect unpacks it its own way.
-const PAPER_IDS: Dialects = Dialects {
-    sqlite: "SELECT value FROM json_each($1)",
-    postgres: "SELECT json_array_elements_text($1::json)",
-};
-
-/// The active questions practice mode may show and check: never a contest-only one.
-pub async fn practice_bank(pool: &Pool) -> sqlx::Result<Vec<Question>> {
-    active_questions(pool, "AND contest_only = 0").await
-}
-
-/// The active questions, narrowed by a fixed SQL condition (never user input).
-async fn active_questions(pool: &Pool, narrowed: &str) -> sqlx::Result<Vec<Question>> {
     let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
-        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active = 1 {narrowed} ORDER BY id"
+        "SELECT {QUESTION_COLUMNS} FROM questions WHERE active = 1 ORDER BY id"
     ))
     .fetch_all(pool)
     .await?;
     rows.into_iter().map(QuestionRow::into_question).collect()
 }
 
-/// The questions of a paper, in the paper's order (retired ones included).
-pub async fn paper_questions(pool: &Pool, paper: &[PaperQuestion]) -> sqlx::Result<Vec<Question>> {
-    let ids: Vec<&str> = paper.iter().map(|p| p.id.as_str()).collect();
+/// Every question, retired ones included, with whether it is active, by id (for the catalog).
+pub async fn every_question(pool: &Pool) -> sqlx::Result<Vec<(Question, bool)>> {
     let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
-        "SELECT {QUESTION_COLUMNS} FROM questions WHERE id IN ({})",
-        PAPER_IDS.for_pool(pool)
+        "SELECT {QUESTION_COLUMNS}, active FROM questions ORDER BY id"
     ))
-    .bind(json(&ids))
     .fetch_all(pool)
     .await?;
-    let mut questions: Vec<Question> = rows
-        .into_iter()
-        .map(QuestionRow::into_question)
-        .collect::<sqlx::Result<_>>()?;
-    questions.sort_by_key(|q| ids.iter().position(|id| *id == q.id));
-    if questions.len() != paper.len() {
-        return Err(sqlx::Error::RowNotFound);
-    }
-    Ok(questions)
+    rows.into_iter()
+        .map(|row| {
+            let active = row.active;
+            row.into_question().map(|q| (q, active))
+        })
+        .collect()
 }
 
 /// Saves a question from the staff editor (new or changed); the files no longer touch it.
@@ -314,8 +292,8 @@ impl From<ContestRow> for ContestInfo {
 const CONTEST_FIELDS: &str = "c.id, c.title, c.description, c.opens_at, c.closes_at,
     c.question_count, c.time_limit_secs, c.pass_percent, c.attempts_per_day, c.ask_town,
     c.ask_employer, c.contest_only";
-const PARTICIPANTS: &str = "(SELECT COUNT(DISTINCT participant) FROM attempts a
-     WHERE a.contest_id = c.id AND a.submitted_at IS NOT NULL) AS participants";
+const PARTICIPANTS: &str =
+    "(SELECT COUNT(*) FROM contest_best b WHERE b.contest_id = c.id) AS participants";
 
 pub async fn contests(pool: &Pool) -> sqlx::Result<Vec<ContestInfo>> {
     let rows: Vec<ContestRow> = sqlx::query_as(&format!(
@@ -326,16 +304,23 @@ pub async fn contests(pool: &Pool) -> sqlx::Result<Vec<ContestInfo>> {
     Ok(rows.into_iter().map(ContestInfo::from).collect())
 }
 
-/// A contest for starting an attempt: everything but the participant count (left at 0), which
-/// would cost a scan of the contest's attempts on every start.
-pub async fn contest_to_enter(pool: &Pool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
-    let row: Option<ContestRow> = sqlx::query_as(&format!(
-        "SELECT {CONTEST_FIELDS}, 0 AS participants FROM contests c WHERE c.id = $1"
+/// Every contest with its quotas, without the participant counts (left at 0), which would
+/// cost a scan of every attempt (for the catalog).
+pub async fn contests_with_quotas(pool: &Pool) -> sqlx::Result<Vec<(ContestInfo, Vec<Quota>)>> {
+    #[derive(FromRow)]
+    struct WithQuotas {
+        #[sqlx(flatten)]
+        contest: ContestRow,
+        quotas: String,
+    }
+    let rows: Vec<WithQuotas> = sqlx::query_as(&format!(
+        "SELECT {CONTEST_FIELDS}, 0 AS participants, c.quotas FROM contests c"
     ))
-    .bind(id)
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await?;
-    Ok(row.map(ContestInfo::from))
+    rows.into_iter()
+        .map(|row| Ok((ContestInfo::from(row.contest), decode(&row.quotas)?)))
+        .collect()
 }
 
 pub async fn contest(pool: &Pool, id: i64) -> sqlx::Result<Option<ContestInfo>> {
@@ -346,36 +331,6 @@ pub async fn contest(pool: &Pool, id: i64) -> sqlx::Result<Option<ContestInfo>> 
     .fetch_optional(pool)
     .await?;
     Ok(row.map(ContestInfo::from))
-}
-
-/// What an attempt needs of its contest.
-#[derive(Clone, Debug, Default, FromRow)]
-pub struct Terms {
-    pub title: String,
-    pub pass_percent: i64,
-    pub closes_at: i64,
-    /// Drawn from contest-only questions: their answers are shown after the contest closes.
-    #[sqlx(try_from = "Flag")]
-    pub contest_only: bool,
-}
-
-/// A contest's terms, without the participant count that [`contest`] computes over every
-/// attempt.
-pub async fn contest_terms(pool: &Pool, id: i64) -> sqlx::Result<Option<Terms>> {
-    sqlx::query_as(
-        "SELECT title, pass_percent, closes_at, contest_only FROM contests WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await
-}
-
-pub async fn contest_quotas(pool: &Pool, id: i64) -> sqlx::Result<Vec<Quota>> {
-    let text: String = sqlx::query_scalar("SELECT quotas FROM contests WHERE id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-    decode(&text)
 }
 
 // ---- Attempts ----------------------------------------------------------------------------------
@@ -426,8 +381,8 @@ pub async fn attempt(pool: &Pool, id: &str) -> sqlx::Result<Option<AttemptRow>> 
 }
 
 /// The participant's unsubmitted attempt at a contest, if any.
-pub async fn unsubmitted(
-    pool: &Pool,
+pub async fn unsubmitted<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     contest_id: i64,
     participant: &str,
 ) -> sqlx::Result<Option<AttemptRow>> {
@@ -438,7 +393,7 @@ pub async fn unsubmitted(
     ))
     .bind(contest_id)
     .bind(participant)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
@@ -476,12 +431,12 @@ pub async fn started_today<'e>(
 }
 
 /// What [`start_attempt`] did.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Started {
     /// The new attempt is stored.
     New,
-    /// The participant already has one running (started by a racing request): nothing stored.
-    AlreadyRunning,
+    /// The participant has an unsubmitted attempt (perhaps past its time): nothing stored.
+    Unsubmitted(Box<AttemptRow>),
 }
 
 /// Stores a new attempt unless the participant has one running or `allowed` refuses the day's
@@ -495,16 +450,8 @@ pub async fn start_attempt<E>(
     let person = format!("attempt:{}:{}", a.contest_id, a.participant);
     let address = format!("attempt-address:{}:{}", a.contest_id, a.client_ip);
     let mut tx = db::begin_serialized(pool, &[&person, &address]).await?;
-    let running: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM attempts
-         WHERE contest_id = $1 AND participant = $2 AND submitted_at IS NULL LIMIT 1",
-    )
-    .bind(a.contest_id)
-    .bind(a.participant)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if running.is_some() {
-        return Ok(Ok(Started::AlreadyRunning));
+    if let Some(row) = unsubmitted(&mut *tx, a.contest_id, a.participant).await? {
+        return Ok(Ok(Started::Unsubmitted(Box::new(row))));
     }
     let today = started_today(&mut *tx, a.contest_id, a.participant, a.client_ip, a.day).await?;
     if let Err(refused) = allowed(&today) {
@@ -611,15 +558,14 @@ pub async fn finish(pool: &Pool, id: &str, f: Finished<'_>, now: i64) -> sqlx::R
 
 // ---- Leaderboards, certificates, statistics ----------------------------------------------------
 
-/// Each person's best attempt (score, then time), best first.
+/// Each person's best attempt (score, then time), best first; attempts flagged as too fast
+/// are not ranked. Read from `contest_best`, which a trigger keeps as attempts are scored
+/// (migration 0012): one index range, however many attempts there are.
 pub async fn people(pool: &Pool, contest_id: i64, limit: i64) -> sqlx::Result<Vec<PersonRow>> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT nickname, town, score, elapsed_secs FROM (
-             SELECT nickname, town, score, elapsed_secs,
-                    ROW_NUMBER() OVER (PARTITION BY participant
-                                       ORDER BY score DESC, elapsed_secs, submitted_at) AS n
-             FROM attempts WHERE contest_id = $1 AND submitted_at IS NOT NULL AND flagged_fast = 0) AS best
-         WHERE n = 1 ORDER BY score DESC, elapsed_secs LIMIT $2",
+        "SELECT nickname, town, score, elapsed_secs FROM contest_best
+         WHERE contest_id = $1 AND flagged_fast = 0
+         ORDER BY score DESC, elapsed_secs, submitted_at LIMIT $2",
     )
     .bind(contest_id)
     .bind(limit)
@@ -638,13 +584,12 @@ pub async fn people(pool: &Pool, contest_id: i64, limit: i64) -> sqlx::Result<Ve
         .collect())
 }
 
-/// Participation (distinct people) and average of best scores, by town.
+/// Participation (people) and the average of their best scores, by the town of each
+/// person's best attempt.
 pub async fn towns(pool: &Pool, contest_id: i64) -> sqlx::Result<Vec<TownRow>> {
     let rows: Vec<(String, i64, f64)> = sqlx::query_as(
-        "SELECT town, COUNT(*), CAST(AVG(score) AS DOUBLE PRECISION) FROM (
-             SELECT town, MAX(score) AS score FROM attempts
-             WHERE contest_id = $1 AND submitted_at IS NOT NULL AND town != ''
-             GROUP BY participant, town) AS best
+        "SELECT town, COUNT(*), CAST(AVG(score) AS DOUBLE PRECISION) FROM contest_best
+         WHERE contest_id = $1 AND town != ''
          GROUP BY town ORDER BY COUNT(*) DESC, AVG(score) DESC",
     )
     .bind(contest_id)

@@ -1,20 +1,27 @@
 //! Pages for anonymous visitors, kept in memory for a moment and sent again.
 //!
-//! Rendering a page reads SQLite and runs the whole view tree: a few thousand pages a second on
-//! two cores, against tens of thousands for a file from memory. Yet nearly every visitor is
-//! anonymous and a page changes only when somebody publishes. So the first anonymous view of a
-//! page is kept, and the next ones get the same bytes with the two values that must differ per
-//! response put back in: the CSP nonce of the inline hydration script and the visitor's CSRF
-//! token.
+//! Rendering a page reads the database and runs the whole view tree: a few thousand pages a
+//! second on two cores, against tens of thousands for a file from memory. Yet nearly every
+//! visitor is anonymous and a page changes only when somebody publishes. So the first anonymous
+//! view of a page is kept, and the next ones get the same bytes.
 //!
-//! Only placeholders the server chose are filled: a page about to be kept is rendered with a
-//! fresh random stand-in for the CSRF token (never the visitor's cookie, which a visitor can set
-//! to any text the page contains), and its own fresh nonce. Every response, the first included,
-//! is then the template filled with that visitor's values.
+//! The same bytes for everyone, so they are compressed once: a page's inline bootstrap runs by
+//! its hash, not a per-response nonce (`app::shell`), and the information pages carry no
+//! visitor's CSRF token (their only form, the elderly-mode switch, is guarded by its origin).
+//! From its second view on, a kept page is compressed in the background (brotli 11, gzip 9) and
+//! then sent in the browser's encoding as it is; a page rendered again with the same bytes
+//! keeps its compressed forms. A page that does carry a token (the sign-in form) is kept with a
+//! hole where the token goes and filled per response, for the compression layer to compress.
+//!
+//! Only holes the server chose are filled: a page about to be kept is rendered with a fresh
+//! random stand-in for the CSRF token (never the visitor's cookie, which a visitor can set to
+//! any text the page contains). Every response, the first included, is then the template filled
+//! with that visitor's token.
 //!
 //! Freshness:
 //! - any state-changing request whose session resolved to a signed-in staff member empties the
-//!   cache when it is done (a cookie that merely looks like a session does not);
+//!   cache when it is done (a cookie that merely looks like a session does not), on every
+//!   instance (`site_changes`);
 //! - every entry lives at most the configured time (two seconds by default), which bounds what
 //!   changes without staff: leaderboards, countdowns, imports from the command line;
 //! - a request with any cookie besides the CSRF token and the elderly-mode setting (a staff
@@ -24,8 +31,8 @@
 use std::{
     collections::HashMap,
     sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -43,6 +50,8 @@ use app::{
     prefs::{ELDER_COOKIE, elder_mode_of},
 };
 
+use crate::compression::Encoded;
+
 /// Put into a response's extensions by the session middleware when the request's session
 /// resolved to a signed-in staff member: only such a request's change empties the cache.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +63,8 @@ const MAX_PAGE_BYTES: usize = 1024 * 1024;
 const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 /// Largest page the server renders at all.
 const MAX_RENDERED_BYTES: usize = 64 * 1024 * 1024;
+/// Pages compressed at once in the background (at most one core's worth).
+const MAX_PREPARING: usize = 1;
 
 /// The kept pages and what decides their freshness.
 pub struct PageCache {
@@ -80,20 +91,16 @@ struct Key {
 struct Page {
     kept_at: Instant,
     headers: HeaderMap,
-    policy: Option<Template>,
     body: Template,
+    /// The page in each encoding, once prepared (only for a page without holes).
+    encoded: OnceLock<Encoded>,
+    /// Whether preparing it has been started.
+    preparing: AtomicBool,
 }
 
-/// Bytes with holes where the per-response values go.
+/// Bytes with holes where the visitor's CSRF token goes.
 struct Template {
     pieces: Vec<Bytes>,
-    holes: Vec<Hole>,
-}
-
-#[derive(Clone, Copy)]
-enum Hole {
-    Nonce,
-    CsrfToken,
 }
 
 impl PageCache {
@@ -118,6 +125,14 @@ impl PageCache {
     fn keep(&self, key: Key, page: Page, rendered_in: u64) {
         let size = page.body.len();
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        // Rendered again with the same bytes (the usual case when its time ran out): the
+        // compressed forms still hold.
+        if let Some(old) = pages.by_key.get(&key)
+            && old.body.pieces == page.body.pieces
+            && let Some(encoded) = old.encoded.get()
+        {
+            let _ = page.encoded.set(encoded.clone());
+        }
         // Checked under the lock that `forget_all` takes, so a page rendered before a change
         // cannot be kept after the cache was emptied for it.
         if self.generation.load(Ordering::SeqCst) != rendered_in {
@@ -153,9 +168,6 @@ pub async fn serve(
     mut request: Request,
     next: Next,
 ) -> Response {
-    if cache.lifetime.is_zero() {
-        return next.run(request).await;
-    }
     if request.method() != Method::GET {
         let changes_state = super::csrf::changes_state(request.method());
         let response = next.run(request).await;
@@ -163,6 +175,9 @@ pub async fn serve(
             changes.changed().await;
         }
         return response;
+    }
+    if cache.lifetime.is_zero() {
+        return next.run(request).await;
     }
     let Some(key) = cacheable_request(&request) else {
         return next.run(request).await;
@@ -174,7 +189,7 @@ pub async fn serve(
         .unwrap_or_default();
 
     if let Some(page) = cache.lookup(&key) {
-        return page.respond(&fresh_nonce(), &token);
+        return page.respond_again(request.headers(), &token);
     }
 
     // Rendered with a stand-in token, so that the template's holes are where the server put
@@ -198,7 +213,7 @@ pub async fn serve(
         }
     };
     let page = Page::from_response(&parts.headers, &body, &placeholder);
-    let mut response = page.respond(&fresh_nonce(), &token);
+    let mut response = page.respond(&token);
     *response.status_mut() = parts.status;
     *response.extensions_mut() = parts.extensions;
     if keep && body.len() <= MAX_PAGE_BYTES && std::str::from_utf8(&body).is_ok() {
@@ -253,104 +268,113 @@ fn cacheable_response(response: &Response) -> bool {
             .is_some_and(|value| value.contains("no-store") || value.contains("private"))
 }
 
-/// A random nonce in the form Leptos uses: 16 random bytes, base64url.
-fn fresh_nonce() -> String {
-    let mut token = app::staff::session::random_token();
-    token.truncate(22);
-    token
-}
-
-/// The nonce in a page's `script-src 'nonce-…'`.
-fn nonce_of(policy: &str) -> Option<&str> {
-    let start = policy.find("'nonce-")? + "'nonce-".len();
-    let length = policy[start..].find('\'')?;
-    Some(&policy[start..start + length]).filter(|nonce| !nonce.is_empty())
-}
-
 impl Page {
-    /// The page from a rendered response, with holes where the render's nonce and the
-    /// server's stand-in `token` are.
+    /// The page from a rendered response, with holes where the server's stand-in `token` is.
     fn from_response(headers: &HeaderMap, body: &Bytes, token: &str) -> Page {
         let mut headers = headers.clone();
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::TRANSFER_ENCODING);
-        let policy = headers
-            .remove(header::CONTENT_SECURITY_POLICY)
-            .and_then(|value| value.to_str().ok().map(str::to_owned));
-        let nonce = policy.as_deref().and_then(nonce_of).map(str::to_owned);
-        let mut values = vec![(token, Hole::CsrfToken)];
-        if let Some(nonce) = nonce.as_deref() {
-            values.push((nonce, Hole::Nonce));
-        }
         Page {
             kept_at: Instant::now(),
             headers,
-            policy: policy.map(|policy| Template::new(Bytes::from(policy), &values)),
-            body: Template::new(body.clone(), &values),
+            body: Template::new(body.clone(), token),
+            encoded: OnceLock::new(),
+            preparing: AtomicBool::new(false),
         }
     }
 
-    fn respond(&self, nonce: &str, token: &str) -> Response {
-        let mut response = Response::new(Body::from(self.body.fill(nonce, token)));
-        *response.headers_mut() = self.headers.clone();
-        if let Some(policy) = &self.policy
-            && let Ok(value) = HeaderValue::from_bytes(&policy.fill(nonce, token))
-        {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, value);
+    /// The page for one more visitor: prepared bytes in their encoding when there are, else
+    /// filled with their token (and compressed on the way out by the compression layer).
+    fn respond_again(self: &Arc<Self>, request_headers: &HeaderMap, token: &str) -> Response {
+        if !self.body.has_holes() {
+            match self.encoded.get() {
+                Some(encoded) => {
+                    let (bytes, encoding) = encoded.pick(request_headers);
+                    let mut response = self.with_headers(Body::from(bytes));
+                    let headers = response.headers_mut();
+                    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                    if let Some(value) = encoding.header_value() {
+                        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(value));
+                    }
+                    return response;
+                }
+                None => self.prepare(),
+            }
         }
+        self.respond(token)
+    }
+
+    fn respond(&self, token: &str) -> Response {
+        self.with_headers(Body::from(self.body.fill(token)))
+    }
+
+    fn with_headers(&self, body: Body) -> Response {
+        let mut response = Response::new(body);
+        *response.headers_mut() = self.headers.clone();
         response
+    }
+
+    /// Compresses the page in the background, once, when a compressing slot is free (else a
+    /// later view asks again).
+    fn prepare(self: &Arc<Self>) {
+        static PREPARING: AtomicUsize = AtomicUsize::new(0);
+        if self.preparing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if PREPARING.fetch_add(1, Ordering::SeqCst) >= MAX_PREPARING {
+            PREPARING.fetch_sub(1, Ordering::SeqCst);
+            self.preparing.store(false, Ordering::SeqCst);
+            return;
+        }
+        let page = self.clone();
+        tokio::task::spawn_blocking(move || {
+            match Encoded::best(page.body.fill(""), true) {
+                Ok(encoded) => {
+                    let _ = page.encoded.set(encoded);
+                }
+                Err(error) => tracing::warn!(%error, "compressing a kept page failed"),
+            }
+            PREPARING.fetch_sub(1, Ordering::SeqCst);
+        });
     }
 }
 
 impl Template {
-    /// Cuts `text` at every occurrence of the given values (random values the server chose,
-    /// so they occur nowhere else).
-    fn new(text: Bytes, values: &[(&str, Hole)]) -> Template {
-        let mut found: Vec<(usize, usize, Hole)> = values
-            .iter()
-            .filter(|(value, _)| !value.is_empty())
-            .flat_map(|(value, hole)| {
-                memchr::memmem::find_iter(&text, value.as_bytes())
-                    .map(move |at| (at, value.len(), *hole))
-            })
-            .collect();
-        found.sort_by_key(|(at, ..)| *at);
-        let mut pieces = Vec::with_capacity(found.len() + 1);
-        let mut holes = Vec::with_capacity(found.len());
+    /// Cuts `text` at every occurrence of `token` (a random value the server chose, so it
+    /// occurs nowhere else).
+    fn new(text: Bytes, token: &str) -> Template {
+        let mut pieces = Vec::new();
         let mut from = 0;
-        for (at, length, hole) in found {
-            if at < from {
-                continue; // overlapping matches: impossible for random values, but stay sound
+        if !token.is_empty() {
+            for at in memchr::memmem::find_iter(&text, token.as_bytes()) {
+                pieces.push(text.slice(from..at));
+                from = at + token.len();
             }
-            pieces.push(text.slice(from..at));
-            holes.push(hole);
-            from = at + length;
         }
         pieces.push(text.slice(from..));
-        Template { pieces, holes }
+        Template { pieces }
+    }
+
+    fn has_holes(&self) -> bool {
+        self.pieces.len() > 1
     }
 
     fn len(&self) -> usize {
         self.pieces.iter().map(Bytes::len).sum()
     }
 
-    fn fill(&self, nonce: &str, token: &str) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.len() + self.holes.len() * 43);
-        for (piece, hole) in self
-            .pieces
-            .iter()
-            .zip(self.holes.iter().map(Some).chain([None]))
-        {
-            out.extend_from_slice(piece);
-            match hole {
-                Some(Hole::Nonce) => out.extend_from_slice(nonce.as_bytes()),
-                Some(Hole::CsrfToken) => out.extend_from_slice(token.as_bytes()),
-                None => {}
-            }
+    fn fill(&self, token: &str) -> Bytes {
+        if let [whole] = self.pieces.as_slice() {
+            return whole.clone();
         }
-        out
+        let mut out = Vec::with_capacity(self.len() + (self.pieces.len() - 1) * token.len());
+        for (i, piece) in self.pieces.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(token.as_bytes());
+            }
+            out.extend_from_slice(piece);
+        }
+        out.into()
     }
 }
 
@@ -359,39 +383,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_kept_page_gets_the_new_nonce_and_token_everywhere() {
+    fn a_kept_page_gets_each_visitors_token_everywhere() {
         let body = Bytes::from_static(
-            b"<script nonce=\"N0nce\">x</script><form><input value=\"T0ken-of-the-visitor\"></form>N0nce",
+            b"<form><input value=\"T0ken-of-the-visitor\"></form><p>T0ken-of-the-visitor</p>",
         );
-        let template = Template::new(
-            body,
-            &[
-                ("N0nce", Hole::Nonce),
-                ("T0ken-of-the-visitor", Hole::CsrfToken),
-            ],
-        );
+        let template = Template::new(body, "T0ken-of-the-visitor");
+        assert!(template.has_holes());
         assert_eq!(
-            String::from_utf8(template.fill("fresh", "other-token")).unwrap(),
-            "<script nonce=\"fresh\">x</script><form><input value=\"other-token\"></form>fresh"
+            &template.fill("other-token")[..],
+            b"<form><input value=\"other-token\"></form><p>other-token</p>"
         );
     }
 
     #[test]
     fn holes_are_found_by_bytes_even_beside_bytes_that_are_not_utf8() {
-        let template = Template::new(
-            Bytes::from_static(b"<p>\xffT0ken</p>"),
-            &[("T0ken", Hole::CsrfToken)],
-        );
-        assert_eq!(template.fill("n", "mine"), b"<p>\xffmine</p>");
+        let template = Template::new(Bytes::from_static(b"<p>\xffT0ken</p>"), "T0ken");
+        assert_eq!(&template.fill("mine")[..], b"<p>\xffmine</p>");
     }
 
     #[test]
-    fn the_nonce_is_read_from_the_policy() {
-        assert_eq!(
-            nonce_of("default-src 'self'; script-src 'self' 'nonce-abc_-1' 'wasm-unsafe-eval'"),
-            Some("abc_-1")
-        );
-        assert_eq!(nonce_of("default-src 'self'"), None);
+    fn a_page_without_the_token_is_one_piece() {
+        let template = Template::new(Bytes::from_static(b"<p>hello</p>"), "T0ken");
+        assert!(!template.has_holes());
+        assert_eq!(&template.fill("mine")[..], b"<p>hello</p>");
     }
 
     fn request(cookie: Option<&str>) -> Request {

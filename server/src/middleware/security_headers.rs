@@ -5,8 +5,8 @@ use axum::{
     response::Response,
 };
 
-/// The policy for responses that are not pages (pages set their own, with the nonce of their
-/// hydration script: see `app::shell`).
+/// The policy for responses that are not pages (pages set their own, with the hash of their
+/// island bootstrap: see `app::shell`).
 const NON_PAGE_CSP: &str =
     "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
 

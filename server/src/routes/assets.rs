@@ -6,14 +6,15 @@
 use std::{
     collections::HashMap,
     hash::{DefaultHasher, Hash, Hasher},
-    io::Write,
     path::{Path, PathBuf},
 };
 
 use anyhow::Context;
 use app::foundation::db::Pool;
+
+use crate::compression::Encoded;
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::Request,
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::Response,
@@ -23,8 +24,6 @@ use axum::{
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Cache policy of files that keep their name across deploys: revalidate with the ETag.
 const REVALIDATE: &str = "public, max-age=0, must-revalidate";
-/// Files smaller than this are not worth compressing.
-const MIN_COMPRESS: usize = 256;
 
 /// Every file of the built site, by URL path (`/pkg/aqxc.abc123.js`).
 #[derive(Default)]
@@ -36,16 +35,7 @@ struct Asset {
     content_type: HeaderValue,
     cache_control: &'static str,
     etag: HeaderValue,
-    identity: Vec<u8>,
-    gzip: Option<Vec<u8>>,
-    brotli: Option<Vec<u8>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
+    body: Encoded,
 }
 
 impl AssetStore {
@@ -91,7 +81,7 @@ impl AssetStore {
                     .to_str()
                     .unwrap_or("application/octet-stream"),
             )
-            .bind(&asset.identity)
+            .bind(asset.body.identity.as_ref())
             .bind(now)
             .execute(pool)
             .await?;
@@ -151,24 +141,13 @@ impl Asset {
         } else {
             mime.to_string()
         };
-        let compressible = text_like && identity.len() >= MIN_COMPRESS;
-        let (gzip, brotli) = if compressible {
-            (
-                smaller(gzip(&identity)?, &identity),
-                smaller(brotli(&identity)?, &identity),
-            )
-        } else {
-            (None, None)
-        };
         let mut hasher = DefaultHasher::new();
         identity.hash(&mut hasher);
         Ok(Self {
             content_type: HeaderValue::from_str(&content_type)?,
             cache_control: if hashed { IMMUTABLE } else { REVALIDATE },
             etag: HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))?,
-            identity,
-            gzip,
-            brotli,
+            body: Encoded::best(Bytes::from(identity), text_like)?,
         })
     }
 
@@ -176,22 +155,14 @@ impl Asset {
         let not_modified = request_headers
             .get(header::IF_NONE_MATCH)
             .is_some_and(|tag| tag.as_bytes() == self.etag.as_bytes());
-        let encoding = preferred_encoding(request_headers);
-        let (body, content_encoding) = match encoding {
-            Encoding::Brotli if self.brotli.is_some() => (self.brotli.as_deref(), Some("br")),
-            Encoding::Brotli | Encoding::Gzip if self.gzip.is_some() => {
-                (self.gzip.as_deref(), Some("gzip"))
-            }
-            _ => (Some(self.identity.as_slice()), None),
-        };
-        let body = body.unwrap_or_default();
+        let (body, encoding) = self.body.pick(request_headers);
 
         let mut response = Response::builder()
             .header(header::CONTENT_TYPE, self.content_type.clone())
             .header(header::CACHE_CONTROL, self.cache_control)
             .header(header::ETAG, self.etag.clone())
             .header(header::VARY, "accept-encoding");
-        if let Some(content_encoding) = content_encoding {
+        if let Some(content_encoding) = encoding.header_value() {
             response = response.header(header::CONTENT_ENCODING, content_encoding);
         }
         let (status, body) = if not_modified {
@@ -200,40 +171,13 @@ impl Asset {
             response = response.header(header::CONTENT_LENGTH, body.len());
             (StatusCode::OK, Body::empty())
         } else {
-            (StatusCode::OK, Body::from(body.to_vec()))
+            (StatusCode::OK, Body::from(body))
         };
         response.status(status).body(body).unwrap_or_else(|_| {
             let mut fallback = Response::new(Body::empty());
             *fallback.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             fallback
         })
-    }
-}
-
-/// The best encoding the client accepts, from `Accept-Encoding` (a `q=0` refuses one).
-fn preferred_encoding(headers: &HeaderMap) -> Encoding {
-    let Some(accepted) = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Encoding::Identity;
-    };
-    let accepts = |name: &str| {
-        accepted.split(',').any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let coding = parts.next().unwrap_or_default();
-            let refused = parts.any(|param| {
-                param.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0)
-            });
-            coding.eq_ignore_ascii_case(name) && !refused
-        })
-    };
-    if accepts("br") {
-        Encoding::Brotli
-    } else if accepts("gzip") {
-        Encoding::Gzip
-    } else {
-        Encoding::Identity
     }
 }
 
@@ -255,60 +199,16 @@ fn files_under(folder: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-fn smaller(compressed: Vec<u8>, original: &[u8]) -> Option<Vec<u8>> {
-    (compressed.len() < original.len()).then_some(compressed)
-}
-
-fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes)?;
-    encoder.finish()
-}
-
-fn brotli(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(accept_encoding: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_str(accept_encoding).unwrap(),
-        );
-        headers
-    }
-
-    #[test]
-    fn brotli_is_preferred_then_gzip_and_q_zero_refuses() {
-        assert_eq!(
-            preferred_encoding(&headers("gzip, deflate, br")),
-            Encoding::Brotli
-        );
-        assert_eq!(preferred_encoding(&headers("gzip")), Encoding::Gzip);
-        assert_eq!(
-            preferred_encoding(&headers("br;q=0, gzip;q=0.5")),
-            Encoding::Gzip
-        );
-        assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
-    }
 
     #[test]
     fn compressed_forms_round_trip() {
         let text = "安全生产，人人有责。".repeat(100).into_bytes();
         let asset = Asset::new("/pkg/app.css", text.clone(), true).unwrap();
         let mut decoded = Vec::new();
-        brotli::BrotliDecompress(&mut asset.brotli.as_deref().unwrap(), &mut decoded).unwrap();
+        brotli::BrotliDecompress(&mut asset.body.brotli.as_deref().unwrap(), &mut decoded).unwrap();
         assert_eq!(decoded, text);
         assert_eq!(asset.cache_control, IMMUTABLE);
         assert_eq!(asset.content_type, "text/css; charset=utf-8");

@@ -581,6 +581,7 @@ async fn no_answer_of_a_running_contest_only_attempt_reaches_anyone_before_it_cl
         .execute(&app.pool)
         .await
         .unwrap();
+    app.count_a_change_made_outside().await;
     let closed = attempt_result(&app, attempt).await;
     assert_eq!(closed["review"].as_array().unwrap().len(), 5);
     assert_eq!(closed["review_from"], Value::Null);

@@ -127,6 +127,17 @@ fn new_client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// After a change made straight in the database (as another tool would): counts it as a
+    /// staff change does, and waits for the instance's next look at the counter (once a
+    /// second by default), after which it has forgotten what it kept.
+    pub async fn count_a_change_made_outside(&self) {
+        sqlx::query("UPDATE site_changes SET counter = counter + 1 WHERE id = 1")
+            .execute(&self.pool)
+            .await
+            .expect("counting the change");
+        tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    }
+
     /// The database file (`data/test.db`) and uploads folder (`uploads/`) live in this folder.
     pub fn data_dir(&self) -> &Path {
         self._dir.path()

@@ -1,53 +1,68 @@
 use crate::helpers::{Options, location, spawn_app, spawn_app_with};
 
-#[tokio::test]
-async fn pages_carry_a_nonce_based_content_security_policy_without_unsafe_inline_scripts() {
-    let app = spawn_app().await;
-    // Pages that only show information load no script or WASM.
-    let (_, home) = app.page("/").await;
-    assert!(
-        !home.contains("type=\"module\"") && !home.contains("modulepreload"),
-        "the home page loads the islands"
-    );
-    // An interactive page's one inline script, the hydration script, runs by its nonce.
-    let response = app.get("/contest/practice").await;
-    let csp = response.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let html = response.text().await.unwrap();
-    let script_src = csp
-        .split(';')
+/// The text of every inline script of a page.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let tag_end = open + rest[open..].find('>').unwrap();
+        let text_end = tag_end + rest[tag_end..].find("</script>").unwrap();
+        if !rest[open..tag_end].contains(" src=") {
+            found.push(&rest[tag_end + 1..text_end]);
+        }
+        rest = &rest[text_end..];
+    }
+    found
+}
+
+fn script_src(csp: &str) -> &str {
+    csp.split(';')
         .find(|d| d.trim().starts_with("script-src"))
-        .expect("script-src");
-    assert!(script_src.contains("'self'"), "{csp}");
-    assert!(script_src.contains("'wasm-unsafe-eval'"), "{csp}");
-    assert!(!script_src.contains("unsafe-inline"), "{csp}");
-    assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
-    let nonce = script_src
-        .split("'nonce-")
-        .nth(1)
-        .expect("a nonce")
-        .split('\'')
-        .next()
-        .unwrap();
-    assert!(
-        html.contains(&format!(r#"<script type="module" nonce="{nonce}""#)),
-        "the hydration script lacks the nonce"
-    );
-    assert_ne!(
-        nonce,
-        app.get("/contest/practice").await.headers()["content-security-policy"]
+        .expect("script-src")
+}
+
+#[tokio::test]
+async fn pages_allow_their_inline_scripts_by_hash_and_nothing_else_inline() {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    use sha2::{Digest, Sha256};
+
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/articles",
+        "/contest",
+        "/contest/1",
+        "/contest/practice",
+        "/login",
+        "/inspections",
+    ] {
+        let response = app.get(path).await;
+        let csp = response.headers()["content-security-policy"]
             .to_str()
             .unwrap()
-            .split("'nonce-")
-            .nth(1)
-            .unwrap()
-            .split('\'')
-            .next()
-            .unwrap(),
-        "the nonce must change with every page"
-    );
+            .to_owned();
+        let html = response.text().await.unwrap();
+        let scripts = script_src(&csp);
+        assert!(scripts.contains("'self'"), "{path}: {csp}");
+        assert!(!scripts.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(!scripts.contains("'nonce-"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'self'"), "{path}: {csp}");
+        for script in inline_scripts(&html) {
+            let hash = STANDARD.encode(Sha256::digest(script.as_bytes()));
+            assert!(
+                scripts.contains(&format!("'sha256-{hash}'")),
+                "{path}: {scripts} does not allow {script:?}"
+            );
+        }
+        // Only the interactive pages load the islands and may compile WebAssembly.
+        let interactive = path.starts_with("/contest/");
+        assert_eq!(html.contains("modulepreload"), interactive, "{path}");
+        assert_eq!(
+            scripts.contains("'wasm-unsafe-eval'"),
+            interactive,
+            "{path}: {csp}"
+        );
+    }
 }
 
 #[tokio::test]

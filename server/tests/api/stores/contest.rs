@@ -2,7 +2,10 @@
 
 use app::foundation::db::Pool;
 use app::{
-    contest::store::{self, Finished, NewAttempt, NewContest},
+    contest::{
+        catalog::Catalog,
+        store::{self, Finished, NewAttempt, NewContest},
+    },
     staff::Role,
 };
 use domain::contest::{
@@ -139,10 +142,11 @@ async fn the_bank_is_what_the_files_say_and_practice_never_shows_contest_only_qu
         .await
         .unwrap();
     assert_eq!(ids(&store::bank(pool).await.unwrap()), ["q1", "q2", "q3"]);
-    assert_eq!(
-        ids(&store::practice_bank(pool).await.unwrap()),
-        ["q1", "q3"]
-    );
+    let catalog = Catalog::default();
+    let snapshot = catalog.snapshot(pool).await.unwrap();
+    assert_eq!(ids(&snapshot.practice), ["q1", "q3"]);
+    assert_eq!(ids(&snapshot.contest_only), ["q2"]);
+    assert_eq!(ids(&snapshot.active), ["q1", "q2", "q3"]);
     let by_topic = store::bank_by_topic(pool).await.unwrap();
     assert_eq!(by_topic, [("消防".to_string(), 2), ("用电".to_string(), 1)]);
     assert_eq!(
@@ -163,7 +167,13 @@ async fn the_bank_is_what_the_files_say_and_practice_never_shows_contest_only_qu
     .await
     .unwrap();
     assert_eq!(ids(&store::bank(pool).await.unwrap()), ["q1", "q2"]);
-    assert_eq!(ids(&store::practice_bank(pool).await.unwrap()), ["q1"]);
+    // The catalog keeps what it read until it is told of a change.
+    assert_eq!(
+        ids(&catalog.snapshot(pool).await.unwrap().practice),
+        ["q1", "q3"]
+    );
+    catalog.forget();
+    assert_eq!(ids(&catalog.snapshot(pool).await.unwrap().practice), ["q1"]);
     assert_eq!(
         store::question(pool, "q1").await.unwrap(),
         Some((changed, true))
@@ -232,14 +242,17 @@ async fn a_paper_s_questions_come_in_its_order_retired_ones_included() {
         .await
         .unwrap();
 
+    let catalog = Catalog::default();
     let reversed: Vec<PaperQuestion> = paper().into_iter().rev().collect();
-    let questions = store::paper_questions(pool, &reversed).await.unwrap();
+    let questions = catalog.paper_questions(pool, &reversed).await.unwrap();
     assert_eq!(ids(&questions), ["q3", "q1"]);
     let missing = [PaperQuestion {
         id: "gone".into(),
         order: vec![0, 1, 2],
     }];
-    let error = store::paper_questions(pool, &[paper(), missing.to_vec()].concat()).await;
+    let error = catalog
+        .paper_questions(pool, &[paper(), missing.to_vec()].concat())
+        .await;
     assert!(matches!(error, Err(sqlx::Error::RowNotFound)), "{error:?}");
 }
 
@@ -310,34 +323,28 @@ async fn contests_come_newest_first_with_the_people_who_submitted() {
         (info.ask_town, info.ask_employer, info.contest_only),
         (true, false, false)
     );
-    let entering = store::contest_to_enter(pool, first).await.unwrap().unwrap();
+    let catalog = Catalog::default();
+    let entering = catalog.contest(pool, first).await.unwrap().unwrap();
     assert_eq!(
-        entering,
+        entering.info,
         app::contest::ContestInfo {
             participants: 0,
             ..info
         }
     );
-    assert_eq!(store::contest_quotas(pool, first).await.unwrap(), quotas);
-    assert!(
-        store::contest_quotas(pool, second)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-
-    let terms = store::contest_terms(pool, second).await.unwrap().unwrap();
+    assert_eq!(entering.quotas, quotas);
+    let terms = catalog.contest(pool, second).await.unwrap().unwrap();
+    assert!(terms.quotas.is_empty());
     assert_eq!(
-        (terms.pass_percent, terms.closes_at, terms.contest_only),
+        (
+            terms.info.pass_percent,
+            terms.info.closes_at,
+            terms.info.contest_only
+        ),
         (60, NOW + 7 * 86_400, true)
     );
     assert!(store::contest(pool, second + 1).await.unwrap().is_none());
-    assert!(
-        store::contest_terms(pool, second + 1)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(catalog.contest(pool, second + 1).await.unwrap().is_none());
 }
 
 #[tokio::test]
