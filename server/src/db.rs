@@ -52,11 +52,16 @@ pub async fn connect_and_migrate(config: &DatabaseConfig) -> anyhow::Result<Pool
     let pool = AnyPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // A ping before every use is one more trip to SQLite's connection thread per query,
+        // for a file that cannot go away; a PostgreSQL connection can, and is checked.
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |connection, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // Per connection: WAL's safe-enough durability, foreign keys enforced, and
-                    // a writer waits for the lock instead of failing at once.
+                    // Per connection: WAL's safe-enough durability, foreign keys enforced, a
+                    // writer waits for the lock instead of failing at once, and pages read
+                    // through memory mapping, not a read() per page (each connection's page
+                    // cache starts over whenever another connection wrote).
                     connection
                         .execute(
                             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \

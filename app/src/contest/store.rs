@@ -406,6 +406,8 @@ pub struct StartedToday {
     pub from_address: i64,
     /// The latest start from this address group.
     pub last_from_address: Option<i64>,
+    /// The participant's unsubmitted attempt, if any (running, or past its time).
+    pub unsubmitted: Option<String>,
 }
 
 pub async fn started_today<'e>(
@@ -419,7 +421,10 @@ pub async fn started_today<'e>(
         "SELECT
             (SELECT COUNT(*) FROM attempts WHERE contest_id = $1 AND participant = $2 AND day = $4)
                 AS mine,
-            COUNT(*) AS from_address, MAX(started_at) AS last_from_address
+            COUNT(*) AS from_address, MAX(started_at) AS last_from_address,
+            (SELECT id FROM attempts
+             WHERE contest_id = $1 AND participant = $2 AND submitted_at IS NULL
+             ORDER BY started_at DESC LIMIT 1) AS unsubmitted
          FROM attempts WHERE contest_id = $1 AND client_ip = $3 AND day = $4",
     )
     .bind(contest_id)
@@ -450,10 +455,13 @@ pub async fn start_attempt<E>(
     let person = format!("attempt:{}:{}", a.contest_id, a.participant);
     let address = format!("attempt-address:{}:{}", a.contest_id, a.client_ip);
     let mut tx = db::begin_serialized(pool, &[&person, &address]).await?;
-    if let Some(row) = unsubmitted(&mut *tx, a.contest_id, a.participant).await? {
+    // One query for the usual case (nothing running): the day's counts and the running id.
+    let today = started_today(&mut *tx, a.contest_id, a.participant, a.client_ip, a.day).await?;
+    if today.unsubmitted.is_some()
+        && let Some(row) = unsubmitted(&mut *tx, a.contest_id, a.participant).await?
+    {
         return Ok(Ok(Started::Unsubmitted(Box::new(row))));
     }
-    let today = started_today(&mut *tx, a.contest_id, a.participant, a.client_ip, a.day).await?;
     if let Err(refused) = allowed(&today) {
         return Ok(Err(refused));
     }
@@ -508,6 +516,7 @@ pub async fn save_progress(
     answers: &[Vec<usize>],
     now: i64,
 ) -> sqlx::Result<bool> {
+    let _turn = db::write_turn(pool).await;
     let changed = sqlx::query(
         "UPDATE attempts SET progress = $1, progress_at = $2
          WHERE id = $3 AND submitted_at IS NULL AND deadline_at >= $4",
@@ -535,6 +544,7 @@ pub struct Finished<'a> {
 
 /// Stores the scored answers, once: false when the attempt was already submitted.
 pub async fn finish(pool: &Pool, id: &str, f: Finished<'_>, now: i64) -> sqlx::Result<bool> {
+    let _turn = db::write_turn(pool).await;
     let changed = sqlx::query(
         "UPDATE attempts SET submitted_at = $1, answers = $2, review = $3, score = $4,
              elapsed_secs = $5, passed = $6, late = $7, flagged_fast = $8, certificate = $9

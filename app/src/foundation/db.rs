@@ -52,10 +52,64 @@ impl Dialects {
     }
 }
 
-/// Begins a transaction that will write. On SQLite it takes the write lock at once (waiting
-/// for it up to the busy timeout): a deferred transaction that reads and then writes fails at
-/// once with "database is locked" when another writer got in between.
-pub async fn begin_write(pool: &Pool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+/// A write transaction, holding this process's turn to write on SQLite (see [`write_turn`]).
+/// Statements run on it as on a transaction (`&mut *tx`); it ends with [`WriteTx::commit`], or
+/// rolls back when dropped.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<WriteTurn>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.tx
+    }
+}
+
+/// This process's turn to write to one SQLite database.
+pub type WriteTurn = tokio::sync::OwnedMutexGuard<()>;
+
+/// Waits for this process's turn to write, on SQLite (on PostgreSQL there is none to take:
+/// writers do not exclude each other). SQLite lets one writer in at a time, and one that finds
+/// the lock taken sleeps and retries (1, 2, 5, 10 … ms, up to the busy timeout): under a crowd
+/// that left the lock idle between sleeps and made the slowest waits ten times the median. So
+/// the writers of one process queue here, first come first served, and meet SQLite's lock only
+/// when another process (a command-line import, a backup) holds it.
+pub async fn write_turn(pool: &Pool) -> Option<WriteTurn> {
+    use std::{collections::HashMap, sync::Arc, sync::Mutex};
+    type Turns = HashMap<String, Arc<tokio::sync::Mutex<()>>>;
+    static TURNS: Mutex<Option<Turns>> = Mutex::new(None);
+    if Backend::of(pool) != Backend::Sqlite {
+        return None;
+    }
+    let database = pool.connect_options().database_url.to_string();
+    let turn = TURNS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .entry(database)
+        .or_default()
+        .clone();
+    Some(turn.lock_owned().await)
+}
+
+/// Begins a transaction that will write. On SQLite it takes this process's turn and then the
+/// write lock at once: a deferred transaction that reads and then writes fails at once with
+/// "database is locked" when another writer got in between.
+pub async fn begin_write(pool: &Pool) -> sqlx::Result<WriteTx> {
     begin_serialized(pool, &[]).await
 }
 
@@ -64,12 +118,15 @@ pub async fn begin_write(pool: &Pool) -> sqlx::Result<sqlx::Transaction<'static,
 /// one is never raced. SQLite has a single writer, so taking it up front (`BEGIN IMMEDIATE`)
 /// serialises them all; PostgreSQL takes one transaction-scoped advisory lock per key, in a
 /// fixed order so that two holders never wait for each other.
-pub async fn begin_serialized(
-    pool: &Pool,
-    keys: &[&str],
-) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+pub async fn begin_serialized(pool: &Pool, keys: &[&str]) -> sqlx::Result<WriteTx> {
     match Backend::of(pool) {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Sqlite => {
+            let turn = write_turn(pool).await;
+            Ok(WriteTx {
+                tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+                _turn: turn,
+            })
+        }
         Backend::Postgres => {
             let mut tx = pool.begin().await?;
             let mut keys = keys.to_vec();
@@ -81,7 +138,7 @@ pub async fn begin_serialized(
                     .execute(&mut *tx)
                     .await?;
             }
-            Ok(tx)
+            Ok(WriteTx { tx, _turn: None })
         }
     }
 }

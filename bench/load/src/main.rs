@@ -1,5 +1,9 @@
 //! Load for the contest: many participants start an attempt and submit it, concurrently, on a
-//! running server; reports scored submissions per second and their latency. Run by
+//! running server; reports scored submissions per second and their latency. Each of the
+//! `CONCURRENCY` workers keeps one HTTP/1.1 connection alive and plays its participants one after
+//! another over it, each with their own participant cookie and address (a phone keeps its
+//! connection for its two requests the same way; a new client per participant made the load
+//! generator, not the server, the bottleneck on two cores). Run by
 //! `bench/contest.sh` and `bench/run.sh`, which start the server (trusting `X-Forwarded-For`, so
 //! that every participant comes from an address of their own) and create the contest.
 //!
@@ -26,6 +30,11 @@ async fn main() {
     for _ in 0..concurrency {
         let (base, next) = (base.clone(), next.clone());
         workers.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("an HTTP client");
             let mut latencies = Vec::new();
             let mut errors = 0usize;
             loop {
@@ -33,7 +42,7 @@ async fn main() {
                 if n >= participants {
                     break;
                 }
-                match participant(&base, contest, n).await {
+                match participant(&client, &base, contest, n).await {
                     Ok(latency) => latencies.push(latency),
                     Err(error) => {
                         errors += 1;
@@ -72,30 +81,42 @@ async fn main() {
 }
 
 /// One participant from an address of their own: start, then submit; the submission's latency.
-async fn participant(base: &str, contest: i64, n: usize) -> Result<Duration, String> {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| e.to_string())?;
+async fn participant(
+    client: &reqwest::Client,
+    base: &str,
+    contest: i64,
+    n: usize,
+) -> Result<Duration, String> {
     let address = format!("10.{}.{}.{}", n / 65_536 % 256, n / 256 % 256, n % 256);
-    let call = |endpoint: &str, body: Value| {
-        client
+    let call = |endpoint: &str, body: Value, cookie: &str| {
+        let mut request = client
             .post(format!("{base}/api/{endpoint}"))
             .header("origin", base)
             .header("x-forwarded-for", address.clone())
-            .json(&body)
-            .send()
+            .json(&body);
+        if !cookie.is_empty() {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
     };
-    let started: Value = call(
+    let response = call(
         "attempt_start",
         json!({ "contest_id": contest, "entrant": { "nickname": format!("参赛者{n}"), "town": "长沙街道" } }),
+        "",
     )
     .await
-    .map_err(|e| e.to_string())?
-    .json()
-    .await
     .map_err(|e| e.to_string())?;
+    // The participant cookie the start set: what the browser sends with the submission.
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("aqxc_player="))
+        .and_then(|value| value.split(';').next())
+        .unwrap_or_default()
+        .to_string();
+    let started: Value = response.json().await.map_err(|e| e.to_string())?;
     // A started attempt, or a refusal (`{"Refused": "…"}`) to report.
     if started.get("id").is_none() {
         return Err(started.to_string());
@@ -108,6 +129,7 @@ async fn participant(base: &str, contest: i64, n: usize) -> Result<Duration, Str
     let response = call(
         "attempt_submit",
         json!({ "attempt_id": attempt, "answers": answers }),
+        &cookie,
     )
     .await
     .map_err(|e| e.to_string())?;
