@@ -172,3 +172,68 @@ async fn a_listener_that_loses_its_connection_assumes_it_missed_a_change() {
 
     seen_within(&reader, "第二篇台风提示", Duration::from_secs(3)).await;
 }
+
+/// `practice_check` of question `id` through `app` (its order as shown: the bank's own).
+async fn practice_check(app: &TestApp, id: &str) -> serde_json::Value {
+    app.client
+        .post(app.url("/api/practice_check"))
+        .header("origin", &app.origin)
+        .json(&serde_json::json!({ "id": id, "order": [0, 1, 2], "chosen": [1] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_question_staff_add_through_one_instance_is_in_the_others_bank_soon_after() {
+    let options = || Options {
+        change_check_ms: Some(100),
+        without_notify: true,
+        ..Default::default()
+    };
+    let (one, two) = two_instances(options(), options()).await;
+    // The second instance has read its bank (and keeps it) before the question exists.
+    assert_eq!(
+        practice_check(&two, "staff-1").await,
+        serde_json::Value::Null
+    );
+
+    let staff = one.another_browser();
+    staff
+        .signed_in_as("bankkeeper", &[Role::ContestAdmin])
+        .await;
+    let saved = staff
+        .post_form(
+            "/api/staff/bank_save",
+            &[
+                ("form[id]", "staff-1"),
+                ("form[topic]", "消防安全"),
+                ("form[kind]", "single"),
+                ("form[difficulty]", "1"),
+                ("form[stem]", "家中油锅起火，首先应当？"),
+                ("form[options]", "用水浇\n盖上锅盖并关火\n端起锅往外跑"),
+                ("form[answer]", "B"),
+                ("form[explanation]", "盖锅盖窒息灭火并关闭燃气。"),
+                ("form[source]", "应急管理部 消防安全常识"),
+                ("form[active]", "on"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_redirection());
+    let began = Instant::now();
+    loop {
+        let checked = practice_check(&two, "staff-1").await;
+        if checked != serde_json::Value::Null {
+            assert_eq!(checked["explanation"], "盖锅盖窒息灭火并关闭燃气。");
+            break;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(2),
+            "the other instance still answers from its old bank"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
