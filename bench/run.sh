@@ -2,8 +2,10 @@
 # The portal's speed, size and memory, measured side by side in one run on this machine:
 #
 # 1. what each kind of page makes a visitor download (JS + WASM, raw and brotli), in Chromium;
-# 2. requests per second for the main server-rendered pages (home, an article, a revealed draw,
-#    a contest's landing page) beside the same server sending a static file of the same bytes;
+# 2. requests per second for every kept page (home, an article, a revealed draw, a contest's
+#    landing page, the lists, a leaderboard, the sign-in page) beside the same server sending a
+#    static file of the same bytes, with no compression asked (identity) and as Chromium asks
+#    (`Accept-Encoding: gzip, deflate, br, zstd`), with the bytes each sends;
 # 3. a mixed load: contest participants starting and submitting while readers load pages,
 #    bounded in time, counting every error;
 # 4. the server's resident memory at rest, after the page load and at the peak of the mixed load;
@@ -43,6 +45,11 @@ DRAW="$(create_revealed_draw)"
 ARTICLE="$(newest_article)"
 EDITOR="$(create_draft_article)"
 PAGES=("home=/" "article=$ARTICLE" "draw=/inspections/draws/$DRAW" "contest=/contest/$CONTEST")
+# Every kept page measured for speed: the main pages, the lists and the contest's entry.
+KEPT_PAGES=("${PAGES[@]}" "inspections=/inspections" "articles=/articles" "contests=/contest"
+  "leaderboard=/contest/$CONTEST/leaderboard" "login=/login")
+# What Chromium sends with every request for a page.
+BROWSER_ENCODINGS="gzip, deflate, br, zstd"
 
 {
   echo "# Benchmark results"
@@ -78,7 +85,7 @@ step "What each kind of page downloads (Chromium, empty cache)"
 } >> "$OUT"
 
 # Static copies of each page's bytes, served by the same server from its in-memory asset store.
-for item in "${PAGES[@]}"; do
+for item in "${KEPT_PAGES[@]}"; do
   curl -fs "$BASE${item#*=}" > "$WORK/site/copy-${item%%=*}.html"
 done
 RSS_REST="$(server_rss_mb)"
@@ -87,42 +94,62 @@ start_server "${SERVER_ENV[@]}"
 sleep 1
 RSS_START="$(server_rss_mb)"
 
+# Requests per second of a path; a second argument is sent as Accept-Encoding.
 rps() {
-  wrk -t2 -c64 -d"${DURATION}s" --timeout 5s "$BASE$1" > "$WORK/wrk.txt"
+  local headers=()
+  [ -n "${2:-}" ] && headers=(-H "Accept-Encoding: $2")
+  wrk -t2 -c64 -d"${DURATION}s" --timeout 5s "${headers[@]}" "$BASE$1" > "$WORK/wrk.txt"
   if grep -qE "Non-2xx|Socket errors" "$WORK/wrk.txt"; then
     grep -E "Non-2xx|Socket errors" "$WORK/wrk.txt" >&2
   fi
   awk '/Requests\/sec/ { printf "%d", $2 }' "$WORK/wrk.txt"
 }
 
-step "Requests per second, each page beside a static copy of its bytes, ${DURATION}s each (wrk -t2 -c64)"
+# Bytes of the body a path sends for an Accept-Encoding, and the encoding used.
+sent() {
+  curl -fs -H "Accept-Encoding: $2" -o "$WORK/sent.bin" -w '%header{content-encoding}' "$BASE$1" >"$WORK/sent-encoding.txt"
+  printf "%s %s" "$(stat -c %s "$WORK/sent.bin")" "$(cat "$WORK/sent-encoding.txt")"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+step "Requests per second, each kept page beside a static copy of its bytes, ${DURATION}s each (wrk -t2 -c64)"
 {
   echo
-  echo "## Requests per second: page beside a static file of the same bytes"
+  echo "## Requests per second: each kept page beside a static file of the same bytes"
   echo
-  echo "wrk -t2 -c64 -d${DURATION}s on loopback (wrk shares the two cores), no compression requested."
-  echo "Anonymous pages are kept for 2 s by the server's page cache; the first request renders."
+  echo "wrk -t2 -c64 -d${DURATION}s on loopback (wrk shares the two cores), each page and its static"
+  echo "copy (served by the same server from its in-memory asset store, compressed at start-up) in"
+  echo "turn, first with no Accept-Encoding (identity), then as Chromium asks (\`$BROWSER_ENCODINGS\`)."
+  echo "Anonymous pages are kept for 2 s by the server's page cache; a kept page is compressed once,"
+  echo "from its second view, and sent as prepared."
   echo
-  echo "| page | path | bytes | page req/s | static req/s | page / static |"
-  echo "|---|---|---|---|---|---|"
-  for item in "${PAGES[@]}"; do
+  echo "| page | path | identity bytes | identity: page / static req/s | ratio | browser: bytes sent | browser: page / static req/s | ratio |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for item in "${KEPT_PAGES[@]}"; do
     name="${item%%=*}" path="${item#*=}"
+    # Two views and a moment: the kept page is then prepared in each encoding.
+    sent "$path" "$BROWSER_ENCODINGS" >/dev/null
+    sent "$path" "$BROWSER_ENCODINGS" >/dev/null
+    sleep 0.3
     page_rps="$(rps "$path")"
     static_rps="$(rps "/copy-$name.html")"
-    ratio="$(awk -v a="$page_rps" -v b="$static_rps" 'BEGIN { printf "%.2f", a / b }')"
-    echo "| $name | \`$path\` | $(stat -c %s "$WORK/site/copy-$name.html") | $page_rps | $static_rps | $ratio |"
+    browser_page="$(rps "$path" "$BROWSER_ENCODINGS")"
+    browser_static="$(rps "/copy-$name.html" "$BROWSER_ENCODINGS")"
+    read -r bytes encoding <<<"$(sent "$path" "$BROWSER_ENCODINGS")"
+    echo "| $name | \`$path\` | $(stat -c %s "$WORK/site/copy-$name.html") | $page_rps / $static_rps | $(ratio "$page_rps" "$static_rps") | $bytes (${encoding:-identity}) | $browser_page / $browser_static | **$(ratio "$browser_page" "$browser_static")** |"
   done
   echo
-  echo "Rendering without the page cache (AQXC_PAGE_CACHE_MS=0), same pages:"
+  echo "Rendering without the page cache (AQXC_PAGE_CACHE_MS=0), same pages, identity and browser:"
   echo
-  echo "| page | req/s rendered every time |"
-  echo "|---|---|"
+  echo "| page | req/s rendered every time, identity | with the browser's Accept-Encoding |"
+  echo "|---|---|---|"
 } >> "$OUT"
 RSS_AFTER_PAGES="$(server_rss_mb)"
 stop_server
 start_server "${SERVER_ENV[@]}" AQXC_PAGE_CACHE_MS=0
 for item in "${PAGES[@]}"; do
-  echo "| ${item%%=*} | $(rps "${item#*=}") |" >> "$OUT"
+  echo "| ${item%%=*} | $(rps "${item#*=}") | $(rps "${item#*=}" "$BROWSER_ENCODINGS") |" >> "$OUT"
 done
 stop_server
 
@@ -140,7 +167,8 @@ SAMPLER=$!
 CONTEST_LOAD=$!
 READERS=()
 for item in "${PAGES[@]:0:3}" "list=/articles"; do
-  wrk -t1 -c16 -d"${DURATION}s" --timeout 5s "$BASE${item#*=}" > "$WORK/mixed-${item%%=*}.txt" &
+  wrk -t1 -c16 -d"${DURATION}s" --timeout 5s -H "Accept-Encoding: $BROWSER_ENCODINGS" \
+    "$BASE${item#*=}" > "$WORK/mixed-${item%%=*}.txt" &
   READERS+=($!)
 done
 wait "${READERS[@]}"
@@ -152,7 +180,7 @@ PEAK="$(sort -n "$WORK/rss.txt" | tail -n 1)"
   echo "## Mixed load: contest and readers at once"
   echo
   echo "Readers: four wrk runs of 16 connections each for ${DURATION}s (home, an article, the draw, the"
-  echo "article list). Participants: \`contest_load\` (bench/load), 32 at a time, each starting an attempt"
+  echo "article list), asking as Chromium does (\`$BROWSER_ENCODINGS\`). Participants: \`contest_load\` (bench/load), 32 at a time, each starting an attempt"
   echo "(own cookie and address) and submitting 20 answers."
   echo
   echo "| what | requests | req/s | errors (non-2xx, socket) |"
