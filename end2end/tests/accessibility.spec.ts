@@ -290,7 +290,7 @@ test.describe("accessibility (axe-core, WCAG 2.1 AA)", () => {
       await test.step(`${mode}: practice with its feedback`, async () => {
         await page.goto("/contest/practice");
         const option = page.locator(".quiz-options input").first();
-        await expect(option).toBeVisible({ timeout: 15_000 });
+        await expect(page.locator(".practice[data-hydrated='true']")).toBeVisible({ timeout: 15_000 });
         await option.check();
         await page.getByRole("button", { name: "提交答案" }).click();
         await expect(page.getByText("解析：")).toBeVisible();

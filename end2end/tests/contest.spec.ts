@@ -109,8 +109,10 @@ test.describe("the knowledge contest", () => {
 
   test("practice mode gives instant feedback with the explanation, with the keyboard only", async ({ page }) => {
     await page.goto("/contest/practice");
+    // The first question is in the page's HTML; answering waits for the island.
     const option = page.locator(".quiz-options input").first();
-    await expect(option).toBeVisible({ timeout: 15_000 });
+    await expect(option).toBeVisible();
+    await expect(page.locator(".practice[data-hydrated='true']")).toBeVisible({ timeout: 15_000 });
     await tabTo(page, option);
     await page.keyboard.press("Space");
     await expect(option).toBeChecked();

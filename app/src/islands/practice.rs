@@ -14,11 +14,24 @@ use crate::contest::{
 const PANEL: &str = "practice-panel";
 
 #[island(lazy)]
-pub fn Practice() -> impl IntoView {
-    let question = RwSignal::new(None::<PracticeQuestion>);
+pub fn Practice(
+    /// The first question, drawn by the server and in the page's HTML, so that it shows before
+    /// the WebAssembly has loaded; `None` when the server could not draw one.
+    first: Option<PracticeQuestion>,
+) -> impl IntoView {
+    let seen = StoredValue::new(
+        first
+            .iter()
+            .map(|q| q.question.id.clone())
+            .collect::<Vec<_>>(),
+    );
+    let needs_first = first.is_none();
+    let question = RwSignal::new(first);
     let chosen = RwSignal::new(Vec::<usize>::new());
     let feedback = RwSignal::new(None::<PracticeFeedback>);
-    let seen = StoredValue::new(Vec::<String>::new());
+    // Effects run only in the browser: tests wait for the attribute before acting.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
     let tally = RwSignal::new((0usize, 0usize));
     let failed = RwSignal::new(false);
 
@@ -47,7 +60,11 @@ pub fn Practice() -> impl IntoView {
         });
     };
     #[cfg(feature = "hydrate")]
-    next(false);
+    if needs_first {
+        next(false);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = needs_first;
 
     let check = move |_| {
         let Some(q) = question.get_untracked() else {
@@ -75,7 +92,7 @@ pub fn Practice() -> impl IntoView {
     };
 
     view! {
-        <div class="quiz practice">
+        <div class="quiz practice" data-hydrated=move || hydrated.get().then_some("true")>
             <p class="quiz-status" role="status">{move || {
                 let (asked, right) = tally.get();
                 format!("已练习 {asked} 题，答对 {right} 题")

@@ -800,3 +800,18 @@ async fn people_racing_from_one_busy_address_get_in_one_at_a_time() {
         assert_eq!(started, 1, "round {round}");
     }
 }
+
+#[tokio::test]
+async fn the_practice_page_brings_its_first_question_in_its_html() {
+    let app = spawn().await;
+    let (status, page) = app.page("/contest/practice").await;
+    assert_eq!(status, 200);
+    let stem_at = page
+        .find("quiz-question__stem")
+        .expect("a question in the page before any script runs");
+    assert!(page[stem_at..].contains("quiz-option"), "with its options");
+    assert!(
+        !page.contains("secret-") && !page.contains("竞赛专用"),
+        "never a contest-only question"
+    );
+}

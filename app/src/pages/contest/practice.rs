@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use crate::islands::practice::Practice;
+use crate::{contest::api::next_practice_question, islands::practice::Practice};
 
 /// 练习模式: the whole bank, instant feedback, always open.
 #[component]
@@ -11,7 +11,13 @@ pub fn PracticePage() -> impl IntoView {
         <Meta name="description" content="安全知识练习：随机出题，答完立即看对错和解析。" />
         <h1>"练习模式"</h1>
         <p class="lead">"从全部题库中随机出题，每答一题立即显示对错和解析。不计时，不排名，不记录。"</p>
-        <Practice />
+        // The first question comes with the page: its largest paint does not wait for WASM.
+        <Suspense>
+            {Suspend::new(async move {
+                let first = next_practice_question(Vec::new()).await.ok().flatten();
+                view! { <Practice first /> }
+            })}
+        </Suspense>
         <noscript><p class="notice notice--error">"练习需要启用浏览器的 JavaScript。"</p></noscript>
     }
 }
