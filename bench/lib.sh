@@ -1,7 +1,8 @@
 # Sourced by the bench scripts (after scripts/setup.sh): a release server on a fresh database
 # with the demo content, and the staff steps that give it a contest and a revealed draw.
 #
-# Needs: PORT, WORK (a scratch folder) set by the caller.
+# Needs: PORT, WORK (a scratch folder) set by the caller; DB_URL, if set, is the database
+# (a SQLite file in WORK by default).
 
 BASE="http://127.0.0.1:$PORT"
 STAFF_PASSWORD="bench-duty-officer-2026"
@@ -19,8 +20,8 @@ ensure_load_tools() {
 # the build on the first call); waits until it answers. Extra environment may be passed as
 # NAME=value arguments.
 start_server() {
-  [ -d "$WORK/site" ] || cp -r "$ROOT/target/site" "$WORK/site"
-  env AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="sqlite://$WORK/bench.db" \
+  [ -d "$WORK/site" ] || cp -r "$ROOT/target/site" "$WORK/site" 2>/dev/null || mkdir -p "$WORK/site"
+  env AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="${DB_URL:-sqlite://$WORK/bench.db}" \
     AQXC_CONTENT_DIR="$ROOT/content" AQXC_SITE_ROOT="$WORK/site" AQXC_UPLOADS_DIR="$WORK/uploads" \
     RUST_LOG=warn "$@" "$CARGO_TARGET_DIR/release/server" serve &
   SERVER_PID=$!
@@ -55,7 +56,7 @@ staff_post() {
 # A staff account for the contest, the draws and the articles, created on the command line and
 # signed in.
 sign_in_staff() {
-  echo "$STAFF_PASSWORD" | AQXC_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=warn \
+  echo "$STAFF_PASSWORD" | AQXC_DATABASE_URL="${DB_URL:-sqlite://$WORK/bench.db}" RUST_LOG=warn \
     "$CARGO_TARGET_DIR/release/server" admin create --username benchduty \
     --role contest_admin --role inspector_admin --role editor >/dev/null
   staff_post /api/sign_in username=benchduty "password=$STAFF_PASSWORD" >/dev/null
