@@ -74,8 +74,8 @@ fn current_path() -> String {
     }
 }
 
-/// Pages allow only the site's own scripts and WebAssembly compilation; an interactive page
-/// also allows its one inline script, Leptos's island bootstrap, by its SHA-256 hash. No other
+/// Pages allow only the site's own scripts, WebAssembly compilation, and by their SHA-256 hashes
+/// Leptos's two fixed data scripts and, on an interactive page, its island bootstrap. No other
 /// inline script or style runs.
 ///
 /// A hash rather than a per-response nonce: the bootstrap is the same text on every page of a
@@ -94,8 +94,10 @@ fn set_content_security_policy(bootstrap: Option<String>) {
     );
     if let Some(hash) = bootstrap {
         scripts.push(format!("'{hash}'"));
-        scripts.push("'wasm-unsafe-eval'".to_owned());
     }
+    // WebAssembly compiles on every page: the islands, and the draw verifier a revealed draw's
+    // page loads from `/verifier/start.js`.
+    scripts.push("'wasm-unsafe-eval'".to_owned());
     let scripts = scripts.join(" ");
     let policy = format!(
         "default-src 'self'; script-src {scripts}; \

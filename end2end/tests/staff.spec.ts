@@ -77,7 +77,7 @@ test.describe("staff accounts", () => {
     const response = await page.goto("/login");
     const headers = response!.headers();
     const csp = headers["content-security-policy"];
-    expect(csp).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')*;/);
+    expect(csp).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+ 'wasm-unsafe-eval';/);
     expect(csp).not.toContain("'nonce-");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).toContain("frame-ancestors 'self'");
