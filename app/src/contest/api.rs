@@ -66,13 +66,14 @@ use crate::foundation::server_support::pool;
 
 /// The database and this instance's catalog, for the attempt rules.
 #[cfg(feature = "ssr")]
-macro_rules! ground {
-    ($pool:ident, $memos:ident) => {
-        super::engine::Ground {
-            pool: &$pool,
-            catalog: &$memos.catalog,
-        }
-    };
+fn ground<'a>(
+    pool: &'a crate::foundation::db::Pool,
+    memos: &'a crate::memo::Memos,
+) -> super::engine::Ground<'a> {
+    super::engine::Ground {
+        pool,
+        catalog: &memos.catalog,
+    }
 }
 
 #[server(prefix = "/api", endpoint = "contests")]
@@ -93,7 +94,7 @@ pub async fn current_attempt(contest_id: i64) -> Result<Option<AttemptView>, App
     };
     let now = crate::foundation::clock::now();
     let (pool, memos) = (pool()?, crate::memo::memos()?);
-    match super::engine::current(ground!(pool, memos), contest_id, &caller, now).await {
+    match super::engine::current(ground(&pool, &memos), contest_id, &caller, now).await {
         Ok(view) => Ok(view),
         Err(AppError::Refused(_)) => Ok(None),
         Err(error) => Err(error),
@@ -105,7 +106,7 @@ pub async fn start_attempt(contest_id: i64, entrant: Entrant) -> Result<AttemptV
     let (pool, memos) = (pool()?, crate::memo::memos()?);
     let caller = server::caller(true)?.ok_or_else(|| AppError::internal("no participant"))?;
     let now = crate::foundation::clock::now();
-    super::engine::start(ground!(pool, memos), contest_id, &caller, &entrant, now).await
+    super::engine::start(ground(&pool, &memos), contest_id, &caller, &entrant, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_save", input = Json)]
@@ -115,7 +116,7 @@ pub async fn save_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Resul
     };
     let now = crate::foundation::clock::now();
     let (pool, memos) = (pool()?, crate::memo::memos()?);
-    super::engine::save(ground!(pool, memos), &attempt_id, &caller, &answers, now).await
+    super::engine::save(ground(&pool, &memos), &attempt_id, &caller, &answers, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_submit", input = Json)]
@@ -125,7 +126,7 @@ pub async fn submit_answers(attempt_id: String, answers: Vec<Vec<usize>>) -> Res
     };
     let now = crate::foundation::clock::now();
     let (pool, memos) = (pool()?, crate::memo::memos()?);
-    super::engine::submit(ground!(pool, memos), &attempt_id, &caller, answers, now).await
+    super::engine::submit(ground(&pool, &memos), &attempt_id, &caller, answers, now).await
 }
 
 #[server(prefix = "/api", endpoint = "attempt_result")]
@@ -137,7 +138,7 @@ pub async fn load_attempt_result(attempt_id: String) -> Result<AttemptResult, Ap
     };
     let now = crate::foundation::clock::now();
     let (pool, memos) = (pool()?, crate::memo::memos()?);
-    super::engine::result(ground!(pool, memos), &attempt_id, &caller, now).await
+    super::engine::result(ground(&pool, &memos), &attempt_id, &caller, now).await
 }
 
 #[server(prefix = "/api", endpoint = "leaderboard")]
