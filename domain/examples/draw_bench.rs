@@ -3,10 +3,11 @@
 //! `bench/draw.sh`; on its own:
 //!
 //! ```sh
-//! cargo run --release -p domain --example draw_bench [enterprises] [inspectors] [record.json]
+//! cargo run --release -p domain --example draw_bench [enterprises] [inspectors] [record.json] [format]
 //! ```
 //!
-//! With a third argument it also writes the draw's open-data record there, for the browser run.
+//! With a third argument it also writes the draw's open-data record there, for the browser run;
+//! the fourth picks the record format (`aqxc-draw/3` by default, `aqxc-draw/2` to compare).
 
 use std::time::Instant;
 
@@ -28,6 +29,7 @@ fn main() {
     let enterprises: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let inspectors: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let record_path = args.next();
+    let format = args.next().unwrap_or_else(|| draw::FORMAT.to_owned());
     let snapshot = synthetic(enterprises, inspectors);
     let rules = rules();
     let sources = vec![vec![3, 11, 19, 25, 30, 32, 7], vec![5, 8, 14, 22, 30, 2, 9]];
@@ -38,7 +40,7 @@ fn main() {
     let draw_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     let commitment = Commitment {
-        format: draw::FORMAT.into(),
+        format: format.clone(),
         draw_id: 1,
         title: "bench".into(),
         check_items: vec!["KP-YJ-01".into()],
@@ -50,17 +52,18 @@ fn main() {
                 values: values.clone(),
             })
             .collect(),
-        snapshot_digest: snapshot.digest(),
+        snapshot_digest: snapshot.digest_in(&format),
         result_digest: outcome.result_digest(),
     };
     let record = DrawRecord {
         commitment_digest: commitment.digest(),
         commitment,
-        revealed: Some(Revealed {
+        revealed: Some(Revealed::new(
+            &format,
             snapshot,
-            assignments: outcome.assignments.clone(),
-            openings: vec![],
-        }),
+            outcome.assignments.clone(),
+            vec![],
+        )),
     };
     let started = Instant::now();
     let report = record::verify(&record);
@@ -72,7 +75,7 @@ fn main() {
     }
 
     println!(
-        "enterprises={enterprises} inspectors={inspectors} selected={} picks={} draw_ms={draw_ms:.1} verify_ms={verify_ms:.1} record_bytes={}",
+        "format={format} enterprises={enterprises} inspectors={inspectors} selected={} picks={} draw_ms={draw_ms:.1} verify_ms={verify_ms:.1} record_bytes={}",
         outcome.assignments.len(),
         outcome.steps.len(),
         json.len()

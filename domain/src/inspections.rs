@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod chain;
+pub mod columns;
 pub mod conflict;
 pub mod draw;
 pub mod record;

@@ -108,7 +108,10 @@ fn audit_declarations(record: &record::DrawRecord, path: &std::path::Path) -> an
             file.snapshot_digest
         );
     }
-    let (unmatched, unopened) = conflict::audit(&revealed.snapshot, &file.openings);
+    let snapshot = revealed
+        .snapshot()
+        .map_err(|problem| anyhow::anyhow!("the record's snapshot cannot be read: {problem}"))?;
+    let (unmatched, unopened) = conflict::audit(&snapshot, &file.openings);
     let ok = unmatched == 0 && unopened == 0;
     let mark = if ok { "OK  " } else { "FAIL" };
     println!(

@@ -367,7 +367,7 @@ mod tests {
             rules,
             sources,
             status: DrawStatus::Drawn,
-            snapshot_digest: frozen.snapshot.digest(),
+            snapshot_digest: frozen.snapshot.digest_in(draw::FORMAT),
             snapshot: frozen.snapshot,
             openings: frozen.openings,
             assignments: Some(vec![Assignment {

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 /// Every half minute, keeps what is in the editor's form as an `autosave` version when it has
 /// changed, and says so. It only reads the form (by its fields' ids), so the editor works the
 /// same without JavaScript, just without autosave.
-#[island]
+#[island(lazy)]
 pub fn Autosave(
     /// The article being edited.
     article_id: i64,

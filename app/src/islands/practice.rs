@@ -113,13 +113,12 @@ pub fn Practice(
                         }
                     });
                     let locked = done.is_some();
-                    let input = if multiple {
-                        view! { <input type="checkbox" id=id.clone() name="practice" prop:checked=checked disabled=locked on:change=toggle /> }.into_any()
-                    } else {
-                        view! { <input type="radio" id=id.clone() name="practice" prop:checked=checked disabled=locked on:change=toggle /> }.into_any()
-                    };
+                    let kind = if multiple { "checkbox" } else { "radio" };
+                let label_for = id.clone();
                     view! {
-                        <label class="quiz-option" for=id>{input}<span>{format!("{}. {text}{mark}", domain::contest::bank::letter(n))}</span></label>
+                        <label class="quiz-option" for=label_for>
+                            <input type=kind id=id name="practice" prop:checked=checked disabled=locked on:change=toggle />
+                            <span>{format!("{}. {text}{mark}", domain::contest::bank::letter(n))}</span></label>
                     }
                 }).collect_view();
                 let verdict = done.map(|f| {
@@ -146,10 +145,16 @@ pub fn Practice(
                     </fieldset>
                     {verdict}
                     <div class="quiz-controls">
-                        {move || if feedback.get().is_none() {
-                            view! { <button type="button" class="button" disabled=move || chosen.with(Vec::is_empty) on:click=check>"提交答案"</button> }.into_any()
-                        } else {
-                            view! { <button type="button" class="button" on:click=move |_| next(true)>"下一题"</button> }.into_any()
+                        // One button for both steps: a branch here would double the island's code.
+                        {move || {
+                            let answering = feedback.with(Option::is_none);
+                            view! {
+                                <button type="button" class="button"
+                                    disabled=move || answering && chosen.with(Vec::is_empty)
+                                    on:click=move |ev| if answering { check(ev) } else { next(true) }>
+                                    {if answering { "提交答案" } else { "下一题" }}
+                                </button>
+                            }
                         }}
                     </div>
                 }

@@ -3,7 +3,7 @@
 //! the answers and the clock: the remaining time comes from it, answers are saved to it as they
 //! change (and to this device), and a reload resumes the same attempt with the same time left.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::focus_after_render;
 #[cfg(feature = "hydrate")]
@@ -214,20 +214,18 @@ pub fn Quiz(
                 // Only the check follows the answers: redrawing the question on every answer
                 // would take the keyboard focus away from the option just chosen.
                 let checked = move || answers.with(|a| a.get(index).is_some_and(|c| c.contains(&n)));
-                let input = if multiple {
-                    view! { <input type="checkbox" id=id.clone() name=format!("q{index}") prop:checked=checked on:change=move |_| choose(index, n, true) /> }.into_any()
-                } else {
-                    view! { <input type="radio" id=id.clone() name=format!("q{index}") prop:checked=checked on:change=move |_| choose(index, n, false) /> }.into_any()
-                };
+                let kind = if multiple { "checkbox" } else { "radio" };
+                let label_for = id.clone();
                 view! {
-                    <label class="quiz-option" for=id>
-                        {input}
+                    <label class="quiz-option" for=label_for>
+                        <input type=kind id=id name=format!("q{index}") prop:checked=checked on:change=move |_| choose(index, n, multiple) />
                         <span>{format!("{}. {text}", domain::contest::bank::letter(n))}</span>
                     </label>
                 }
             })
             .collect_view();
         let hint = if multiple { "（可选多项）" } else { "" };
+        let last = index + 1 == total;
         Some(view! {
             <fieldset class="quiz-question" id=PANEL tabindex="-1">
                 <legend>
@@ -238,11 +236,10 @@ pub fn Quiz(
             </fieldset>
             <div class="quiz-controls">
                 <button type="button" class="button button--quiet" disabled=index == 0 on:click=move |_| go_to(index.saturating_sub(1))>"上一题"</button>
-                {if index + 1 < total {
-                    view! { <button type="button" class="button" on:click=move |_| go_to(index + 1)>"下一题"</button> }.into_any()
-                } else {
-                    view! { <button type="button" class="button" on:click=move |_| check()>"检查并交卷"</button> }.into_any()
-                }}
+                // One button for both: a branch here would double the island's code.
+                <button type="button" class="button" on:click=move |_| if last { check() } else { go_to(index + 1) }>
+                    {if last { "检查并交卷" } else { "下一题" }}
+                </button>
             </div>
         })
     };
@@ -277,7 +274,7 @@ pub fn Quiz(
                 .collect()
         });
         let list = if unanswered.is_empty() {
-            view! { <p>"所有题目都已作答。"</p> }.into_any()
+            Either::Left(view! { <p>"所有题目都已作答。"</p> })
         } else {
             let count = unanswered.len();
             let items = unanswered
@@ -286,7 +283,9 @@ pub fn Quiz(
                     <li><button type="button" class="button button--quiet" on:click=move |_| go_to(n)>{format!("第 {} 题", n + 1)}</button></li>
                 })
                 .collect_view();
-            view! { <p>{format!("还有 {count} 道题没有作答：")}</p><ul class="quiz-unanswered">{items}</ul> }.into_any()
+            Either::Right(
+                view! { <p>{format!("还有 {count} 道题没有作答：")}</p><ul class="quiz-unanswered">{items}</ul> },
+            )
         };
         view! {
             <section class="quiz-review" id=PANEL tabindex="-1" aria-labelledby="review-title">
@@ -304,12 +303,12 @@ pub fn Quiz(
         <div class="quiz">
             {move || message.get().map(|text| view! { <p class="notice notice--error" role="alert">{text}</p> })}
             {move || match attempt.get() {
-                None => start_form().into_any(),
+                None => Either::Left(start_form()),
                 Some(view) => {
                     let total = view.questions.len();
                     // Read where it is shown: the attempt's view is drawn once, not on every answer.
                     let answered = move || answers.with(|a| a.iter().filter(|c| !c.is_empty()).count());
-                    view! {
+                    Either::Right(view! {
                         <div class="quiz-status">
                             <p class="quiz-timer" role="timer" aria-live="off">
                                 "剩余时间 "<strong>{move || clock(remaining.get())}</strong>
@@ -323,9 +322,8 @@ pub fn Quiz(
                             </label>
                         </div>
                         {navigator}
-                        {move || if reviewing.get() { review().into_any() } else { question_view().into_any() }}
-                    }
-                    .into_any()
+                        {move || if reviewing.get() { Either::Left(review()) } else { Either::Right(question_view()) }}
+                    })
                 }
             }}
         </div>

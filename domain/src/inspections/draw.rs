@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
+    columns::SnapshotColumns,
     conflict::{Conflicts, Declared},
     registry::RiskTier,
     rfc3797::{self, Step, Stream, StreamExhausted, ValuesError},
@@ -28,10 +29,20 @@ use super::{
 };
 use crate::date::Date;
 
-/// Version of the published record format for new draws: declared conflicts sealed.
-pub const FORMAT: &str = "aqxc-draw/2";
+/// Version of the published record format for new draws: the snapshot in columns
+/// ([`super::columns`]), declared conflicts sealed.
+pub const FORMAT: &str = "aqxc-draw/3";
+/// The second format: declared conflicts sealed, one object per enterprise; still verifies.
+pub const FORMAT_V2: &str = "aqxc-draw/2";
 /// The first format, with declared conflicts in the clear; its records still verify.
 pub const FORMAT_V1: &str = "aqxc-draw/1";
+/// Every format a record may be in, oldest first.
+pub const FORMATS: [&str; 3] = [FORMAT_V1, FORMAT_V2, FORMAT];
+
+/// Whether a record in `format` publishes its snapshot in columns.
+pub fn in_columns(format: &str) -> bool {
+    ![FORMAT_V1, FORMAT_V2].contains(&format)
+}
 
 /// An enterprise as frozen for a draw: public fields and its inspection history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,9 +95,14 @@ impl Snapshot {
         self
     }
 
-    /// SHA-256 (hex) of the snapshot's JSON.
-    pub fn digest(&self) -> String {
-        sha256_json(self)
+    /// SHA-256 (hex) of the snapshot's JSON as a record in `format` publishes it: one object
+    /// per enterprise up to `/2`, columns from `/3`.
+    pub fn digest_in(&self, format: &str) -> String {
+        if in_columns(format) {
+            sha256_json(&SnapshotColumns::new(self))
+        } else {
+            sha256_json(self)
+        }
     }
 }
 

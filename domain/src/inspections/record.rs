@@ -8,9 +8,12 @@
 //! `/2` the snapshot seals declared conflicts, and the reveal opens only those that concern a
 //! selected enterprise ([`super::conflict`]).
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::{
+    columns::SnapshotColumns,
     conflict::{self, Declared, Opening},
     draw::{self, Assignment, Outcome, Rules, Snapshot, sha256_json},
 };
@@ -50,11 +53,57 @@ impl Commitment {
 /// What the reveal adds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revealed {
-    pub snapshot: Snapshot,
+    /// `/1` and `/2`: the snapshot, one object per enterprise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
+    /// `/3`: the same snapshot in columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_columns: Option<SnapshotColumns>,
     pub assignments: Vec<Assignment>,
     /// The declarations that concern a selected enterprise, opened (`/2`; absent in `/1`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub openings: Vec<Opening>,
+}
+
+impl Revealed {
+    /// What the reveal of a draw announced in `format` publishes.
+    pub fn new(
+        format: &str,
+        snapshot: Snapshot,
+        assignments: Vec<Assignment>,
+        openings: Vec<Opening>,
+    ) -> Revealed {
+        let (snapshot, snapshot_columns) = if draw::in_columns(format) {
+            (None, Some(SnapshotColumns::new(&snapshot)))
+        } else {
+            (Some(snapshot), None)
+        };
+        Revealed {
+            snapshot,
+            snapshot_columns,
+            assignments,
+            openings,
+        }
+    }
+
+    /// The snapshot as the draw saw it, read from whichever form the record carries.
+    pub fn snapshot(&self) -> Result<Cow<'_, Snapshot>, String> {
+        match (&self.snapshot, &self.snapshot_columns) {
+            (Some(snapshot), None) => Ok(Cow::Borrowed(snapshot)),
+            (None, Some(columns)) => columns.snapshot().map(Cow::Owned),
+            (Some(_), Some(_)) => Err("记录同时含有两种形式的名录快照".into()),
+            (None, None) => Err("记录没有名录快照".into()),
+        }
+    }
+
+    /// SHA-256 of the snapshot in the form published (what the commitment binds).
+    fn published_snapshot_digest(&self) -> String {
+        match (&self.snapshot, &self.snapshot_columns) {
+            (_, Some(columns)) => sha256_json(columns),
+            (Some(snapshot), None) => sha256_json(snapshot),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// The open-data record of a draw.
@@ -97,15 +146,14 @@ pub fn verify(record: &DrawRecord) -> Report {
         ok: digest == record.commitment_digest,
         detail: format!("计算得 {digest}，公布的是 {}", record.commitment_digest),
     });
-    if ![draw::FORMAT, draw::FORMAT_V1].contains(&commitment.format.as_str()) {
+    if !draw::FORMATS.contains(&commitment.format.as_str()) {
         checks.push(Check {
             label: "记录格式可以识别",
             ok: false,
             detail: format!(
-                "记录格式为 {}，本程序认识 {} 和 {}",
+                "记录格式为 {}，本程序认识 {}",
                 commitment.format,
-                draw::FORMAT_V1,
-                draw::FORMAT
+                draw::FORMATS.join("、")
             ),
         });
     }
@@ -120,7 +168,21 @@ pub fn verify(record: &DrawRecord) -> Report {
             outcome: None,
         };
     };
-    let snapshot_digest = revealed.snapshot.digest();
+    let snapshot = match revealed.snapshot() {
+        Ok(snapshot) => snapshot,
+        Err(problem) => {
+            checks.push(Check {
+                label: "公开的名录快照可以读取",
+                ok: false,
+                detail: problem,
+            });
+            return Report {
+                checks,
+                outcome: None,
+            };
+        }
+    };
+    let snapshot_digest = revealed.published_snapshot_digest();
     checks.push(Check {
         label: "公开的名录快照与抽取前承诺的摘要一致",
         ok: snapshot_digest == commitment.snapshot_digest,
@@ -130,7 +192,7 @@ pub fn verify(record: &DrawRecord) -> Report {
         ),
     });
     if !revealed.openings.is_empty() {
-        let unmatched = conflict::unmatched(&revealed.snapshot, &revealed.openings);
+        let unmatched = conflict::unmatched(&snapshot, &revealed.openings);
         checks.push(Check {
             label: "公开的回避声明与快照中密封的声明一致",
             ok: unmatched.is_empty(),
@@ -157,9 +219,9 @@ pub fn verify(record: &DrawRecord) -> Report {
             commitment.result_digest
         ),
     });
-    let declared = Declared::new(&revealed.snapshot, &revealed.openings);
+    let declared = Declared::new(&snapshot, &revealed.openings);
     let outcome = match draw::run(
-        &revealed.snapshot,
+        &snapshot,
         &commitment.rules,
         &declared,
         &commitment.source_values(),
@@ -225,9 +287,14 @@ mod tests {
         uscc::Uscc,
     };
 
-    /// Twenty enterprises, six inspectors; C001 declared a conflict with every enterprise and
-    /// C002 with the first five, sealed as a `/2` snapshot is.
+    /// A record in the current format.
     fn record() -> DrawRecord {
+        record_in(draw::FORMAT)
+    }
+
+    /// Twenty enterprises, six inspectors; C001 declared a conflict with every enterprise and
+    /// C002 with the first five, sealed as from `/2` on.
+    fn record_in(format: &str) -> DrawRecord {
         let mut salt = {
             let mut n = 0u8;
             move || {
@@ -270,23 +337,24 @@ mod tests {
         let declared = Declared::new(&snapshot, &openings);
         let outcome = draw::run(&snapshot, &rules, &declared, &[vec![3, 14, 15]]).unwrap();
         let commitment = Commitment {
-            format: draw::FORMAT.into(),
+            format: format.into(),
             draw_id: 1,
             title: "测试".into(),
             check_items: vec!["KP-YJ-01".into()],
             rules,
             sources,
-            snapshot_digest: snapshot.digest(),
+            snapshot_digest: snapshot.digest_in(format),
             result_digest: outcome.result_digest(),
         };
         DrawRecord {
             commitment_digest: commitment.digest(),
             commitment,
-            revealed: Some(Revealed {
-                openings: conflict::openings_for(&openings, &outcome.assignments),
+            revealed: Some(Revealed::new(
+                format,
                 snapshot,
-                assignments: outcome.assignments,
-            }),
+                outcome.assignments.clone(),
+                conflict::openings_for(&openings, &outcome.assignments),
+            )),
         }
     }
 
@@ -342,12 +410,51 @@ mod tests {
     }
 
     #[test]
-    fn a_first_format_record_still_verifies() {
+    fn a_record_in_columns_repeats_nothing_it_names_once() {
+        let record = record();
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(json.contains(r#""format":"aqxc-draw/3""#));
+        assert!(json.contains(r#""snapshot_columns":{"words":["#), "{json}");
+        assert!(!json.contains(r#""snapshot":"#));
+        assert_eq!(json.matches("水口镇").count(), 1, "{json}");
+        let report = verify(&serde_json::from_str(&json).unwrap());
+        assert!(report.all_ok(), "{:?}", report.checks);
+    }
+
+    #[test]
+    fn a_second_format_record_still_verifies() {
+        let record = record_in(draw::FORMAT_V2);
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(json.contains(r#""snapshot":{"enterprises":["#));
+        assert!(!json.contains("snapshot_columns"));
+        let report = verify(&serde_json::from_str(&json).unwrap());
+        assert!(report.all_ok(), "{:?}", report.checks);
+    }
+
+    #[test]
+    fn unreadable_columns_fail_the_verification_with_the_reason() {
         let mut record = record();
+        let columns = record
+            .revealed
+            .as_mut()
+            .unwrap()
+            .snapshot_columns
+            .as_mut()
+            .unwrap();
+        columns.enterprises.town.pop();
+        let report = verify(&record);
+        assert_eq!(failed(&report), vec!["公开的名录快照可以读取"]);
+        assert!(report.checks.last().unwrap().detail.contains("town"));
+    }
+
+    #[test]
+    fn a_first_format_record_still_verifies() {
+        let mut record = record_in(draw::FORMAT_V2);
         record.commitment.format = draw::FORMAT_V1.into();
         let revealed = record.revealed.as_mut().unwrap();
         let opened = std::mem::take(&mut revealed.openings);
-        for inspector in &mut revealed.snapshot.inspectors {
+        let snapshot = revealed.snapshot.as_mut().unwrap();
+        for inspector in &mut snapshot.inspectors {
             let plain: Vec<Uscc> = match inspector.certificate.as_str() {
                 "C001" => (1..=20).map(code).collect(),
                 "C002" => (1..=5).map(code).collect(),
@@ -356,7 +463,7 @@ mod tests {
             inspector.conflicts = Conflicts::Plain(plain);
         }
         assert!(!opened.is_empty());
-        record.commitment.snapshot_digest = revealed.snapshot.digest();
+        record.commitment.snapshot_digest = snapshot.digest_in(draw::FORMAT_V1);
         record.commitment_digest = record.commitment.digest();
         let json = serde_json::to_string(&record).unwrap();
         assert!(json.contains(r#""format":"aqxc-draw/1""#));
@@ -384,7 +491,7 @@ mod tests {
     fn a_swapped_enterprise_is_caught() {
         let mut record = record();
         let revealed = record.revealed.as_mut().unwrap();
-        revealed.assignments[0].uscc = revealed.snapshot.enterprises[19].uscc.clone();
+        revealed.assignments[0].uscc = revealed.snapshot().unwrap().enterprises[19].uscc.clone();
         let report = verify(&record);
         assert!(!report.all_ok());
         let failed: Vec<&str> = report
@@ -399,7 +506,22 @@ mod tests {
     #[test]
     fn an_edited_snapshot_is_caught() {
         let mut record = record();
-        record.revealed.as_mut().unwrap().snapshot.enterprises.pop();
+        let columns = record
+            .revealed
+            .as_mut()
+            .unwrap()
+            .snapshot_columns
+            .as_mut()
+            .unwrap();
+        columns.enterprises.name[3].push('甲');
+        assert_eq!(
+            failed(&verify(&record)),
+            vec!["公开的名录快照与抽取前承诺的摘要一致"]
+        );
+
+        let mut record = record_in(draw::FORMAT_V2);
+        let snapshot = record.revealed.as_mut().unwrap().snapshot.as_mut().unwrap();
+        snapshot.enterprises.pop();
         assert!(!verify(&record).checks[1].ok);
     }
 

@@ -653,7 +653,8 @@ async fn the_command_line_selects_imports_and_verifies() {
     let mut record: DrawRecord = serde_json::from_str(&json).unwrap();
     let revealed = record.revealed.as_mut().unwrap();
     let unpicked = revealed
-        .snapshot
+        .snapshot()
+        .unwrap()
         .enterprises
         .iter()
         .find(|e| revealed.assignments.iter().all(|a| a.uscc != e.uscc))
@@ -763,13 +764,14 @@ async fn the_revealed_record_proves_conflict_avoidance_without_publishing_the_re
     // opened only where a selected enterprise is concerned.
     let visitor = app.another_browser();
     let (_, json) = visitor.page("/api/v1/draws/1").await;
-    assert!(json.contains(r#""format":"aqxc-draw/2""#), "{json}");
+    assert!(json.contains(r#""format":"aqxc-draw/3""#), "{json}");
+    assert!(json.contains(r#""snapshot_columns":{"words":["#), "{json}");
     assert!(!json.contains("declared_conflicts"));
     let record: DrawRecord = serde_json::from_str(&json).unwrap();
     let revealed = record.revealed.as_ref().unwrap();
+    let snapshot = revealed.snapshot().unwrap();
     let selected: Vec<&Uscc> = revealed.assignments.iter().map(|a| &a.uscc).collect();
-    let sealed = |certificate: &str| match &revealed
-        .snapshot
+    let sealed = |certificate: &str| match &snapshot
         .inspectors
         .iter()
         .find(|i| i.certificate == certificate)
@@ -895,7 +897,7 @@ async fn a_draw_announced_before_declarations_were_sealed_still_reveals_and_veri
              conflict_openings = '[]' WHERE id = 1",
     )
     .bind(serde_json::to_string(&snapshot).unwrap())
-    .bind(snapshot.digest())
+    .bind(snapshot.digest_in("aqxc-draw/1"))
     .execute(&app.pool)
     .await
     .unwrap();

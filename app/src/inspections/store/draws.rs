@@ -25,7 +25,10 @@ pub struct NewDraw<'a> {
 
 /// Stores an announced draw and logs it in the chain, in one transaction.
 pub async fn announce(pool: &Pool, draw: NewDraw<'_>, now: i64) -> sqlx::Result<i64> {
-    let snapshot_digest = draw.frozen.snapshot.digest();
+    let snapshot_digest = draw
+        .frozen
+        .snapshot
+        .digest_in(domain::inspections::draw::FORMAT);
     let mut tx = db::begin_serialized(pool, &[DRAW_LOG]).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO draws (title, format, check_items, rules, sources, status, snapshot,
@@ -157,11 +160,13 @@ impl StoredDraw {
     /// selected enterprise.
     pub fn revealed(&self) -> domain::inspections::record::Revealed {
         let assignments = self.assignments.clone().unwrap_or_default();
-        domain::inspections::record::Revealed {
-            openings: conflict::openings_for(&self.openings, &assignments),
-            snapshot: self.snapshot.clone(),
+        let openings = conflict::openings_for(&self.openings, &assignments);
+        domain::inspections::record::Revealed::new(
+            &self.format,
+            self.snapshot.clone(),
             assignments,
-        }
+            openings,
+        )
     }
 
     /// The open-data record: the commitment, and after the reveal what [`Self::revealed`] says.
