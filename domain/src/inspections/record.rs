@@ -1,4 +1,4 @@
-//! The published record of a draw (open data, `aqxc-draw/2`; `/1` records still verify) and its
+//! The published record of a draw (open data, `aqxc-draw/3`; `/1` and `/2` still verify) and its
 //! verification, shared by the server, `server draw verify`, and the browser.
 //!
 //! At draw time only the [`Commitment`] is public: the task, its rules, the public random
