@@ -15,6 +15,9 @@ pub mod articles;
 pub mod components;
 /// The knowledge contest: attempts, scoring, leaderboards, certificates.
 pub mod contest;
+/// The demo world an empty database gets on first start, and its removal.
+#[cfg(feature = "ssr")]
+pub mod demo;
 /// What every feature stands on: site, request, clock, HTML escaping, the error type, the
 /// audit log, and what server functions share.
 pub mod foundation;

@@ -21,8 +21,9 @@ use crate::{
         },
         home::HomePage,
         inspections::{
-            draw::DrawPage, items::CheckItemsPage, log::DrawLogPage, overview::InspectionsPage,
-            search::EnterpriseSearchPage, statistics::StatisticsPage,
+            draw::DrawPage, inspectors::InspectorRegistryPage, items::CheckItemsPage,
+            log::DrawLogPage, overview::InspectionsPage, search::EnterpriseSearchPage,
+            statistics::StatisticsPage,
         },
         not_found::NotFoundPage,
         search::SearchPage,
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
                     <Route ssr=SsrMode::Async path=StaticSegment("inspections") view=InspectionsPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("items")) view=CheckItemsPage />
+                    <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("inspectors")) view=InspectorRegistryPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("search")) view=EnterpriseSearchPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("statistics")) view=StatisticsPage />
                     <Route ssr=SsrMode::Async path=(StaticSegment("inspections"), StaticSegment("log")) view=DrawLogPage />

@@ -55,6 +55,31 @@ pub struct TocEntry {
     pub id: String,
 }
 
+/// A top-level entry of the table of contents with the `###` entries beneath it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TocSection {
+    pub entry: TocEntry,
+    pub children: Vec<TocEntry>,
+}
+
+/// The flat table of contents as a tree of two levels, for a nested list whose numbers run
+/// 1…N over the `##` headings. A `###` before any `##` stands on its own at the top.
+pub fn nest_toc(entries: Vec<TocEntry>) -> Vec<TocSection> {
+    let mut sections: Vec<TocSection> = Vec::new();
+    for entry in entries {
+        match sections.last_mut() {
+            Some(section) if entry.level > 2 && section.entry.level == 2 => {
+                section.children.push(entry);
+            }
+            _ => sections.push(TocSection {
+                entry,
+                children: Vec::new(),
+            }),
+        }
+    }
+    sections
+}
+
 /// Renders markdown (tables, footnotes, strikethrough, task lists) to sanitized HTML.
 pub fn render(source: &str) -> Rendered {
     let options = Options::ENABLE_TABLES
@@ -296,6 +321,41 @@ pub fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sub_headings_nest_under_their_heading() {
+        let entry = |level, id: &str| TocEntry {
+            level,
+            text: id.to_uppercase(),
+            id: id.into(),
+        };
+        let sections = nest_toc(vec![
+            entry(3, "lead"),
+            entry(2, "a"),
+            entry(2, "b"),
+            entry(3, "b1"),
+            entry(3, "b2"),
+            entry(2, "c"),
+        ]);
+        let shape: Vec<(&str, Vec<&str>)> = sections
+            .iter()
+            .map(|s| {
+                (
+                    s.entry.id.as_str(),
+                    s.children.iter().map(|c| c.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("lead", vec![]),
+                ("a", vec![]),
+                ("b", vec!["b1", "b2"]),
+                ("c", vec![])
+            ]
+        );
+    }
 
     #[test]
     fn headings_get_anchors_and_make_the_table_of_contents() {

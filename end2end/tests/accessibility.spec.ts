@@ -126,6 +126,8 @@ function publicPages(): PageCase[] {
     { name: "search without results", path: `/search?q=${encodeURIComponent("没有这样的文章")}` },
     { name: "inspections overview", path: "/inspections" },
     { name: "check items", path: "/inspections/items" },
+    { name: "inspector registry", path: "/inspections/inspectors" },
+    { name: "yearly inspection plan", path: "/articles/random-inspection-plan" },
     { name: "enterprise search form", path: "/inspections/search" },
     { name: "enterprise search results", path: `/inspections/search?q=${made.enterpriseCode}` },
     { name: "enterprise search without results", path: `/inspections/search?q=${encodeURIComponent("没有这家企业")}` },

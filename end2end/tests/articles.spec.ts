@@ -33,6 +33,26 @@ test.describe("articles for the public", () => {
     expect(editorCode).toEqual([]);
   });
 
+  test("a long article's table of contents numbers its sections 1 to N, with sub-sections nested", async ({ page }) => {
+    await page.goto("/articles/family-emergency-kit");
+    const toc = page.getByRole("navigation", { name: "目录" });
+    const sections = toc.locator(":scope > ol > li");
+    await expect(sections).toHaveCount(5);
+    await expect(sections.nth(2).locator(":scope > a")).toHaveText("三、不同家庭的特别准备");
+    // The three sub-sections of section 二 are a list of their own inside it, so the outer
+    // numbers run 1…5 without gaps.
+    const sub = sections.nth(1).locator(":scope > ol > li");
+    await expect(sub).toHaveCount(3);
+    await expect(sub.first()).toHaveText("1. 应急包（紧急撤离时拿了就走）");
+    expect(await toc.locator(":scope > ol > li > a").allTextContents()).toEqual([
+      "一、为什么要准备家庭应急物资",
+      "二、家庭应急物资储备清单",
+      "三、不同家庭的特别准备",
+      "四、存放和检查",
+      "五、使用注意事项",
+    ]);
+  });
+
   test("article pages work with JavaScript switched off", async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

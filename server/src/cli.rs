@@ -6,7 +6,7 @@ use crate::{
     admin::AdminCommand,
     backup,
     config::{Config, DatabaseConfig},
-    db,
+    db, demo_cli,
     draw_cli::DrawCommand,
     import_cli::{self, Registry},
     startup::Application,
@@ -28,7 +28,7 @@ enum Command {
     /// Serve the site (the default).
     Serve {
         #[command(flatten)]
-        config: Config,
+        config: Box<Config>,
     },
     /// Manage staff accounts.
     Admin {
@@ -50,6 +50,13 @@ enum Command {
     Draw {
         #[command(subcommand)]
         command: DrawCommand,
+    },
+    /// The demo world an empty database gets on first start (AQXC_DEMO).
+    Demo {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(subcommand)]
+        command: DemoCommand,
     },
     /// Back up the database and the uploaded images while the site keeps serving.
     Backup {
@@ -76,6 +83,13 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Remove the demo draw, contest, registries and account; refused once staff have
+    /// announced a draw of their own.
+    Remove,
+}
+
 impl Cli {
     /// Runs the chosen command to completion.
     pub fn run(self) -> anyhow::Result<()> {
@@ -86,6 +100,7 @@ impl Cli {
             Some(
                 Command::Admin { database, .. }
                 | Command::Import { database, .. }
+                | Command::Demo { database, .. }
                 | Command::Backup { database, .. }
                 | Command::Restore { database, .. },
             ) => {
@@ -97,7 +112,7 @@ impl Cli {
             .enable_all()
             .build()?;
         match self.command {
-            Some(Command::Serve { config }) => runtime.block_on(serve(config)),
+            Some(Command::Serve { config }) => runtime.block_on(serve(*config)),
             None => runtime.block_on(serve(self.config)),
             Some(Command::Admin { database, command }) => runtime.block_on(async {
                 let pool = db::connect_and_migrate(&database).await?;
@@ -112,6 +127,13 @@ impl Cli {
                 import_cli::run(&pool, registry, &file).await
             }),
             Some(Command::Draw { command }) => command.run(),
+            Some(Command::Demo {
+                database,
+                command: DemoCommand::Remove,
+            }) => runtime.block_on(async {
+                let pool = db::connect_and_migrate(&database).await?;
+                demo_cli::remove(&pool).await
+            }),
             Some(Command::Backup {
                 database,
                 uploads_dir,

@@ -56,6 +56,55 @@ pub struct Config {
 
     #[command(flatten)]
     pub connections: ConnectionConfig,
+
+    #[command(flatten)]
+    pub filings: FilingsConfig,
+
+    /// Whether an empty database gets the demo world (registries, a finished draw, an open
+    /// contest with a few attempts, all marked 演示数据); `false` for a real deployment.
+    /// `server demo remove` takes an existing demo out.
+    #[arg(long, env = "AQXC_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
+}
+
+/// The filing facts a government site shows in its footer; each one left unset is not shown.
+#[derive(Clone, Debug, Default, Args)]
+pub struct FilingsConfig {
+    /// 网站标识码 (the government site code), e.g. 4407830001.
+    #[arg(long, env = "AQXC_SITE_CODE")]
+    pub site_code: Option<String>,
+
+    /// ICP filing number, e.g. 粤ICP备12345678号.
+    #[arg(long, env = "AQXC_ICP_FILING")]
+    pub icp_filing: Option<String>,
+
+    /// Public security filing number, e.g. 粤公网安备 44078302000123号.
+    #[arg(long, env = "AQXC_POLICE_FILING")]
+    pub police_filing: Option<String>,
+
+    /// The site's page on the national 我为政府网站找错 platform, e.g.
+    /// https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew?sitecode=4407830001.
+    #[arg(long, env = "AQXC_ERROR_REPORT_URL")]
+    pub error_report_url: Option<String>,
+}
+
+impl FilingsConfig {
+    /// The facts as pages show them; blank values count as unset.
+    pub fn filings(&self) -> app::foundation::site::Filings {
+        let set = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        app::foundation::site::Filings {
+            site_code: set(&self.site_code),
+            icp: set(&self.icp_filing),
+            police: set(&self.police_filing),
+            error_report_url: set(&self.error_report_url),
+        }
+    }
 }
 
 /// How long the server waits for clients, and how many it serves at once. The defaults leave
@@ -283,6 +332,8 @@ impl Config {
                 keep_alive_secs: 75,
                 max_connections: 4096,
             },
+            filings: FilingsConfig::default(),
+            demo: false,
         }
     }
 }

@@ -14,6 +14,8 @@ pub mod compression;
 pub mod config;
 /// The pool on SQLite (WAL mode) or PostgreSQL, chosen by the URL; migrations run at start-up.
 pub mod db;
+/// `server demo remove`: the demo world out of a database.
+pub mod demo_cli;
 /// `server draw …`: RFC 3797 selection and offline verification.
 pub mod draw_cli;
 /// `server import …`: registries from CSV files.

@@ -46,14 +46,15 @@ impl Application {
             app::foundation::clock::now(),
         )
         .await;
-        let calendar = app::inspections::import::import_content(
-            &pool,
-            &config.content_dir,
-            app::foundation::clock::now(),
-        )
-        .await;
+        let calendar = app::inspections::import::import_content(&pool, &config.content_dir).await;
+        if config.demo {
+            app::demo::seed(&pool, &config.content_dir, app::foundation::clock::now())
+                .await
+                .context("making the demo world (AQXC_DEMO=false leaves it out)")?;
+        }
         let site = Site {
             has_public_origin: config.security.public_origin.is_some(),
+            filings: config.filings.filings(),
             ..Site::parse(&config.base_path).map_err(anyhow::Error::msg)?
         };
         let leptos_options = leptos_options(&config);

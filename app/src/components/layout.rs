@@ -4,7 +4,7 @@ use server_fn::ServerFn;
 
 use crate::{
     components::error_page::ErrorPage,
-    foundation::site::{BUREAU_NAME, use_site},
+    foundation::site::{BUREAU_NAME, Filings, use_site},
     islands::elder_mode::ElderModeSwitch,
     prefs::{SetElderMode, elder_mode_requested},
 };
@@ -95,6 +95,7 @@ fn Footer() -> impl IntoView {
                         <li>"报警："<a href="tel:110">"110"</a></li>
                     </ul>
                 </section>
+                <Filed filings=site.filings.clone() />
                 <p class="site-footer__note">
                     "本平台公开的抽查结果已依法对个人隐私和商业秘密作去标识化处理。"
                     <a class="site-footer__staff" href=site.href("/login")>"工作人员登录"</a>
@@ -102,6 +103,47 @@ fn Footer() -> impl IntoView {
             </div>
         </footer>
     }
+}
+
+/// The site's filing numbers and the national error-report link, those that are configured.
+#[component]
+fn Filed(filings: Filings) -> impl IntoView {
+    let police_url = filings.police_url();
+    let Filings {
+        site_code,
+        icp,
+        police,
+        error_report_url,
+    } = filings;
+    if site_code.is_none() && icp.is_none() && police.is_none() && error_report_url.is_none() {
+        return None;
+    }
+    Some(view! {
+        <ul class="filings" aria-label="网站备案信息">
+            {site_code.map(|code| view! { <li>"网站标识码："{code}</li> })}
+            {icp.map(|icp| {
+                view! {
+                    <li>
+                        <a href="https://beian.miit.gov.cn/" rel="noopener" target="_blank">{icp}</a>
+                    </li>
+                }
+            })}
+            {police.map(|police| {
+                view! {
+                    <li>
+                        <a href=police_url rel="noopener" target="_blank">{police}</a>
+                    </li>
+                }
+            })}
+            {error_report_url.map(|url| {
+                view! {
+                    <li>
+                        <a href=url rel="noopener" target="_blank">"我为政府网站找错"</a>
+                    </li>
+                }
+            })}
+        </ul>
+    })
 }
 
 #[cfg(test)]

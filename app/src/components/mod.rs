@@ -8,6 +8,8 @@ pub mod error_page;
 pub mod forms;
 /// The frame of every page: skip link, header with navigation, main landmark, footer.
 pub mod layout;
+/// The read-aloud control (朗读) for articles and contest questions.
+pub mod read_aloud;
 /// The server-side role check around every staff page, and the staff navigation.
 pub mod staff_gate;
 /// The sideways-scrolling frame of a wide table, reachable by keyboard.

@@ -15,6 +15,37 @@ pub struct Site {
     /// exist only then, so pages leave out what needs one.
     #[serde(default)]
     pub has_public_origin: bool,
+    /// The filing facts a government site shows in its footer; each is left out when unset.
+    #[serde(default)]
+    pub filings: Filings,
+}
+
+/// What a government site must show at the foot of every page, from the configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filings {
+    /// 网站标识码, issued with the site's registration in the national government site list.
+    pub site_code: Option<String>,
+    /// ICP filing number, e.g. 粤ICP备12345678号; links to beian.miit.gov.cn.
+    pub icp: Option<String>,
+    /// Public security filing number, e.g. 粤公网安备 44078302000123号; links to the record
+    /// at beian.mps.gov.cn.
+    pub police: Option<String>,
+    /// The site's page on the national 我为政府网站找错 platform (zfwzzc.www.gov.cn).
+    pub error_report_url: Option<String>,
+}
+
+impl Filings {
+    /// The public security filing's record at beian.mps.gov.cn: its query takes the digits.
+    pub fn police_url(&self) -> Option<String> {
+        let digits: String = self
+            .police
+            .as_deref()?
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty())
+            .then(|| format!("https://beian.mps.gov.cn/#/query/webSearch?code={digits}"))
+    }
 }
 
 impl Site {
@@ -28,7 +59,7 @@ impl Site {
         };
         Self {
             base,
-            has_public_origin: false,
+            ..Self::default()
         }
     }
 
@@ -57,7 +88,7 @@ impl Site {
         }
         Ok(Self {
             base: format!("/{trimmed}"),
-            has_public_origin: false,
+            ..Self::default()
         })
     }
 
@@ -117,6 +148,19 @@ mod tests {
             Site::parse("/a?b").unwrap_err(),
             "the character '?' is not allowed"
         );
+    }
+
+    #[test]
+    fn the_police_filing_links_to_its_record_by_its_digits() {
+        let filings = Filings {
+            police: Some("粤公网安备 44078302000123号".into()),
+            ..Filings::default()
+        };
+        assert_eq!(
+            filings.police_url().as_deref(),
+            Some("https://beian.mps.gov.cn/#/query/webSearch?code=44078302000123")
+        );
+        assert_eq!(Filings::default().police_url(), None);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 use crate::foundation::error::AppError;
 use leptos::prelude::*;
 
-use super::{ChainEntry, CheckItem, DrawDetail, DrawSummary, EnterpriseHit, Statistics};
+use super::{
+    ChainEntry, CheckItem, DrawDetail, DrawSummary, EnterpriseHit, PublicInspector, Statistics,
+};
 
 #[cfg(feature = "ssr")]
 use crate::foundation::server_support::pool;
@@ -12,6 +14,11 @@ use crate::foundation::server_support::pool;
 #[server(prefix = "/api", endpoint = "check_items")]
 pub async fn check_items() -> Result<Vec<CheckItem>, AppError> {
     Ok(super::store::check_items(&pool()?).await?)
+}
+
+#[server(prefix = "/api", endpoint = "inspector_registry")]
+pub async fn inspector_registry() -> Result<Vec<PublicInspector>, AppError> {
+    Ok(super::store::public_inspectors(&pool()?).await?)
 }
 
 #[server(prefix = "/api", endpoint = "draws")]

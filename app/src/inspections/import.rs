@@ -1,11 +1,11 @@
 //! What the inspection pages load from `content/` at start-up: the published check-item list
-//! (the file is the list: it replaces what is stored), the demo registries (only into empty
-//! registries, so staff imports are never overwritten), and the holiday calendar.
+//! (the file is the list: it replaces what is stored) and the holiday calendar. The demo
+//! registries come with the rest of the demo world (`crate::demo`).
 
 use std::path::Path;
 
 use crate::foundation::db::Pool;
-use domain::inspections::{calendar::Calendar, registry};
+use domain::inspections::calendar::Calendar;
 use serde::Deserialize;
 
 use super::{CheckItem, store};
@@ -57,7 +57,7 @@ pub fn parse_check_items(text: &str) -> Result<Vec<CheckItem>, String> {
 }
 
 /// Loads everything; a bad file is logged and skipped, never stops the start.
-pub async fn import_content(pool: &Pool, content_dir: &Path, now: i64) -> Calendar {
+pub async fn import_content(pool: &Pool, content_dir: &Path) -> Calendar {
     let items_path = content_dir.join("inspections/check-items.toml");
     match std::fs::read_to_string(&items_path)
         .map_err(|e| e.to_string())
@@ -68,10 +68,6 @@ pub async fn import_content(pool: &Pool, content_dir: &Path, now: i64) -> Calend
             Err(error) => tracing::error!(%error, "storing the check items failed"),
         },
         Err(error) => tracing::warn!("{}: {error}", items_path.display()),
-    }
-
-    if let Ok((0, 0, _)) = store::registry_counts(pool).await {
-        import_demo_registries(pool, &content_dir.join("registries"), now).await;
     }
 
     let calendar_path = content_dir.join("calendar/holidays.toml");
@@ -90,39 +86,10 @@ pub async fn import_content(pool: &Pool, content_dir: &Path, now: i64) -> Calend
     }
 }
 
-async fn import_demo_registries(pool: &Pool, folder: &Path, now: i64) {
-    let read = |name: &str| std::fs::read_to_string(folder.join(name));
-    if let Ok(text) = read("enterprises.csv") {
-        match registry::parse_enterprises(&text) {
-            Ok(rows) => match store::import_enterprises(pool, &rows, now).await {
-                Ok(count) => tracing::info!(count = count.inserted, "demo enterprises imported"),
-                Err(error) => tracing::error!(%error, "importing demo enterprises failed"),
-            },
-            Err(errors) => tracing::warn!(
-                "enterprises.csv: {} bad rows, e.g. {}",
-                errors.len(),
-                errors[0]
-            ),
-        }
-    }
-    if let Ok(text) = read("inspectors.csv") {
-        match registry::parse_inspectors(&text) {
-            Ok(rows) => match store::import_inspectors(pool, &rows, now).await {
-                Ok(count) => tracing::info!(count = count.inserted, "demo inspectors imported"),
-                Err(error) => tracing::error!(%error, "importing demo inspectors failed"),
-            },
-            Err(errors) => tracing::warn!(
-                "inspectors.csv: {} bad rows, e.g. {}",
-                errors.len(),
-                errors[0]
-            ),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::inspections::registry;
 
     #[test]
     fn the_shipped_check_items_parse() {

@@ -153,6 +153,23 @@ pub struct TeamMember {
     pub name: String,
 }
 
+/// An inspector in the public registry (执法检查人员名录库): who may be sent, from which unit,
+/// in which field. Never the town they live or work in, nor their declared conflicts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicInspector {
+    pub certificate: String,
+    pub name: String,
+    pub unit: String,
+    pub field: String,
+}
+
+/// The two documents of 一单两库一细则 that staff write as articles in markdown (through the
+/// editor and its review): the yearly plan and the implementation rules. (key, slug, label)
+pub const DOCUMENTS: [(&str, &str, &str); 2] = [
+    ("plan", "random-inspection-plan", "年度抽查计划"),
+    ("rules", "random-inspection-rules", "实施细则"),
+];
+
 /// A published inspection result. Never carries the legal representative or a phone number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicResult {

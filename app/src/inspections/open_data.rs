@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{DrawSummary, PublicResult};
+use super::{DrawSummary, PublicInspector, PublicResult};
 
 /// Version of the open-data paths and documents.
 pub const VERSION: &str = "v1";
@@ -77,6 +77,24 @@ pub fn results_csv(results: &[PublicResult]) -> String {
             r.hazards_found.to_string(),
             r.hazards_rectified.to_string(),
             r.follow_up.clone(),
+        ]));
+    }
+    out
+}
+
+pub const INSPECTORS_HEADER: [&str; 4] = ["执法证号", "姓名", "单位", "执法领域"];
+
+/// `/api/v1/inspectors.csv`: the public inspector registry (UTF-8 with a BOM).
+pub fn inspectors_csv(inspectors: &[PublicInspector]) -> String {
+    use domain::inspections::registry::csv_line;
+    let mut out = String::from('\u{feff}');
+    out.push_str(&csv_line(&INSPECTORS_HEADER.map(String::from)));
+    for i in inspectors {
+        out.push_str(&csv_line(&[
+            i.certificate.clone(),
+            i.name.clone(),
+            i.unit.clone(),
+            i.field.clone(),
         ]));
     }
     out

@@ -7,6 +7,7 @@ use crate::{
     components::{
         article_list::date_of,
         forms::{Notice, NoticeKind},
+        read_aloud::ReadAloud,
     },
     foundation::site::use_site,
     pages::{articles::encode, not_found::NotFoundPage},
@@ -38,12 +39,21 @@ fn ArticleView(article: Article) -> impl IntoView {
     let summary = article.summary;
     let date = date_of(summary.published_at);
     let toc = (article.toc.len() >= domain::markdown::TOC_MIN_ENTRIES).then(|| {
-        let items = article
-            .toc
+        let items = domain::markdown::nest_toc(article.toc)
             .into_iter()
-            .map(|entry| {
-                let class = if entry.level == 3 { "toc__sub" } else { "" };
-                view! { <li class=class><a href=format!("#{}", entry.id)>{entry.text}</a></li> }
+            .map(|section| {
+                let link = |entry: &domain::markdown::TocEntry| {
+                    view! { <a href=format!("#{}", entry.id)>{entry.text.clone()}</a> }
+                };
+                let children = (!section.children.is_empty()).then(|| {
+                    let items = section
+                        .children
+                        .iter()
+                        .map(|child| view! { <li>{link(child)}</li> })
+                        .collect_view();
+                    view! { <ol class="toc__sub">{items}</ol> }
+                });
+                view! { <li>{link(&section.entry)}{children}</li> }
             })
             .collect_view();
         view! {
@@ -90,6 +100,7 @@ fn ArticleView(article: Article) -> impl IntoView {
                 </p>
                 <p class="article__summary">{summary.summary.clone()}</p>
             </header>
+            <ReadAloud read=".article h1, .article__summary, .article__body" label="朗读全文" />
             {toc}
             <div class="article__body" inner_html=article.body_html></div>
             {tags}

@@ -23,6 +23,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/results.csv", get(results_csv))
         .route("/api/v1/check-items", get(check_items))
         .route("/api/v1/log", get(log))
+        .route("/api/v1/inspectors.json", get(inspectors_json))
+        .route("/api/v1/inspectors.csv", get(inspectors_csv))
+        .route("/api/v1/documents", get(documents))
 }
 
 fn unavailable(error: sqlx::Error) -> Response {
@@ -145,4 +148,52 @@ async fn log(State(state): State<AppState>) -> Response {
         }
         Err(error) => unavailable(error),
     }
+}
+
+async fn inspectors_json(State(state): State<AppState>) -> Response {
+    match store::public_inspectors(&state.pool).await {
+        Ok(inspectors) => cached(Json(
+            json!({ "version": open_data::VERSION, "inspectors": inspectors }),
+        )),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn inspectors_csv(State(state): State<AppState>) -> Response {
+    match store::public_inspectors(&state.pool).await {
+        Ok(inspectors) => cached((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"inspectors.csv\"",
+                ),
+            ],
+            open_data::inspectors_csv(&inspectors),
+        )),
+        Err(error) => unavailable(error),
+    }
+}
+
+/// The yearly plan and the implementation rules, as published (staff write them as articles).
+async fn documents(State(state): State<AppState>) -> Response {
+    let now = app::foundation::clock::now();
+    let mut documents = Vec::new();
+    for (key, slug, label) in app::inspections::DOCUMENTS {
+        match app::articles::store::find(&state.pool, slug, now).await {
+            Ok(Some(article)) => documents.push(json!({
+                "key": key,
+                "label": label,
+                "title": article.summary.title,
+                "published_at": article.summary.published_at,
+                "page": state.site.href(&format!("/articles/{slug}")),
+                "html": article.body_html,
+            })),
+            Ok(None) => {}
+            Err(error) => return unavailable(error),
+        }
+    }
+    cached(Json(
+        json!({ "version": open_data::VERSION, "documents": documents }),
+    ))
 }

@@ -35,7 +35,8 @@ fn instance(database_url: &str, shared: &Path, check_ms: u64) -> (Child, String)
         .env("AQXC_SITE_ROOT", shared.join("site"))
         .env("AQXC_UPLOADS_DIR", shared.join("uploads"))
         .env("AQXC_PAGE_CACHE_MS", "60000")
-        .env("AQXC_CHANGE_CHECK_MS", check_ms.to_string());
+        .env("AQXC_CHANGE_CHECK_MS", check_ms.to_string())
+        .env("AQXC_DEMO", "false");
     let (child, url, _lines) = start_binary(command);
     (child, url)
 }

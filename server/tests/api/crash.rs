@@ -32,7 +32,8 @@ fn start(dir: &Path) -> (std::process::Child, String) {
         )
         .env("AQXC_SITE_ROOT", dir.join("site"))
         .env("AQXC_UPLOADS_DIR", dir.join("uploads"))
-        .env("AQXC_TRUST_FORWARDED_FOR", "true");
+        .env("AQXC_TRUST_FORWARDED_FOR", "true")
+        .env("AQXC_DEMO", "false");
     let (child, url, _lines) = start_binary(command);
     (child, url)
 }

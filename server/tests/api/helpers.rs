@@ -42,6 +42,10 @@ pub struct Options<'a> {
     pub change_check_ms: Option<u64>,
     /// `AQXC_DB_NOTIFY=false`: no `LISTEN`/`NOTIFY`, as on a database without them.
     pub without_notify: bool,
+    /// Serve the repository's own `content/` (and not `content_files`).
+    pub shipped_content: bool,
+    /// `AQXC_DEMO` (off in tests unless asked for).
+    pub demo: bool,
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -78,6 +82,10 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     }
     let mut config = Config::for_tests(database_url, site_root, base_path);
     config.content_dir = content_dir;
+    if options.shipped_content {
+        config.content_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    }
+    config.demo = options.demo;
     config.uploads_dir = uploads;
     if let Some(ms) = options.page_cache_ms {
         config.page_cache_ms = ms;

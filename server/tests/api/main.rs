@@ -10,6 +10,7 @@ mod cluster;
 mod contest;
 mod crash;
 mod database;
+mod demo;
 mod hardening;
 mod health;
 mod helpers;

@@ -6,7 +6,7 @@ use sqlx::FromRow;
 
 /// The key every transaction that appends to the draw log holds ([`crate::foundation::db::begin_serialized`]):
 /// each append reads the newest entry and chains to it, so two at once would fork the chain.
-pub(super) const DRAW_LOG: &str = "draw_log";
+pub const DRAW_LOG: &str = "draw_log";
 
 /// The key of one draw's results, held while one is recorded or all are published.
 pub(super) fn draw_key_name(draw_id: i64) -> String {

@@ -250,6 +250,27 @@ pub async fn all_inspectors(pool: &Pool) -> sqlx::Result<Vec<Inspector>> {
         .collect())
 }
 
+/// The inspectors on duty, as the public registry lists them (public columns only).
+pub async fn public_inspectors(pool: &Pool) -> sqlx::Result<Vec<super::super::PublicInspector>> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT certificate, name, unit, field FROM inspectors WHERE active = 1
+         ORDER BY unit, certificate",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(certificate, name, unit, field)| super::super::PublicInspector {
+                certificate,
+                name,
+                unit,
+                field,
+            },
+        )
+        .collect())
+}
+
 /// Enterprises and inspectors on record.
 pub async fn registry_counts(pool: &Pool) -> sqlx::Result<(i64, i64, i64)> {
     sqlx::query_as(

@@ -4,7 +4,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::window_label;
 use crate::{
-    components::forms::{Notice, NoticeKind},
+    components::{
+        forms::{Notice, NoticeKind},
+        read_aloud::ReadAloud,
+    },
     contest::{ContestInfo, api::contest, duration_label},
     foundation::site::use_site,
     islands::quiz::Quiz,
@@ -52,6 +55,7 @@ fn ContestView(info: ContestInfo) -> impl IntoView {
     };
     let quiz = match state {
         None => view! {
+            <ReadAloud read=".quiz-question" label="朗读本题" />
             <Quiz contest_id=info.id ask_town=info.ask_town ask_employer=info.ask_employer />
             <noscript><p class="notice notice--error">"答题需要启用浏览器的 JavaScript。"</p></noscript>
         }

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use crate::{contest::api::next_practice_question, islands::practice::Practice};
+use crate::{
+    components::read_aloud::ReadAloud, contest::api::next_practice_question,
+    islands::practice::Practice,
+};
 
 /// 练习模式: the whole bank, instant feedback, always open.
 #[component]
@@ -12,6 +15,7 @@ pub fn PracticePage() -> impl IntoView {
         <h1>"练习模式"</h1>
         <p class="lead">"从全部题库中随机出题，每答一题立即显示对错和解析。不计时，不排名，不记录。"</p>
         // The first question comes with the page: its largest paint does not wait for WASM.
+        <ReadAloud read=".quiz-question" label="朗读本题" />
         <Suspense>
             {Suspend::new(async move {
                 let first = next_practice_question(Vec::new()).await.ok().flatten();

@@ -11,7 +11,58 @@ use crate::{
     },
     foundation::site::use_site,
     inspections::api::draws,
+    pages::inspections::document_path,
 };
+
+/// 一单两库一细则: what every draw stands on, each published on a page of its own.
+#[component]
+fn PublishedBasis() -> impl IntoView {
+    let site = use_site();
+    let links = [
+        (
+            "/inspections/items".to_string(),
+            "随机抽查事项清单",
+            "只检查清单内的事项",
+        ),
+        (
+            "/inspections/search".to_string(),
+            "企业名录库",
+            "可被抽取的企业，按名称或代码查询",
+        ),
+        (
+            "/inspections/inspectors".to_string(),
+            "执法检查人员名录库",
+            "可被选派的执法人员",
+        ),
+        (
+            document_path("rules"),
+            "实施细则",
+            "抽签、回避、检查和公开的规则",
+        ),
+        (
+            document_path("plan"),
+            "年度抽查计划",
+            "抽查比例、频次和时间安排",
+        ),
+    ];
+    let items = links
+        .into_iter()
+        .map(|(path, label, hint)| {
+            view! {
+                <li>
+                    <a href=site.href(&path)>{label}</a>
+                    <span class="basis__hint">{hint}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="basis" aria-labelledby="basis-title">
+            <h2 id="basis-title">"一单两库一细则"</h2>
+            <ul class="basis__list">{items}</ul>
+        </section>
+    }
+}
 
 /// 双随机抽查: how the bureau's random inspections work, and every draw.
 #[component]
@@ -25,6 +76,7 @@ pub fn InspectionsPage() -> impl IntoView {
         <p class="lead">
             "随机抽取检查对象，随机选派执法检查人员，抽查情况及查处结果及时向社会公开。"
         </p>
+        <PublishedBasis />
         <section class="how-it-works" aria-labelledby="how-title">
             <h2 id="how-title">"抽签如何做到公开可验证"</h2>
             <ol>
