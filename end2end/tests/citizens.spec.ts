@@ -147,3 +147,43 @@ test.describe("read-aloud (朗读)", () => {
     expect(loaded).toContain("/read-aloud.js");
   });
 });
+
+test.describe("practice offline, installable", () => {
+  test("once visited, practice works after going offline and reloading, answered from the kept bank", async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    await page.goto("/contest/practice");
+    await expect(page.locator("html[data-offline-ready]")).toBeAttached({ timeout: 30_000 });
+    await expect(page.getByText(/本页已保存在这台设备上/)).toBeVisible();
+
+    const manifest = await (await page.request.get("/manifest.webmanifest")).json();
+    expect(manifest.start_url).toBe("/contest/practice");
+    expect(manifest.display).toBe("standalone");
+    const icon = await page.request.get(manifest.icons[0].src);
+    expect(icon.headers()["content-type"]).toBe("image/png");
+
+    await context.setOffline(true);
+    // The network is gone for pages that have no worker.
+    const other = await context.newPage();
+    await expect(other.goto("/articles")).rejects.toThrow();
+    await other.close();
+
+    await page.reload();
+    await expect(page.locator(".practice[data-hydrated='true']")).toBeVisible({ timeout: 15_000 });
+    const stem = (await page.locator(".quiz-question__stem").textContent()) ?? "";
+    expect(stem).not.toEqual("");
+    await page.locator(".quiz-options input").first().check();
+    const checked = page.waitForResponse((r) => r.url().endsWith("/api/practice_check"));
+    await page.getByRole("button", { name: "提交答案" }).click();
+    // Answered by the worker from the kept bank, not by the server (which sends nosniff).
+    expect((await checked).headers()["x-content-type-options"]).toBeUndefined();
+    await expect(page.locator(".verdict")).toHaveText(/回答正确|回答错误|部分正确/);
+    await expect(page.getByText("解析：")).toBeVisible();
+    await page.getByRole("button", { name: "下一题" }).click();
+    await expect(page.locator(".quiz-question__stem")).not.toHaveText(stem);
+    await expect(page.getByRole("status").first()).toContainText("已练习 1 题");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -60,6 +60,15 @@ pub struct Config {
     #[command(flatten)]
     pub filings: FilingsConfig,
 
+    /// The CJK font certificate pictures are drawn with (TTF, OTF or TTC); `scripts/setup.sh`
+    /// installs Debian's fonts-wqy-microhei. Without it, certificates are offered as SVG only.
+    #[arg(
+        long,
+        env = "AQXC_CERTIFICATE_FONT",
+        default_value = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    )]
+    pub certificate_font: PathBuf,
+
     /// Whether an empty database gets the demo world (registries, a finished draw, an open
     /// contest with a few attempts, all marked 演示数据); `false` for a real deployment.
     /// `server demo remove` takes an existing demo out.
@@ -333,6 +342,7 @@ impl Config {
                 max_connections: 4096,
             },
             filings: FilingsConfig::default(),
+            certificate_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
             demo: false,
         }
     }

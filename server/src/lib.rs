@@ -6,6 +6,8 @@
 pub mod admin;
 /// `server backup` / `server restore`: the database and uploads, consistent, online.
 pub mod backup;
+/// A passed attempt's certificate as SVG and as a PNG picture (drawn with a CJK font).
+pub mod certificate;
 /// The command line: `serve` (the default) and, later, admin and import commands.
 pub mod cli;
 /// Bodies compressed once and sent many times (site files, kept pages).

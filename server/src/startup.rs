@@ -111,6 +111,16 @@ impl Application {
             .context("reading the change counter")?,
         );
         changes.watch(Duration::from_millis(config.change_check_ms));
+        let painter = match crate::certificate::Painter::load(&config.certificate_font) {
+            Ok(painter) => painter,
+            Err(error) => {
+                tracing::warn!(
+                    "certificate pictures are off (the SVG certificate still works): {error}; \
+                     install fonts-wqy-microhei or set AQXC_CERTIFICATE_FONT"
+                );
+                crate::certificate::Painter::without_font()
+            }
+        };
         let state = AppState {
             leptos_options,
             pool,
@@ -131,6 +141,7 @@ impl Application {
                 changes: changes.clone(),
             },
             memos,
+            painter: Arc::new(painter),
         };
         let pool = state.pool.clone();
         let router = routes::router(state);

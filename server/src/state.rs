@@ -43,4 +43,7 @@ pub struct AppState {
     /// Leaderboards and revealed draws, remembered between requests.
     #[from_ref(skip)]
     pub memos: Arc<app::memo::Memos>,
+    /// Draws certificate pictures with the configured CJK font.
+    #[from_ref(skip)]
+    pub painter: Arc<crate::certificate::Painter>,
 }

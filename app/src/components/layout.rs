@@ -120,7 +120,7 @@ fn Filed(filings: Filings) -> impl IntoView {
     }
     Some(view! {
         <ul class="filings" aria-label="网站备案信息">
-            {site_code.map(|code| view! { <li>"网站标识码："{code}</li> })}
+            {site_code.map(|code| view! { <li>{format!("网站标识码：{code}")}</li> })}
             {icp.map(|icp| {
                 view! {
                     <li>

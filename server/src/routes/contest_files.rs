@@ -1,6 +1,6 @@
 //! Files of the contest: each contest's QR code (for posters), a passed attempt's certificate
-//! (an SVG image the participant saves; its code is checked at `/contest/certificate`), and the
-//! staff's CSV export of a contest's attempts.
+//! (an SVG image, and a PNG picture to save and share; its code is checked at
+//! `/contest/certificate`), and the staff's CSV export of a contest's attempts.
 
 use axum::{
     Router,
@@ -97,14 +97,15 @@ async fn qr(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     }
 }
 
-fn xml(text: &str) -> String {
-    app::foundation::html::escape(text)
-}
-
+/// A passed attempt's certificate: `{code}.svg` (the result page shows it) or `{code}.png`
+/// (the picture a phone saves and shares, with a QR code to the verification page).
 async fn certificate(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(code) = file.strip_suffix(".svg") else {
+    let Some((code, kind)) = file.rsplit_once('.') else {
         return (StatusCode::NOT_FOUND, "没有这个证书").into_response();
     };
+    if kind != "svg" && kind != "png" {
+        return (StatusCode::NOT_FOUND, "没有这个证书").into_response();
+    }
     let info = match store::certificate(&state.pool, &code.to_uppercase()).await {
         Ok(Some(info)) => info,
         Ok(None) => return (StatusCode::NOT_FOUND, "没有这个证书").into_response(),
@@ -112,28 +113,64 @@ async fn certificate(State(state): State<AppState>, Path(file): Path<String>) ->
     };
     let verify = printed(&state, &format!("/contest/certificate?code={}", info.code));
     let date = &clock::format_beijing(info.submitted_at)[..10];
-    let body = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="424" viewBox="0 0 600 424" role="img" aria-label="竞赛证书">
-<rect width="600" height="424" fill="#fffaf3"/>
-<rect x="14" y="14" width="572" height="396" fill="none" stroke="#b3261e" stroke-width="6"/>
-<rect x="26" y="26" width="548" height="372" fill="none" stroke="#b3261e" stroke-width="1.5"/>
-<g font-family="'Noto Serif CJK SC','Noto Sans CJK SC','Source Han Serif SC',serif" fill="#1a1a1a" text-anchor="middle">
-<text x="300" y="92" font-size="40" fill="#b3261e" font-weight="700">荣 誉 证 书</text>
-<text x="300" y="150" font-size="26" font-weight="700">{name}</text>
-<text x="300" y="196" font-size="17">在“{title}”中</text>
-<text x="300" y="228" font-size="17">以 {score} 分的成绩通过考核，特发此证。</text>
-<text x="300" y="290" font-size="17">开平市应急管理局</text>
-<text x="300" y="316" font-size="15">{date}</text>
-<text x="300" y="362" font-size="13" fill="#4a4a4a">验证码 {code}</text>
-<text x="300" y="384" font-size="11" fill="#4a4a4a">{verify}</text>
-</g></svg>"##,
-        name = xml(&info.nickname),
-        title = xml(&info.contest_title),
-        score = info.score,
-        code = xml(&info.code),
-        verify = xml(&verify),
+    let facts = crate::certificate::Facts {
+        name: &info.nickname,
+        contest: &info.contest_title,
+        score: info.score,
+        date,
+        code: &info.code,
+        verify_url: &verify,
+    };
+    if kind == "svg" {
+        return svg(crate::certificate::svg(&facts), "private, max-age=3600");
+    }
+    // Drawing takes tens of milliseconds of CPU: off the threads that serve requests.
+    let painter = state.painter.clone();
+    let owned = (
+        info.nickname.clone(),
+        info.contest_title.clone(),
+        info.code.clone(),
+        date.to_string(),
     );
-    svg(body, "private, max-age=3600")
+    let drawn = tokio::task::spawn_blocking(move || {
+        let (name, contest, code, date) = &owned;
+        painter.png(&crate::certificate::Facts {
+            name,
+            contest,
+            score: info.score,
+            date,
+            code,
+            verify_url: &verify,
+        })
+    })
+    .await;
+    match drawn {
+        Ok(Ok(png)) => (
+            [
+                (header::CONTENT_TYPE, "image/png".to_string()),
+                (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"certificate-{}.png\"", info.code),
+                ),
+            ],
+            png,
+        )
+            .into_response(),
+        Ok(Err(crate::certificate::PictureError::NoFont)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "证书图片暂时无法生成（服务器缺少中文字体），请先保存 SVG 格式的证书",
+        )
+            .into_response(),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "a certificate picture failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "证书图片生成失败").into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "a certificate picture's task failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "证书图片生成失败").into_response()
+        }
+    }
 }
 
 async fn export(

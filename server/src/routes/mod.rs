@@ -29,6 +29,8 @@ pub mod contest_files;
 pub mod feeds;
 /// `GET /healthz` for the load balancer and monitoring.
 pub mod health;
+/// Practice offline: the manifest, the service worker and the practice bank it keeps.
+pub mod offline;
 /// Open data of the inspection draws (`/api/v1/…`).
 pub mod open_data;
 /// The error page for a handler that panics.
@@ -66,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(open_data::routes())
         .merge(registries::routes())
         .merge(contest_files::routes())
+        .merge(offline::routes())
         .leptos_routes_with_context(&state, route_list(), page_context, app_fn)
         .fallback(
             move |State(assets): State<Arc<assets::AssetStore>>,

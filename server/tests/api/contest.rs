@@ -815,3 +815,76 @@ async fn the_practice_page_brings_its_first_question_in_its_html() {
         "never a contest-only question"
     );
 }
+
+#[tokio::test]
+async fn a_pass_earns_a_certificate_picture_a_phone_can_save_whose_qr_code_opens_its_verification()
+{
+    let app = spawn_app_with(Options {
+        shipped_content: true,
+        demo: true,
+        public_origin: Some("https://www.kaiping.gov.cn"),
+        ..Options::default()
+    })
+    .await;
+    // The demo's participants who passed have certificates.
+    let code: String = sqlx::query_scalar(
+        "SELECT certificate FROM attempts WHERE certificate IS NOT NULL ORDER BY score DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+
+    let started = std::time::Instant::now();
+    let response = app.get(&format!("/contest/certificate/{code}.png")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let bytes = response.bytes().await.unwrap();
+    eprintln!(
+        "certificate picture: {} bytes in {} ms (debug build)",
+        bytes.len(),
+        started.elapsed().as_millis()
+    );
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes.to_vec()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((frame.width, frame.height), (1080, 1350));
+    let channels = frame.line_size / frame.width as usize;
+    let luma = |x: usize, y: usize| {
+        let at = y * frame.line_size + x * channels;
+        let (r, g, b) = (
+            pixels[at] as u32,
+            pixels[at + 1] as u32,
+            pixels[at + 2] as u32,
+        );
+        ((r * 299 + g * 587 + b * 114) / 1000) as u8
+    };
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(
+        frame.width as usize,
+        frame.height as usize,
+        luma,
+    );
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the picture");
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(
+        content,
+        format!("https://www.kaiping.gov.cn/contest/certificate?code={code}")
+    );
+    // Text was drawn: the picture's title band is not blank (the font was found).
+    let red = (100..980)
+        .flat_map(|x| (150..240).map(move |y| (x, y)))
+        .filter(|&(x, y)| luma(x, y) < 120)
+        .count();
+    assert!(
+        red > 2_000,
+        "the title 荣誉证书 is drawn ({red} dark pixels)"
+    );
+
+    // The verification page says the same facts.
+    let (_, page) = app.page(&format!("/contest/certificate?code={code}")).await;
+    assert!(page.contains("证书有效") && page.contains(&code));
+    assert!(page.contains(app::demo::CONTEST_TITLE));
+    let (status, _) = app.page("/contest/certificate/NOSUCHCODE.png").await;
+    assert_eq!(status, 404);
+}

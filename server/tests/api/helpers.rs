@@ -46,6 +46,8 @@ pub struct Options<'a> {
     pub shipped_content: bool,
     /// `AQXC_DEMO` (off in tests unless asked for).
     pub demo: bool,
+    /// The footer's filing facts (`AQXC_SITE_CODE` …), if any.
+    pub filings: Option<server::config::FilingsConfig>,
 }
 
 /// Starts the portal at the root of the host with a fresh database.
@@ -86,6 +88,9 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
         config.content_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     }
     config.demo = options.demo;
+    if let Some(filings) = options.filings {
+        config.filings = filings;
+    }
     config.uploads_dir = uploads;
     if let Some(ms) = options.page_cache_ms {
         config.page_cache_ms = ms;

@@ -103,3 +103,114 @@ async fn the_home_page_lists_the_latest_draws_and_the_open_contests() {
     assert!(html.contains("首页竞赛"), "{html}");
     assert!(html.contains("练习模式"));
 }
+
+#[tokio::test]
+async fn the_footer_shows_the_filing_facts_that_are_configured_and_nothing_else() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        filings: Some(server::config::FilingsConfig {
+            site_code: Some("4407830001".into()),
+            icp_filing: Some("粤ICP备12345678号".into()),
+            police_filing: Some("粤公网安备 44078302000123号".into()),
+            error_report_url: Some(
+                "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew?sitecode=4407830001"
+                    .into(),
+            ),
+        }),
+        ..Default::default()
+    })
+    .await;
+    for path in ["/", "/articles", "/inspections"] {
+        let (_, html) = app.page(path).await;
+        assert!(html.contains("网站标识码：4407830001"), "{path}");
+        assert!(html.contains(r#"href="https://beian.miit.gov.cn/""#));
+        assert!(html.contains("粤ICP备12345678号"));
+        assert!(
+            html.contains("https://beian.mps.gov.cn/#/query/webSearch?code=44078302000123"),
+            "the police filing links to its record"
+        );
+        assert!(html.contains("我为政府网站找错"));
+    }
+
+    // Unset (and blank) facts are left out, the list with them.
+    let bare = crate::helpers::spawn_app_with(crate::helpers::Options {
+        filings: Some(server::config::FilingsConfig {
+            icp_filing: Some("  ".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+    .await;
+    let (_, html) = bare.page("/").await;
+    for absent in [
+        "网站标识码",
+        "beian.miit.gov.cn",
+        "我为政府网站找错",
+        "网站备案信息",
+    ] {
+        assert!(!html.contains(absent), "{absent} is shown unset");
+    }
+}
+
+#[tokio::test]
+async fn the_inspector_registry_page_and_open_data_carry_public_fields_only() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        shipped_content: true,
+        demo: true,
+        ..Default::default()
+    })
+    .await;
+    let (status, html) = app.page("/inspections/inspectors").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("执法检查人员名录库"));
+    assert!(
+        html.contains("44078320001"),
+        "a certificate number is listed"
+    );
+    let (_, csv) = app.page("/api/v1/inspectors.csv").await;
+    assert!(
+        csv.starts_with("\u{feff}执法证号,姓名,单位,执法领域\n")
+            || csv.starts_with("\u{feff}执法证号,姓名,单位,执法领域\r\n")
+    );
+    let (_, json) = app.page("/api/v1/inspectors.json").await;
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let first = &json["inspectors"][0];
+    let mut keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["certificate", "field", "name", "unit"]);
+    // Declared conflicts name enterprises; they stay out of every public rendering.
+    for body in [&html, &csv] {
+        assert!(
+            !body.contains("91440783C86P0Q318U;"),
+            "a declared conflict is public"
+        );
+    }
+
+    let (_, documents) = app.page("/api/v1/documents").await;
+    let documents: serde_json::Value = serde_json::from_str(&documents).unwrap();
+    let keys: Vec<&str> = documents["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["plan", "rules"]);
+    assert!(
+        documents["documents"][0]["html"]
+            .as_str()
+            .unwrap()
+            .contains("<table>")
+    );
+    let (_, overview) = app.page("/inspections").await;
+    for link in [
+        "/inspections/inspectors",
+        "/articles/random-inspection-plan",
+        "/articles/random-inspection-rules",
+    ] {
+        assert!(overview.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+}

@@ -47,15 +47,19 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
         view! { <p class="verdict verdict--bad" role="status">{format!("{}：{} 分，及格线 {} 分，再接再厉。", result.nickname, result.score, result.pass_percent)}</p> }.into_any()
     };
     let certificate = result.certificate.clone().map(|code| {
-        let image = site.href(&format!("/contest/certificate/{code}.svg"));
+        let picture = site.href(&format!("/contest/certificate/{code}.png"));
+        let vector = site.href(&format!("/contest/certificate/{code}.svg"));
         let verify = site.href(&format!("/contest/certificate?code={code}"));
         view! {
             <section class="card" aria-labelledby="certificate-title">
                 <h2 id="certificate-title">"电子证书"</h2>
-                <p><img class="certificate" src=image.clone() alt=format!("{} 的竞赛证书，验证码 {code}", result.nickname) width="600" height="424" /></p>
+                // A picture, so that a phone can long-press it to save or share it.
+                <p><img class="certificate" src=picture.clone() alt=format!("{} 的竞赛证书，得分 {} 分，验证码 {code}", result.nickname, result.score) width="432" height="540" /></p>
+                <p class="hint">"手机上长按图片即可保存或分享。"</p>
                 <p>
-                    <a class="button" href=image download=format!("证书-{code}.svg")>"保存证书"</a>
-                    " 验证码 "<strong>{code.clone()}</strong>" · "<a href=verify>"在本站验证"</a>
+                    <a class="button" href=picture download=format!("证书-{code}.png")>"保存证书图片"</a>
+                    " "<a href=vector download=format!("证书-{code}.svg")>"SVG 格式"</a>
+                    " · 验证码 "<strong>{code.clone()}</strong>" · "<a href=verify>"在本站验证"</a>
                 </p>
             </section>
         }
