@@ -1,7 +1,8 @@
 // Which scripts and WASM each kind of page makes a visitor download: opens every page in a fresh
 // headless Chromium context (empty cache), waits until the network is idle (lazy islands
 // included), and prints one line per script or WASM response: "<page>\t<path>".
-// The staff editor is opened signed in, with BENCH_STAFF_USER / BENCH_STAFF_PASSWORD.
+// The staff editor is opened signed in, with BENCH_STAFF_USER / BENCH_STAFF_PASSWORD. A path
+// ending in "#read" is counted after the visitor has also pressed the read-aloud button.
 // Usage (from end2end/, where Playwright is installed): node ../bench/downloads.cjs BASE NAME=PATH...
 const { chromium } = require(require.resolve("@playwright/test", { paths: [process.cwd()] }));
 
@@ -27,7 +28,12 @@ const { chromium } = require(require.resolve("@playwright/test", { paths: [proce
       const url = new URL(response.url());
       if (/\.(js|wasm)$/.test(url.pathname)) seen.add(url.pathname);
     });
-    await page.goto(`${base}${path}`, { waitUntil: "networkidle" });
+    const reading = path.endsWith("#read");
+    await page.goto(`${base}${path.replace(/#read$/, "")}`, { waitUntil: "networkidle" });
+    if (reading) {
+      await page.locator(".read-aloud__play").first().click();
+      await page.waitForLoadState("networkidle");
+    }
     await page.waitForTimeout(500);
     if (seen.size === 0) console.log(`${name}\t-`);
     for (const file of seen) console.log(`${name}\t${file}`);

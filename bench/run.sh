@@ -61,7 +61,8 @@ step "What each kind of page downloads (Chromium, empty cache)"
 (cd "$ROOT/end2end" && BENCH_STAFF_USER=benchduty BENCH_STAFF_PASSWORD="$STAFF_PASSWORD" \
   node "$ROOT/bench/downloads.cjs" "$BASE" "${PAGES[@]}" "articles=/articles" \
   "inspections=/inspections" "search=/inspections/search?q=%E5%BC%80%E5%B9%B3" \
-  "leaderboard=/contest/$CONTEST/leaderboard" "practice=/contest/practice" "editor=$EDITOR") \
+  "leaderboard=/contest/$CONTEST/leaderboard" "practice=/contest/practice" "editor=$EDITOR" \
+  "article-read-aloud=$ARTICLE#read") \
   > "$WORK/downloads.tsv"
 {
   echo

@@ -1,20 +1,12 @@
-// Read-aloud (朗读) for articles and contest questions, with the browser's own speech synthesis
-// and a Chinese voice. No WebAssembly: pages that only show information stay that way.
-//
-// A control is <div class="read-aloud" data-read="SELECTOR, …"> holding a play button
-// (.read-aloud__play), a stop button (.read-aloud__stop), a speed select (.read-aloud__rate)
-// and a status line (.read-aloud__status). It reads the text of the elements the selectors
-// match, in page order, one sentence at a time (long utterances are cut off by some engines),
-// and stops when that text changes (the next contest question). Controls stay hidden until
-// this script runs; on a device without a Chinese voice the control says so.
-
+// Read-aloud (朗读) with the browser's speech synthesis and a Chinese voice; no WebAssembly.
+// How it works and why: the README's "Accessibility and the elderly-friendly mode".
 const synth = "speechSynthesis" in window ? window.speechSynthesis : null;
 const NO_SPEECH = "这个浏览器不支持朗读。";
 const NO_VOICE = "这台设备没有中文语音，无法朗读。可以在手机或电脑的系统设置中添加中文（普通话）语音后再试。";
 
 document.documentElement.classList.add("can-read-aloud");
 
-/** The device's Chinese voice (zh-CN first), waiting briefly for voices that load late. */
+// zh-CN first; voices may load late.
 async function chineseVoice() {
   if (!synth) return null;
   let voices = synth.getVoices();
@@ -33,7 +25,7 @@ async function chineseVoice() {
   );
 }
 
-/** The text to read, cut into sentences of at most 120 characters. */
+// Some engines cut long utterances: one sentence (≤ 120 characters) at a time.
 function sentences(control) {
   const selectors = control.dataset.read || "";
   const text = Array.from(document.querySelectorAll(selectors))
@@ -46,7 +38,6 @@ function sentences(control) {
     .filter((piece) => piece.trim().length > 0);
 }
 
-/** One control's reading: its sentences, the next to say, and whether it is paused. */
 let reading = null;
 
 function show(control, state, message) {
@@ -104,7 +95,7 @@ async function start(control) {
   }
   const list = sentences(control);
   if (list.length === 0) return;
-  // A new question (or any change to what is read) ends the reading of the old one.
+  // The next question ends the reading of this one.
   const watch = new MutationObserver(() => finish(""));
   for (const element of document.querySelectorAll(control.dataset.read)) {
     watch.observe(element, { childList: true, subtree: true, characterData: true });
@@ -133,5 +124,4 @@ document.addEventListener("click", (event) => {
   }
 });
 
-// Leaving the page ends the reading (some browsers keep speaking otherwise).
 window.addEventListener("pagehide", () => finish(""));

@@ -126,12 +126,23 @@ async fn claim(pool: &Pool, now: i64) -> sqlx::Result<bool> {
 }
 
 async fn demo_account(pool: &Pool, now: i64) -> sqlx::Result<i64> {
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE lower(username) = lower($1)")
+            .bind(DEMO_USERNAME)
+            .fetch_optional(pool)
+            .await?;
+    if let Some(id) = existing {
+        sqlx::query("UPDATE staff_users SET disabled = 1 WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await?;
+        return Ok(id);
+    }
     // "!" is no PHC string: every sign-in as this account fails, and it is disabled besides.
     sqlx::query_scalar(
         "INSERT INTO staff_users (username, display_name, password_hash, disabled, created_at,
              password_changed_at)
          VALUES ($1, $2, '!', 1, $3, $3)
-         ON CONFLICT (username) DO UPDATE SET disabled = 1
          RETURNING id",
     )
     .bind(DEMO_USERNAME)
@@ -410,10 +421,11 @@ pub async fn remove(pool: &Pool, now: i64) -> Result<Removed, RemoveError> {
     let Some(made_at) = made_at.and_then(|v| v.parse::<i64>().ok()) else {
         return Err(RemoveError::NoDemo);
     };
-    let staff: Option<i64> = sqlx::query_scalar("SELECT id FROM staff_users WHERE username = $1")
-        .bind(DEMO_USERNAME)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let staff: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE lower(username) = lower($1)")
+            .bind(DEMO_USERNAME)
+            .fetch_optional(&mut *tx)
+            .await?;
     let staff = staff.unwrap_or(-1);
     let real: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM draws WHERE created_by <> $1")
         .bind(staff)

@@ -86,6 +86,18 @@ test.describe("the knowledge contest", () => {
     await expect(citizen.getByText("解析：").first()).toBeVisible();
     await expect(citizen.getByText("未作答").first()).toBeVisible();
     await expect(citizen.getByRole("img", { name: /竞赛证书/ })).toBeVisible();
+    // The certificate is a picture a phone can long-press and save: a PNG, 1080 × 1350
+    // (the QR code on it is decoded in the integration tests, server/tests/api/contest.rs).
+    const saving = citizen.waitForEvent("download");
+    await citizen.getByRole("link", { name: "保存证书图片" }).click();
+    const saved = await saving;
+    expect(saved.suggestedFilename()).toMatch(/^证书-[A-Z0-9-]+\.png$/);
+    const picture = await citizen.request.get((await citizen.getByRole("link", { name: "保存证书图片" }).getAttribute("href")) ?? "");
+    expect(picture.headers()["content-type"]).toBe("image/png");
+    const bytes = await picture.body();
+    expect(bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1080, 1350]);
+    expect(await citizen.getByRole("img", { name: /竞赛证书/ }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1080);
     await tabTo(citizen, citizen.getByRole("link", { name: "在本站验证" }), 120);
     await citizen.keyboard.press("Enter");
     await expect(citizen.getByRole("status")).toContainText("证书有效：键盘阿婆");
