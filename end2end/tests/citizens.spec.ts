@@ -13,7 +13,9 @@ const DEMO_CONTEST = "【演示数据】“安全生产月”安全知识竞赛"
 async function recordSpeech(page: Page, voices: { lang: string; name: string }[]) {
   await page.addInitScript((voices) => {
     const spoken: string[] = [];
-    (window as unknown as { __spoken: string[] }).__spoken = spoken;
+    const rates: number[] = [];
+    (window as unknown as { __spoken: string[]; __rates: number[] }).__spoken = spoken;
+    (window as unknown as { __rates: number[] }).__rates = rates;
     class Utterance {
       text: string;
       lang = "";
@@ -31,6 +33,7 @@ async function recordSpeech(page: Page, voices: { lang: string; name: string }[]
       addEventListener: () => {},
       speak(u: Utterance) {
         spoken.push(u.text);
+        rates.push(u.rate);
         // Each sentence "ends" a moment later, unless the reading is paused.
         const end = () => (paused ? setTimeout(end, 50) : u.onend?.());
         setTimeout(end, 200);
@@ -110,11 +113,15 @@ test.describe("read-aloud (朗读)", () => {
     await play.focus();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("button", { name: "❚❚ 暂停" })).toBeVisible();
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken.length)).toBeGreaterThan(1);
-    const spoken: string[] = await page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
-    expect(spoken[0]).toBe(title.trim());
-    const body = (await page.locator(".article__body").innerText()).replace(/\s+/g, "");
-    expect(body).toContain(spoken[2].replace(/\s+/g, ""));
+    const spokenSoFar = () => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
+    // The title first (a sentence at a time: it may be two), then the summary and the text.
+    await expect.poll(async () => (await spokenSoFar()).length).toBeGreaterThan(4);
+    const spoken = await spokenSoFar();
+    expect(spoken.join("").startsWith(title.trim())).toBe(true);
+    const article = (await page.locator(".article").innerText()).replace(/\s+/g, "");
+    expect(article).toContain(spoken[spoken.length - 1].replace(/\s+/g, ""));
+    // At the speed chosen (慢).
+    expect(await page.evaluate(() => (window as unknown as { __rates: number[] }).__rates[0])).toBe(0.75);
 
     await page.getByRole("button", { name: "❚❚ 暂停" }).click();
     await expect(page.getByRole("button", { name: "▶ 继续" })).toBeVisible();

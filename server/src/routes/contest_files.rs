@@ -148,11 +148,8 @@ async fn certificate(State(state): State<AppState>, Path(file): Path<String>) ->
         Ok(Ok(png)) => (
             [
                 (header::CONTENT_TYPE, "image/png".to_string()),
+                // Shown inline; the result page's link names the saved file (证书-{code}.png).
                 (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("inline; filename=\"certificate-{}.png\"", info.code),
-                ),
             ],
             png,
         )
