@@ -42,6 +42,20 @@ fn cached(response: impl IntoResponse) -> Response {
     ([(header::CACHE_CONTROL, "public, max-age=60")], response).into_response()
 }
 
+/// A CSV download (UTF-8 with a BOM, as the renderings write it).
+fn csv_file(name: &str, body: String) -> Response {
+    cached((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    ))
+}
+
 async fn draws(State(state): State<AppState>) -> Response {
     match store::list_draws(&state.pool).await {
         Ok(draws) => cached(Json(open_data::draw_index(draws, |path| {
@@ -112,16 +126,7 @@ async fn results_json(State(state): State<AppState>) -> Response {
 
 async fn results_csv(State(state): State<AppState>) -> Response {
     match store::published_results(&state.pool).await {
-        Ok(results) => cached((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"results.csv\"",
-                ),
-            ],
-            open_data::results_csv(&results),
-        )),
+        Ok(results) => csv_file("results.csv", open_data::results_csv(&results)),
         Err(error) => unavailable(error),
     }
 }
@@ -161,16 +166,7 @@ async fn inspectors_json(State(state): State<AppState>) -> Response {
 
 async fn inspectors_csv(State(state): State<AppState>) -> Response {
     match store::public_inspectors(&state.pool).await {
-        Ok(inspectors) => cached((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"inspectors.csv\"",
-                ),
-            ],
-            open_data::inspectors_csv(&inspectors),
-        )),
+        Ok(inspectors) => csv_file("inspectors.csv", open_data::inspectors_csv(&inspectors)),
         Err(error) => unavailable(error),
     }
 }
