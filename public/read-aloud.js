@@ -94,7 +94,10 @@ async function start(control) {
     return;
   }
   const list = sentences(control);
-  if (list.length === 0) return;
+  if (list.length === 0) {
+    show(control, "idle", "现在没有可朗读的内容（答题时朗读当前的题目）。");
+    return;
+  }
   // The next question ends the reading of this one.
   const watch = new MutationObserver(() => finish(""));
   for (const element of document.querySelectorAll(control.dataset.read)) {
