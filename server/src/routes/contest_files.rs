@@ -97,6 +97,22 @@ async fn qr(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     }
 }
 
+/// What a certificate says, from its stored record.
+fn facts_of<'a>(
+    info: &'a app::contest::CertificateInfo,
+    date: &'a str,
+    verify_url: &'a str,
+) -> crate::certificate::Facts<'a> {
+    crate::certificate::Facts {
+        name: &info.nickname,
+        contest: &info.contest_title,
+        score: info.score,
+        date,
+        code: &info.code,
+        verify_url,
+    }
+}
+
 /// A passed attempt's certificate: `{code}.svg` (the result page shows it) or `{code}.png`
 /// (the picture a phone saves and shares, with a QR code to the verification page).
 async fn certificate(State(state): State<AppState>, Path(file): Path<String>) -> Response {
@@ -112,38 +128,15 @@ async fn certificate(State(state): State<AppState>, Path(file): Path<String>) ->
         Err(error) => return unavailable(error),
     };
     let verify = printed(&state, &format!("/contest/certificate?code={}", info.code));
-    let date = &clock::format_beijing(info.submitted_at)[..10];
-    let facts = crate::certificate::Facts {
-        name: &info.nickname,
-        contest: &info.contest_title,
-        score: info.score,
-        date,
-        code: &info.code,
-        verify_url: &verify,
-    };
+    let date = clock::format_beijing(info.submitted_at)[..10].to_string();
     if kind == "svg" {
+        let facts = facts_of(&info, &date, &verify);
         return svg(crate::certificate::svg(&facts), "private, max-age=3600");
     }
     // Drawing takes tens of milliseconds of CPU: off the threads that serve requests.
     let painter = state.painter.clone();
-    let owned = (
-        info.nickname.clone(),
-        info.contest_title.clone(),
-        info.code.clone(),
-        date.to_string(),
-    );
-    let drawn = tokio::task::spawn_blocking(move || {
-        let (name, contest, code, date) = &owned;
-        painter.png(&crate::certificate::Facts {
-            name,
-            contest,
-            score: info.score,
-            date,
-            code,
-            verify_url: &verify,
-        })
-    })
-    .await;
+    let drawn =
+        tokio::task::spawn_blocking(move || painter.png(&facts_of(&info, &date, &verify))).await;
     match drawn {
         Ok(Ok(png)) => (
             [
