@@ -57,23 +57,19 @@ pub async fn seed(pool: &Pool, content_dir: &Path, now: i64) -> sqlx::Result<Opt
     }
     let staff = demo_account(pool, now).await?;
     let mut seeded = Seeded::default();
+    // The demo's registry rows carry the time of the claim (`updated_at = now`): that is how
+    // `remove` tells them from rows staff imported since.
     let folder = content_dir.join("registries");
     let read = |name: &str| std::fs::read_to_string(folder.join(name)).ok();
-    // The registries as they were when the demo draw was announced.
-    let registered_at = now;
     if let Some(rows) = read("enterprises.csv")
         .and_then(|text| parse_or_warn(registry::parse_enterprises(&text), "enterprises"))
     {
-        seeded.enterprises = store::import_enterprises(pool, &rows, registered_at)
-            .await?
-            .inserted;
+        seeded.enterprises = store::import_enterprises(pool, &rows, now).await?.inserted;
     }
     if let Some(rows) = read("inspectors.csv")
         .and_then(|text| parse_or_warn(registry::parse_inspectors(&text), "inspectors"))
     {
-        seeded.inspectors = store::import_inspectors(pool, &rows, registered_at)
-            .await?
-            .inserted;
+        seeded.inspectors = store::import_inspectors(pool, &rows, now).await?.inserted;
     }
     if seeded.enterprises > 0 && seeded.inspectors > 0 {
         seeded.draw = demo_draw(pool, staff, now).await?;
