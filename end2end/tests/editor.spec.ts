@@ -40,7 +40,13 @@ test.describe("writing and publishing an article", () => {
     // Autosave keeps a change made after the last save as a version, without applying it.
     await waitForHydration(page);
     await page.getByLabel("正文（Markdown）").fill("还没写完的一段。");
-    await expect(page.getByText(/已自动保存/)).toBeVisible({ timeout: 40_000 });
+    await expect(page.getByText(/已自动保存（\d\d:\d\d），可在“历史版本”中找回/)).toBeVisible({
+      timeout: 40_000,
+    });
+    const editor = page.url();
+    await page.getByRole("link", { name: "历史版本" }).first().click();
+    await expect(page.getByRole("row").filter({ hasText: "自动保存（未生效）" })).toHaveCount(1);
+    await page.goto(editor);
     await page.getByRole("button", { name: "保存", exact: true }).click();
     await expect(page.getByRole("status").first()).toHaveText("已保存。");
     await page.getByLabel("正文（Markdown）").fill(

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::prefs::SetElderMode;
+use crate::prefs::set_elder_mode;
 
 /// A button that switches the elderly-friendly mode (larger text, higher contrast).
 ///
@@ -15,7 +15,6 @@ pub fn ElderModeSwitch(
     action: String,
 ) -> impl IntoView {
     let on = RwSignal::new(initial);
-    let save = ServerAction::<SetElderMode>::new();
     // Effects run only in the browser: the attribute tells tests (and curious readers of the
     // DOM) that the island is live.
     let hydrated = RwSignal::new(false);
@@ -26,7 +25,12 @@ pub fn ElderModeSwitch(
         let next = !on.get_untracked();
         on.set(next);
         apply_to_document(next);
-        save.dispatch(SetElderMode { on: next });
+        // A plain call rather than a `ServerAction`: nothing on the page shows its state, and the
+        // action's machinery (reading errors back from the URL) is kilobytes in every page's
+        // WASM. A failed save only means the choice lasts until the next page.
+        leptos::task::spawn_local(async move {
+            let _ = set_elder_mode(next).await;
+        });
     };
 
     view! {

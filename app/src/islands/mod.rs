@@ -1,5 +1,3 @@
-/// Autosave for the article editor.
-pub mod autosave;
 /// The switch for the elderly-friendly mode (适老化).
 pub mod elder_mode;
 /// Practice mode: one question at a time with instant feedback.
