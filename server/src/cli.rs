@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::{
@@ -116,7 +117,7 @@ impl Cli {
             None => runtime.block_on(serve(self.config)),
             Some(Command::Admin { database, command }) => runtime.block_on(async {
                 let pool = db::connect_and_migrate(&database).await?;
-                command.run(&pool).await
+                changing(&pool, command.run(&pool)).await
             }),
             Some(Command::Import {
                 database,
@@ -124,7 +125,7 @@ impl Cli {
                 file,
             }) => runtime.block_on(async {
                 let pool = db::connect_and_migrate(&database).await?;
-                import_cli::run(&pool, registry, &file).await
+                changing(&pool, import_cli::run(&pool, registry, &file)).await
             }),
             Some(Command::Draw { command }) => command.run(),
             Some(Command::Demo {
@@ -132,7 +133,7 @@ impl Cli {
                 command: DemoCommand::Remove,
             }) => runtime.block_on(async {
                 let pool = db::connect_and_migrate(&database).await?;
-                demo_cli::remove(&pool).await
+                changing(&pool, demo_cli::remove(&pool)).await
             }),
             Some(Command::Backup {
                 database,
@@ -177,4 +178,17 @@ impl Cli {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     app.run_until_stopped().await
+}
+
+/// Runs a command that changes the data instances serve, then counts the change, so that
+/// running instances forget their copies at their next check instead of serving the old ones.
+async fn changing(
+    pool: &app::foundation::db::Pool,
+    command: impl Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    command.await?;
+    crate::site_changes::count_change(pool, true)
+        .await
+        .context("telling running instances about the change")?;
+    Ok(())
 }

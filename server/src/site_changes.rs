@@ -60,27 +60,12 @@ impl SiteChanges {
     /// others. A database error is logged: the change itself is already made.
     pub async fn changed(&self) {
         self.forget_local();
-        let counted: sqlx::Result<i64> = sqlx::query_scalar(
-            "UPDATE site_changes SET counter = counter + 1 WHERE id = 1 RETURNING counter",
-        )
-        .fetch_one(&self.pool)
-        .await;
-        let counter = match counted {
-            Ok(counter) => counter,
-            Err(error) => {
-                tracing::error!(%error, "counting a staff change failed; other instances see it after their page lifetime");
-                return;
+        match count_change(&self.pool, self.notify).await {
+            Ok(counter) => {
+                self.seen.fetch_max(counter, Ordering::SeqCst);
             }
-        };
-        self.seen.fetch_max(counter, Ordering::SeqCst);
-        if self.notify {
-            let told = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(counter.to_string())
-                .execute(&self.pool)
-                .await;
-            if let Err(error) = told {
-                tracing::warn!(%error, "NOTIFY failed; other instances see the change at their next check");
+            Err(error) => {
+                tracing::error!(%error, "counting a staff change failed; other instances see it when their copies expire");
             }
         }
     }
@@ -156,6 +141,29 @@ impl SiteChanges {
             }
         }
     }
+}
+
+/// Counts a change to what instances keep (staff-made content, the bank, the contests) and,
+/// with `notify` on PostgreSQL, tells the instances listening. Called by every staff change,
+/// by the start-up content import and by every command that changes data, so that no
+/// running instance keeps serving what was there before. Returns the new counter.
+pub async fn count_change(pool: &Pool, notify: bool) -> sqlx::Result<i64> {
+    let counter: i64 = sqlx::query_scalar(
+        "UPDATE site_changes SET counter = counter + 1 WHERE id = 1 RETURNING counter",
+    )
+    .fetch_one(pool)
+    .await?;
+    if notify && Backend::of(pool) == Backend::Postgres {
+        let told = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(counter.to_string())
+            .execute(pool)
+            .await;
+        if let Err(error) = told {
+            tracing::warn!(%error, "NOTIFY failed; other instances see the change at their next check");
+        }
+    }
+    Ok(counter)
 }
 
 async fn current(pool: &Pool) -> sqlx::Result<i64> {

@@ -52,6 +52,10 @@ impl Application {
                 .await
                 .context("making the demo world (AQXC_DEMO=false leaves it out)")?;
         }
+        // What the import may have changed, instances already running must not keep serving.
+        crate::site_changes::count_change(&pool, config.db_notify)
+            .await
+            .context("counting the content import as a change")?;
         let site = Site {
             has_public_origin: config.security.public_origin.is_some(),
             filings: config.filings.filings(),

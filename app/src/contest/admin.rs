@@ -4,7 +4,7 @@ use crate::foundation::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ContestInfo;
+use super::{ContestInfo, StaffBoardRow};
 use crate::staff::Role;
 
 /// Who may run contests.
@@ -71,7 +71,12 @@ pub struct ContestStats {
     pub by_day: Vec<(String, usize)>,
     /// Per question: id, stem, times answered, share answered fully right; hardest first.
     pub questions: Vec<(String, String, usize, f64)>,
+    /// The top of the leaderboard by person, hidden rows included, for hiding one.
+    pub board: Vec<StaffBoardRow>,
 }
+
+/// The shortest and longest reason for hiding a leaderboard row, in characters.
+pub const HIDE_REASON_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
 
 #[server(prefix = "/api/staff", endpoint = "contests_overview")]
 pub async fn load_contest_overview() -> Result<ContestOverview, AppError> {
@@ -119,6 +124,38 @@ pub async fn load_contest_stats(id: i64) -> Result<Option<ContestStats>, AppErro
     use crate::foundation::server_support::pool;
     crate::foundation::access::require(CONTEST_OFFICERS)?;
     Ok(server::stats(&pool()?, id).await?)
+}
+
+/// Takes a row off a contest's public leaderboard, with a reason (audited). The row stays
+/// in the database and in the export; the public page says how many are hidden.
+#[server(prefix = "/api/staff", endpoint = "leaderboard_hide")]
+pub async fn hide_leaderboard_row(
+    contest_id: i64,
+    participant: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::foundation::server_support::{Outcome, staff_form};
+    staff_form(CONTEST_OFFICERS, |_, pool| async move {
+        let back = format!("/admin/contests/{contest_id}");
+        let reason = reason.trim().to_string();
+        if !HIDE_REASON_CHARS.contains(&reason.chars().count()) {
+            return Ok(Outcome::go(format!("{back}?error=reason#board")));
+        }
+        if participant.len() > 64
+            || !super::store::hide_row(&pool, contest_id, &participant, &reason).await?
+        {
+            return Ok(Outcome::go(format!("{back}?error=no_row#board")));
+        }
+        let memos = crate::memo::memos()?;
+        super::api::server::fresh_leaderboard(&pool, &memos, contest_id).await?;
+        Ok(Outcome::done(
+            crate::foundation::audit::Action::LeaderboardRowHidden,
+            format!("contest:{contest_id}"),
+            format!("participant:{participant} {reason}"),
+            format!("{back}?done=hidden#board"),
+        ))
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -213,17 +250,20 @@ pub mod server {
             return Err("分类抽题数量之和超过了题目数量".into());
         }
         // The bank must be able to give every paper: try one, from the questions it may use.
+        // A regular contest never draws a contest-only question: its review shows the answers
+        // at once, and anyone may take it again and again.
+        let contest_only = form.contest_only.is_some();
         let usable: Vec<Question> = bank
             .iter()
-            .filter(|q| form.contest_only.is_none() || q.contest_only)
+            .filter(|q| q.contest_only == contest_only)
             .cloned()
             .collect();
         domain::contest::paper::draw(&usable, question_count as usize, &quotas, 1).map_err(
             |e| {
-                if form.contest_only.is_some() {
+                if contest_only {
                     format!("{e}（只计“仅用于竞赛”的题目）")
                 } else {
-                    e.to_string()
+                    format!("{e}（只计可练习的题目，不含“仅用于竞赛”的题目）")
                 }
             },
         )?;
@@ -287,6 +327,7 @@ pub mod server {
             },
             by_day: by_day.into_iter().collect(),
             questions,
+            board: store::board_for_staff(pool, id, 100).await?,
             contest,
         }))
     }

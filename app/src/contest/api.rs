@@ -17,11 +17,47 @@ pub const PLAYER_COOKIE: &str = "aqxc_player";
 
 /// Server-side helpers of the functions below.
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use leptos::prelude::*;
 
     use super::PLAYER_COOKIE;
-    use crate::{contest::engine::Caller, foundation::error::AppError};
+    use crate::{
+        contest::{Leaderboard, engine::Caller, store},
+        foundation::{db::Pool, error::AppError},
+        memo::Memos,
+    };
+
+    /// Reads a contest's leaderboard and keeps it in the memo (a hidden row disappears at
+    /// once on the instance that hid it).
+    pub async fn fresh_leaderboard(
+        pool: &Pool,
+        memos: &Memos,
+        contest_id: i64,
+    ) -> sqlx::Result<Option<Leaderboard>> {
+        let Some(contest) = store::contest(pool, contest_id).await? else {
+            return Ok(None);
+        };
+        let now = crate::foundation::clock::now();
+        let sealed_until =
+            (contest.contest_only && now < contest.closes_at).then_some(contest.closes_at);
+        let (people, towns) = if sealed_until.is_some() {
+            (Vec::new(), Vec::new())
+        } else {
+            (
+                store::people(pool, contest_id, 50).await?,
+                store::towns(pool, contest_id).await?,
+            )
+        };
+        let board = Leaderboard {
+            hidden: store::hidden_count(pool, contest_id).await?,
+            contest,
+            people,
+            towns,
+            sealed_until,
+        };
+        memos.leaderboards.put(contest_id, board.clone());
+        Ok(Some(board))
+    }
 
     /// The caller, creating the participant cookie when `create` and there is none.
     pub fn caller(create: bool) -> Result<Option<Caller>, AppError> {
@@ -146,22 +182,14 @@ pub async fn load_leaderboard(contest_id: i64) -> Result<Option<Leaderboard>, Ap
     // Kept a few seconds: it reads every attempt of the contest, and `?r=…` skips the page
     // cache.
     let memos = crate::memo::memos()?;
-    if let Some(board) = memos.leaderboards.get(&contest_id) {
+    let now = crate::foundation::clock::now();
+    // A sealed board kept from before the contest closed is not kept past the closing.
+    if let Some(board) = memos.leaderboards.get(&contest_id)
+        && board.sealed_until.is_none_or(|until| now < until)
+    {
         return Ok(Some(board));
     }
-    let pool = pool()?;
-    let Some(contest) = super::store::contest(&pool, contest_id).await? else {
-        return Ok(None);
-    };
-    let people = super::store::people(&pool, contest_id, 50).await?;
-    let towns = super::store::towns(&pool, contest_id).await?;
-    let board = Leaderboard {
-        contest,
-        people,
-        towns,
-    };
-    memos.leaderboards.put(contest_id, board.clone());
-    Ok(Some(board))
+    Ok(server::fresh_leaderboard(&pool()?, &memos, contest_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "certificate")]
@@ -169,6 +197,9 @@ pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>,
     let code: String = code.trim().to_uppercase().chars().take(20).collect();
     Ok(super::store::certificate(&pool()?, &code).await?)
 }
+
+/// How many of the practice questions just seen are avoided.
+pub const PRACTICE_SEEN_KEPT: usize = 200;
 
 /// A random practice question (contest-only questions are never served), avoiding the ones
 /// just seen.
@@ -178,7 +209,18 @@ pub async fn next_practice_question(
 ) -> Result<Option<PracticeQuestion>, AppError> {
     let snapshot = crate::memo::memos()?.catalog.snapshot(&pool()?).await?;
     let bank = &snapshot.practice;
-    let fresh: Vec<_> = bank.iter().filter(|q| !seen.contains(&q.id)).collect();
+    // Only the latest few matter (the page sends what it showed): a long list would cost
+    // bank × list comparisons per request.
+    let seen: std::collections::HashSet<&str> = seen
+        .iter()
+        .rev()
+        .take(PRACTICE_SEEN_KEPT)
+        .map(String::as_str)
+        .collect();
+    let fresh: Vec<_> = bank
+        .iter()
+        .filter(|q| !seen.contains(q.id.as_str()))
+        .collect();
     let pool_of = if fresh.is_empty() {
         bank.iter().collect()
     } else {
@@ -220,6 +262,7 @@ pub async fn practice_check(
     let mut sorted = order.clone();
     sorted.sort_unstable();
     if sorted != (0..question.options.len()).collect::<Vec<_>>()
+        || chosen.len() > order.len()
         || chosen.iter().any(|&c| c >= order.len())
     {
         return Ok(None);

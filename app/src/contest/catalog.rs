@@ -26,6 +26,9 @@ use crate::foundation::db::Pool;
 
 /// The shortest time between two reloads asked for by a miss.
 const RELOAD_ON_MISS_AFTER: Duration = Duration::from_secs(1);
+/// The longest a snapshot is used: a change that no instance was told of (a counter that
+/// failed to move, a tool writing to the database) is served for a minute at most.
+pub const MAX_AGE: Duration = Duration::from_secs(60);
 
 /// One instance's copy of the bank and the contests.
 #[derive(Default)]
@@ -33,6 +36,9 @@ pub struct Catalog {
     /// Bumped by every forget: a snapshot read across a bump is not kept.
     generation: AtomicU64,
     current: RwLock<Option<Arc<Snapshot>>>,
+    /// Held while reading the database, so that requests arriving as a snapshot expires
+    /// wait for one reload instead of each making their own.
+    reloading: tokio::sync::Mutex<()>,
 }
 
 /// The bank and the contests as read at one moment.
@@ -58,12 +64,18 @@ pub struct Contest {
 }
 
 impl Snapshot {
-    /// The questions a contest's papers are drawn from.
+    fn is_fresh(&self) -> bool {
+        self.loaded_at.elapsed() < MAX_AGE
+    }
+
+    /// The questions a contest's papers are drawn from: a contest-only contest's own, or
+    /// for a regular contest the practice bank (its answers are shown right after each
+    /// submission, so a contest-only question there would leak its answer).
     pub fn bank_for(&self, contest: &ContestInfo) -> &[Question] {
         if contest.contest_only {
             &self.contest_only
         } else {
-            &self.active
+            &self.practice
         }
     }
 
@@ -83,17 +95,25 @@ impl Catalog {
         *current = None;
     }
 
-    /// The current snapshot, read from the database if there is none.
+    /// The current snapshot, read from the database if there is none or it is too old.
     pub async fn snapshot(&self, pool: &Pool) -> sqlx::Result<Arc<Snapshot>> {
-        if let Some(snapshot) = self
-            .current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-        {
+        if let Some(snapshot) = self.fresh() {
+            return Ok(snapshot);
+        }
+        let _reloading = self.reloading.lock().await;
+        // Another request may have reloaded while this one waited.
+        if let Some(snapshot) = self.fresh() {
             return Ok(snapshot);
         }
         self.reload(pool).await
+    }
+
+    fn fresh(&self) -> Option<Arc<Snapshot>> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(|snapshot| snapshot.is_fresh())
     }
 
     async fn reload(&self, pool: &Pool) -> sqlx::Result<Arc<Snapshot>> {

@@ -11,7 +11,8 @@ use domain::{
 };
 
 use super::{
-    AttemptResult, AttemptView, ContestInfo, Entrant, GRACE_SECS, ReviewItem,
+    AttemptResult, AttemptView, ContestInfo, Entrant, GRACE_SECS, Marks,
+    RANKED_PER_ADDRESS_PER_DAY, ReviewItem,
     catalog::Catalog,
     store::{self, AttemptRow},
 };
@@ -48,8 +49,13 @@ fn said(message: impl Into<String>) -> AppError {
 pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant, AppError> {
     let nickname = entrant.nickname.trim().to_string();
     let count = nickname.chars().count();
-    if count == 0 || count > 20 || nickname.chars().any(char::is_control) {
+    if count == 0 || count > 20 {
         return Err(said("请填写昵称（1 到 20 个字）"));
+    }
+    if !nickname.chars().all(nickname_char) {
+        return Err(said(
+            "昵称只能使用汉字、字母、数字、空格和 · - _ . ( ) 这几个符号",
+        ));
     }
     if nickname.chars().filter(char::is_ascii_digit).count() >= 11 {
         return Err(said("昵称中不要填写身份证号或电话号码"));
@@ -65,8 +71,12 @@ pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant
     };
     let employer = if contest.ask_employer {
         let employer = entrant.employer.trim();
-        if employer.chars().count() > 50 || employer.chars().any(char::is_control) {
+        let plain = |c: char| nickname_char(c) || matches!(c, '、' | '，' | ',' | '&' | '/');
+        if employer.chars().count() > 50 {
             return Err(said("单位名称不超过 50 个字"));
+        }
+        if !employer.chars().all(plain) {
+            return Err(said("单位名称只能使用汉字、字母、数字和常用标点"));
         }
         employer.to_string()
     } else {
@@ -77,6 +87,13 @@ pub fn check_entrant(contest: &ContestInfo, entrant: &Entrant) -> Result<Entrant
         town,
         employer,
     })
+}
+
+/// What a nickname shown on a public leaderboard may hold: letters of any script (汉字
+/// included) and digits, a space and a few plain marks. Never format characters (U+202E
+/// turns text around), combining marks, symbols or emoji.
+fn nickname_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ' ' | '·' | '-' | '_' | '.' | '(' | ')' | '（' | '）')
 }
 
 /// Starts an attempt, or returns the one still running. One serialised transaction that
@@ -124,6 +141,7 @@ pub async fn start(
             paper: &paper,
             started_at: now,
             deadline_at: now + contest_info.time_limit_secs,
+            ranked: true,
         };
         let started = store::start_attempt(at.pool, attempt, |today| {
             within_daily_limits(contest_info, today, now)
@@ -165,7 +183,7 @@ fn within_daily_limits(
     contest: &ContestInfo,
     today: &store::StartedToday,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<store::Admission, AppError> {
     if today.mine >= contest.attempts_per_day {
         return Err(said(format!(
             "每人每天可答 {} 次，今天的次数已用完，请明天再来",
@@ -181,7 +199,9 @@ fn within_daily_limits(
             last + ADDRESS_SPACING_SECS - now
         )));
     }
-    Ok(())
+    Ok(store::Admission {
+        ranked: today.from_address < RANKED_PER_ADDRESS_PER_DAY,
+    })
 }
 
 /// The participant's running attempt at a contest; one whose time ran out is scored first.
@@ -247,9 +267,18 @@ pub async fn save(
     now: i64,
 ) -> Result<(), AppError> {
     let row = own(at.pool, id, caller).await?;
+    let finished = || said("这次答题已经结束");
+    if row.submitted_at.is_some() || now > row.deadline_at {
+        return Err(finished());
+    }
+    let too_soon = || said("保存过于频繁，请稍后再试（每秒最多保存一次）");
+    if row.progress_at.is_some_and(|at| at >= now) {
+        return Err(too_soon());
+    }
     Loaded::of(at, &row).await?.check(answers)?;
     if !store::save_progress(at.pool, id, answers, now).await? {
-        return Err(said("这次答题已经结束"));
+        // Another save of this second got there first.
+        return Err(too_soon());
     }
     Ok(())
 }
@@ -390,24 +419,15 @@ pub async fn result(
         .await?
         .map(|contest| contest.info)
         .ok_or_else(|| AppError::internal("the attempt's contest is gone"))?;
-    let review_from = (terms.contest_only && now < terms.closes_at).then_some(terms.closes_at);
-    let shown = paper::shown_paper(&pairs);
-    Ok(AttemptResult {
-        id: row.id.clone(),
-        contest_id: row.contest_id,
-        contest_title: terms.title,
-        nickname: row.nickname.clone(),
-        score: row.score.unwrap_or(0),
-        passed: row.passed.unwrap_or(0) != 0,
-        pass_percent: terms.pass_percent,
-        elapsed_secs: row.elapsed_secs.unwrap_or(0),
-        submitted_at: row.submitted_at.unwrap_or(now),
-        late: row.late,
-        certificate: row.certificate.clone(),
-        review: if review_from.is_some() {
-            Vec::new()
-        } else {
-            pairs
+    // A contest-only contest seals every mark until it closes: a score alone is an oracle.
+    let sealed_until = (terms.contest_only && now < terms.closes_at).then_some(terms.closes_at);
+    let marks = sealed_until.is_none().then(|| {
+        let shown = paper::shown_paper(&pairs);
+        Marks {
+            score: row.score.unwrap_or(0),
+            passed: row.passed.unwrap_or(0) != 0,
+            certificate: row.certificate.clone(),
+            review: pairs
                 .iter()
                 .zip(shown)
                 .zip(scored.reviewed)
@@ -419,9 +439,20 @@ pub async fn result(
                     explanation: q.explanation.clone(),
                     source: q.source.clone(),
                 })
-                .collect()
-        },
-        review_from,
+                .collect(),
+        }
+    });
+    Ok(AttemptResult {
+        id: row.id.clone(),
+        contest_id: row.contest_id,
+        contest_title: terms.title,
+        nickname: row.nickname.clone(),
+        pass_percent: terms.pass_percent,
+        elapsed_secs: row.elapsed_secs.unwrap_or(0),
+        submitted_at: row.submitted_at.unwrap_or(now),
+        late: row.late,
+        marks,
+        sealed_until,
     })
 }
 

@@ -26,6 +26,11 @@ pub mod store;
 /// Seconds a submission may arrive after the time limit (a slow connection, a late tap).
 pub const GRACE_SECS: i64 = 15;
 
+/// Attempts from one address group per contest and day that may be placed on the leaderboard
+/// by person; later ones are scored and kept but not ranked. The per-person limit is only a
+/// cookie: without this, one address could add a row with any nickname every few seconds.
+pub const RANKED_PER_ADDRESS_PER_DAY: i64 = 30;
+
 /// A contest in a list or on its page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestInfo {
@@ -92,19 +97,26 @@ pub struct AttemptResult {
     pub contest_id: i64,
     pub contest_title: String,
     pub nickname: String,
-    pub score: i64,
-    pub passed: bool,
     pub pass_percent: i64,
     pub elapsed_secs: i64,
     pub submitted_at: i64,
     pub late: bool,
+    /// The score, the certificate and the review; `None` until `sealed_until`.
+    pub marks: Option<Marks>,
+    /// When the marks become visible, if not yet: a contest of contest-only questions keeps
+    /// every answer *and every score* until it closes, so that nobody learns its answers from
+    /// a finished attempt (answer one question, read the score, start again) while others
+    /// still answer.
+    pub sealed_until: Option<i64>,
+}
+
+/// What a finished attempt earned, once it may be shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marks {
+    pub score: i64,
+    pub passed: bool,
     pub certificate: Option<String>,
-    /// Empty while the answers are withheld (see `review_from`).
     pub review: Vec<ReviewItem>,
-    /// When the review with the correct answers becomes visible, if not yet: a contest of
-    /// contest-only questions keeps its answers until it closes, so that nobody learns them
-    /// from a finished attempt while others still answer.
-    pub review_from: Option<i64>,
 }
 
 /// A row of the leaderboard by person: best score, then shortest time.
@@ -128,8 +140,27 @@ pub struct TownRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Leaderboard {
     pub contest: ContestInfo,
+    /// Empty while the contest's scores are sealed (see [`Leaderboard::sealed_until`]).
     pub people: Vec<PersonRow>,
     pub towns: Vec<TownRow>,
+    /// Rows staff took off the board (each with a reason, in the audit log).
+    pub hidden: i64,
+    /// A contest of contest-only questions shows no score before it closes: a board would be
+    /// the same oracle as the result page.
+    pub sealed_until: Option<i64>,
+}
+
+/// A leaderboard row as contest officers see it, with what they need to hide it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffBoardRow {
+    /// The participant's key (a hash of their cookie): what a hide names.
+    pub participant: String,
+    pub nickname: String,
+    pub town: String,
+    pub score: i64,
+    pub elapsed_secs: i64,
+    pub hidden: bool,
+    pub hidden_reason: String,
 }
 
 /// What a certificate's verification page confirms.

@@ -8,7 +8,7 @@ use domain::contest::{
 };
 use sqlx::FromRow;
 
-use super::{CertificateInfo, ContestInfo, PersonRow, TownRow};
+use super::{CertificateInfo, ContestInfo, PersonRow, StaffBoardRow, TownRow};
 
 fn kind_str(kind: Kind) -> &'static str {
     match kind {
@@ -447,10 +447,17 @@ pub enum Started {
 /// Stores a new attempt unless the participant has one running or `allowed` refuses the day's
 /// starts so far. One transaction, serialised per participant and per address: starts racing
 /// on any instance cannot open two attempts or slip past a daily limit.
+/// What the attempt rules decided about a new attempt, from the day's counts.
+#[derive(Debug, Clone, Copy)]
+pub struct Admission {
+    /// Whether the attempt may be placed on the leaderboard by person.
+    pub ranked: bool,
+}
+
 pub async fn start_attempt<E>(
     pool: &Pool,
-    a: NewAttempt<'_>,
-    allowed: impl FnOnce(&StartedToday) -> Result<(), E>,
+    mut a: NewAttempt<'_>,
+    admit: impl FnOnce(&StartedToday) -> Result<Admission, E>,
 ) -> sqlx::Result<Result<Started, E>> {
     let person = format!("attempt:{}:{}", a.contest_id, a.participant);
     let address = format!("attempt-address:{}:{}", a.contest_id, a.client_ip);
@@ -462,8 +469,9 @@ pub async fn start_attempt<E>(
     {
         return Ok(Ok(Started::Unsubmitted(Box::new(row))));
     }
-    if let Err(refused) = allowed(&today) {
-        return Ok(Err(refused));
+    match admit(&today) {
+        Ok(admission) => a.ranked = admission.ranked,
+        Err(refused) => return Ok(Err(refused)),
     }
     insert_attempt(&mut *tx, a).await?;
     tx.commit().await?;
@@ -482,6 +490,8 @@ pub struct NewAttempt<'a> {
     pub paper: &'a [PaperQuestion],
     pub started_at: i64,
     pub deadline_at: i64,
+    /// Set by [`start_attempt`] from the day's counts.
+    pub ranked: bool,
 }
 
 pub async fn insert_attempt<'e>(
@@ -490,8 +500,8 @@ pub async fn insert_attempt<'e>(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO attempts (id, contest_id, participant, client_ip, day, nickname, town,
-             employer, paper, started_at, deadline_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             employer, paper, started_at, deadline_at, ranked)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(a.id)
     .bind(a.contest_id)
@@ -504,12 +514,14 @@ pub async fn insert_attempt<'e>(
     .bind(json(a.paper))
     .bind(a.started_at)
     .bind(a.deadline_at)
+    .bind(db::flag(a.ranked))
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// Keeps answers given so far, while the attempt is running.
+/// Keeps answers given so far, while the attempt is running, at most once per second (the
+/// statement itself refuses a second save within the same second, racing ones included).
 pub async fn save_progress(
     pool: &Pool,
     id: &str,
@@ -519,7 +531,8 @@ pub async fn save_progress(
     let _turn = db::write_turn(pool).await;
     let changed = sqlx::query(
         "UPDATE attempts SET progress = $1, progress_at = $2
-         WHERE id = $3 AND submitted_at IS NULL AND deadline_at >= $4",
+         WHERE id = $3 AND submitted_at IS NULL AND deadline_at >= $4
+           AND (progress_at IS NULL OR progress_at < $2)",
     )
     .bind(json(answers))
     .bind(now)
@@ -568,13 +581,13 @@ pub async fn finish(pool: &Pool, id: &str, f: Finished<'_>, now: i64) -> sqlx::R
 
 // ---- Leaderboards, certificates, statistics ----------------------------------------------------
 
-/// Each person's best attempt (score, then time), best first; attempts flagged as too fast
-/// are not ranked. Read from `contest_best`, which a trigger keeps as attempts are scored
+/// Each person's best attempt (score, then time), best first; attempts flagged as too fast,
+/// not ranked (a busy address's beyond the day's quota) or hidden by staff are left out. Read from `contest_best`, which a trigger keeps as attempts are scored
 /// (migration 0012): one index range, however many attempts there are.
 pub async fn people(pool: &Pool, contest_id: i64, limit: i64) -> sqlx::Result<Vec<PersonRow>> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT nickname, town, score, elapsed_secs FROM contest_best
-         WHERE contest_id = $1 AND flagged_fast = 0
+         WHERE contest_id = $1 AND flagged_fast = 0 AND ranked = 1 AND hidden = 0
          ORDER BY score DESC, elapsed_secs, submitted_at LIMIT $2",
     )
     .bind(contest_id)
@@ -599,7 +612,7 @@ pub async fn people(pool: &Pool, contest_id: i64, limit: i64) -> sqlx::Result<Ve
 pub async fn towns(pool: &Pool, contest_id: i64) -> sqlx::Result<Vec<TownRow>> {
     let rows: Vec<(String, i64, f64)> = sqlx::query_as(
         "SELECT town, COUNT(*), CAST(AVG(score) AS DOUBLE PRECISION) FROM contest_best
-         WHERE contest_id = $1 AND town != ''
+         WHERE contest_id = $1 AND town != '' AND hidden = 0
          GROUP BY town ORDER BY COUNT(*) DESC, AVG(score) DESC",
     )
     .bind(contest_id)
@@ -613,6 +626,71 @@ pub async fn towns(pool: &Pool, contest_id: i64) -> sqlx::Result<Vec<TownRow>> {
             average,
         })
         .collect())
+}
+
+/// How many rows of a contest's leaderboard staff have hidden.
+pub async fn hidden_count(pool: &Pool, contest_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM contest_best WHERE contest_id = $1 AND hidden = 1")
+        .bind(contest_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// The leaderboard as staff see it: the best rows that would be ranked, hidden ones among
+/// them, with the participant's key to hide one by.
+pub async fn board_for_staff(
+    pool: &Pool,
+    contest_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<StaffBoardRow>> {
+    type Stored = (String, String, String, i64, i64, Flag, String);
+    let rows: Vec<Stored> = sqlx::query_as(
+        "SELECT participant, nickname, town, score, elapsed_secs, hidden, hidden_reason
+         FROM contest_best WHERE contest_id = $1 AND flagged_fast = 0 AND ranked = 1
+         ORDER BY score DESC, elapsed_secs, submitted_at LIMIT $2",
+    )
+    .bind(contest_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(participant, nickname, town, score, elapsed_secs, hidden, hidden_reason)| {
+                StaffBoardRow {
+                    participant,
+                    nickname,
+                    town,
+                    score,
+                    elapsed_secs,
+                    hidden: hidden.into(),
+                    hidden_reason,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Takes a person's row off a contest's leaderboard, with the reason; false when there is no
+/// such row or it was hidden already.
+pub async fn hide_row(
+    pool: &Pool,
+    contest_id: i64,
+    participant: &str,
+    reason: &str,
+) -> sqlx::Result<bool> {
+    let _turn = db::write_turn(pool).await;
+    let changed = sqlx::query(
+        "UPDATE contest_best SET hidden = 1, hidden_reason = $1
+         WHERE contest_id = $2 AND participant = $3 AND hidden = 0",
+    )
+    .bind(reason)
+    .bind(contest_id)
+    .bind(participant)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
 }
 
 pub async fn certificate(pool: &Pool, code: &str) -> sqlx::Result<Option<CertificateInfo>> {

@@ -49,10 +49,11 @@ pub enum Action {
     ResultsPublished,
     ContestCreated,
     QuestionSaved,
+    LeaderboardRowHidden,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignInThrottled,
@@ -82,6 +83,7 @@ impl Action {
         Action::ResultsPublished,
         Action::ContestCreated,
         Action::QuestionSaved,
+        Action::LeaderboardRowHidden,
     ];
 
     /// The key stored in `audit_log.action`; never changed once used.
@@ -116,6 +118,7 @@ impl Action {
             Action::ResultsPublished => "results_published",
             Action::ContestCreated => "contest_created",
             Action::QuestionSaved => "question_saved",
+            Action::LeaderboardRowHidden => "leaderboard_row_hidden",
         }
     }
 
@@ -150,6 +153,7 @@ impl Action {
             Action::ResultsPublished => "公开检查结果",
             Action::ContestCreated => "新建竞赛",
             Action::QuestionSaved => "保存题目",
+            Action::LeaderboardRowHidden => "从排行榜隐藏",
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::foundation::error::AppError;
 /// The id of what is on screen: the question or the check before submitting. Focus moves to it
 /// when it changes, so that keyboard and screen-reader users carry on from there.
 const PANEL: &str = "quiz-panel";
+/// The server keeps one save per attempt per second; a little more, for clocks that differ.
+const SAVE_SPACING_MS: f64 = 1100.0;
 
 #[island(lazy)]
 pub fn Quiz(
@@ -118,6 +120,17 @@ pub fn Quiz(
         );
     }
 
+    let last_save_ms = StoredValue::new(0.0_f64);
+    let save_waiting = StoredValue::new(false);
+    let save_now = move |id: String| {
+        last_save_ms.set_value(browser::now_ms());
+        let given = answers.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Err(AppError::Refused(text)) = save_answers(id, given).await {
+                message.set(Some(text));
+            }
+        });
+    };
     let choose = move |question: usize, option: usize, multiple: bool| {
         answers.update(|all| {
             let chosen = &mut all[question];
@@ -135,13 +148,22 @@ pub fn Quiz(
         let Some(view) = attempt.get_untracked() else {
             return;
         };
-        let given = answers.get_untracked();
-        browser::store_answers(&view.id, &given);
-        leptos::task::spawn_local(async move {
-            if let Err(AppError::Refused(text)) = save_answers(view.id, given).await {
-                message.set(Some(text));
-            }
-        });
+        browser::store_answers(&view.id, &answers.get_untracked());
+        // The server keeps at most one save per attempt per second: quick taps are gathered
+        // into one save of the latest answers, sent once the second has passed.
+        let wait = last_save_ms.get_value() + SAVE_SPACING_MS - browser::now_ms();
+        if wait <= 0.0 {
+            save_now(view.id);
+        } else if !save_waiting.get_value() {
+            save_waiting.set_value(true);
+            set_timeout(
+                move || {
+                    save_waiting.set_value(false);
+                    save_now(view.id);
+                },
+                std::time::Duration::from_millis(wait as u64),
+            );
+        }
     };
 
     let start_form = move || {

@@ -60,10 +60,15 @@ pub enum AnswerError {
     NoSuchOption(usize),
     #[error("第 {0} 题是单选或判断题，只能选一个答案")]
     MoreThanOne(usize),
+    #[error("第 {0} 题的同一个选项提交了不止一次")]
+    Repeated(usize),
 }
 
 /// Answers as submitted: for each question of the paper, in order, the positions of the
-/// options chosen as they were shown. Checked against the paper before anything is scored.
+/// options chosen as they were shown. Checked against the paper before anything is scored:
+/// each list holds distinct options of its question (so never more than it has options), and
+/// one at most for a single choice or true/false question. A stranger controls these lists;
+/// what passes here is what is stored.
 pub fn check_answers(
     questions: &[(&Question, &PaperQuestion)],
     answers: &[Vec<usize>],
@@ -81,6 +86,9 @@ pub fn check_answers(
         let mut distinct = chosen.clone();
         distinct.sort_unstable();
         distinct.dedup();
+        if distinct.len() != chosen.len() {
+            return Err(AnswerError::Repeated(number + 1));
+        }
         if question.kind != Kind::Multiple && distinct.len() > 1 {
             return Err(AnswerError::MoreThanOne(number + 1));
         }
@@ -228,6 +236,18 @@ mod tests {
             check_answers(&questions, &[vec![0, 1]]),
             Err(AnswerError::MoreThanOne(1))
         );
+        // A million copies of one option is one option repeated, not an answer.
+        assert_eq!(
+            check_answers(&questions, &[vec![0; 1_000_000]]),
+            Err(AnswerError::Repeated(1))
+        );
+        let multiple = question(Kind::Multiple, vec![0, 1]);
+        let questions = [(&multiple, &paper)];
+        assert_eq!(
+            check_answers(&questions, &[vec![0, 1, 2, 3, 0]]),
+            Err(AnswerError::Repeated(1))
+        );
+        assert_eq!(check_answers(&questions, &[vec![3, 2, 1, 0]]), Ok(()));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod base_path;
 mod binary;
 mod cluster;
 mod contest;
+mod contest_integrity;
 mod crash;
 mod database;
 mod demo;

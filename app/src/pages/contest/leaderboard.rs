@@ -8,7 +8,8 @@ use crate::{
         forms::{Notice, NoticeKind},
         table_scroll::TableScroll,
     },
-    contest::{Leaderboard, api::load_leaderboard, duration_label},
+    contest::{Leaderboard, RANKED_PER_ADDRESS_PER_DAY, api::load_leaderboard, duration_label},
+    foundation::clock::format_beijing,
     foundation::site::use_site,
     pages::not_found::NotFoundPage,
 };
@@ -39,7 +40,23 @@ pub fn LeaderboardPage() -> impl IntoView {
 fn BoardView(board: Leaderboard) -> impl IntoView {
     let site = use_site();
     let title = format!("{} 排行榜", board.contest.title);
-    let people = if board.people.is_empty() {
+    let sealed = board.sealed_until.map(|at| {
+        view! {
+            <p class="notice" role="status">{format!("本竞赛的成绩和排行榜将在竞赛结束后（{}）公布。", format_beijing(at))}</p>
+        }
+    });
+    // Every question of a regular contest is in the open practice bank.
+    let practisable = (!board.contest.contest_only).then(|| {
+        view! {
+            <p class="hint">{format!("本竞赛的题目均来自公开的练习题库，可在“练习模式”中反复练习，排行榜仅供参考；同一网络每天最多 {RANKED_PER_ADDRESS_PER_DAY} 人次进入排行榜。")}</p>
+        }
+    });
+    let hidden = (board.hidden > 0).then(|| {
+        view! { <p class="hint">{format!("另有 {} 条记录因刷榜或昵称不当已被工作人员隐藏。", board.hidden)}</p> }
+    });
+    let people = if board.sealed_until.is_some() {
+        ().into_any()
+    } else if board.people.is_empty() {
         view! { <EmptyState title="还没有人交卷" hint="第一位交卷的参赛者会出现在这里。" /> }
             .into_any()
     } else {
@@ -80,7 +97,10 @@ fn BoardView(board: Leaderboard) -> impl IntoView {
         <Meta name="description" content=title.clone() />
         <h1>{title}</h1>
         <p><a href=site.href(&format!("/contest/{}", board.contest.id))>"返回竞赛"</a></p>
+        {sealed}
+        {practisable}
         {people}
+        {hidden}
         {towns}
     }
 }

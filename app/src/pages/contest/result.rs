@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     components::forms::{Notice, NoticeKind},
     contest::{
-        AttemptResult, Credit,
+        AttemptResult, Credit, Marks,
         api::{load_attempt_result, verify_certificate},
         duration_label,
     },
@@ -41,12 +41,38 @@ pub fn ResultPage() -> impl IntoView {
 #[component]
 fn ResultView(result: AttemptResult) -> impl IntoView {
     let site = use_site();
-    let verdict = if result.passed {
-        view! { <p class="verdict verdict--ok" role="status">{format!("{}：{} 分，及格！", result.nickname, result.score)}</p> }.into_any()
+    let marks = result.marks.map(|marks| view! { <MarksView marks nickname=result.nickname.clone() pass_percent=result.pass_percent /> });
+    let sealed = result.sealed_until.map(|at| {
+        view! {
+            <p class="notice" role="status">{format!("{}：已交卷。本竞赛的得分、证书、正确答案和解析将在竞赛结束后（{}）公布，届时请在这台设备上回到本页查看。", result.nickname, format_beijing(at))}</p>
+        }
+    });
+    view! {
+        <h1>{format!("{} · 答题结果", result.contest_title)}</h1>
+        {sealed}
+        <dl class="facts">
+            <div class="facts__row"><dt>"用时"</dt><dd>{duration_label(result.elapsed_secs)}</dd></div>
+            <div class="facts__row"><dt>"交卷时间"</dt><dd>{format_beijing(result.submitted_at)}</dd></div>
+        </dl>
+        {result.late.then(|| view! { <p class="hint">"本次答题超过了时间限制，按截止时保存的答案评分。"</p> })}
+        {marks}
+        <p>
+            <a href=site.href(&format!("/contest/{}/leaderboard", result.contest_id))>"查看排行榜"</a>
+            " · "<a href=site.href(&format!("/contest/{}", result.contest_id))>"返回竞赛"</a>
+        </p>
+    }
+}
+
+/// The score, the certificate and the review, once they may be shown.
+#[component]
+fn MarksView(marks: Marks, nickname: String, pass_percent: i64) -> impl IntoView {
+    let site = use_site();
+    let verdict = if marks.passed {
+        view! { <p class="verdict verdict--ok" role="status">{format!("{nickname}：{} 分，及格！", marks.score)}</p> }.into_any()
     } else {
-        view! { <p class="verdict verdict--bad" role="status">{format!("{}：{} 分，及格线 {} 分，再接再厉。", result.nickname, result.score, result.pass_percent)}</p> }.into_any()
+        view! { <p class="verdict verdict--bad" role="status">{format!("{nickname}：{} 分，及格线 {pass_percent} 分，再接再厉。", marks.score)}</p> }.into_any()
     };
-    let certificate = result.certificate.clone().map(|code| {
+    let certificate = marks.certificate.clone().map(|code| {
         let picture = site.href(&format!("/contest/certificate/{code}.png"));
         let vector = site.href(&format!("/contest/certificate/{code}.svg"));
         let verify = site.href(&format!("/contest/certificate?code={code}"));
@@ -54,7 +80,7 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
             <section class="card" aria-labelledby="certificate-title">
                 <h2 id="certificate-title">"电子证书"</h2>
                 // A picture, so that a phone can long-press it to save or share it.
-                <p><img class="certificate" src=picture.clone() alt=format!("{} 的竞赛证书，得分 {} 分，验证码 {code}", result.nickname, result.score) width="432" height="540" /></p>
+                <p><img class="certificate" src=picture.clone() alt=format!("{nickname} 的竞赛证书，得分 {} 分，验证码 {code}", marks.score) width="432" height="540" /></p>
                 <p class="hint">"手机上长按图片即可保存或分享。"</p>
                 <p>
                     <a class="button" href=picture download=format!("证书-{code}.png")>"保存证书图片"</a>
@@ -64,12 +90,7 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
             </section>
         }
     });
-    let withheld = result.review_from.map(|at| {
-        view! {
-            <p class="notice">{format!("本竞赛的正确答案和解析将在竞赛结束后（{}）公布，届时请回到本页查看。", format_beijing(at))}</p>
-        }
-    });
-    let items = result
+    let items = marks
         .review
         .into_iter()
         .enumerate()
@@ -106,21 +127,12 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h1>{format!("{} · 答题结果", result.contest_title)}</h1>
         {verdict}
         <dl class="facts">
-            <div class="facts__row"><dt>"得分"</dt><dd>{format!("{} 分", result.score)}</dd></div>
-            <div class="facts__row"><dt>"用时"</dt><dd>{duration_label(result.elapsed_secs)}</dd></div>
-            <div class="facts__row"><dt>"交卷时间"</dt><dd>{format_beijing(result.submitted_at)}</dd></div>
+            <div class="facts__row"><dt>"得分"</dt><dd>{format!("{} 分", marks.score)}</dd></div>
         </dl>
-        {result.late.then(|| view! { <p class="hint">"本次答题超过了时间限制，按截止时保存的答案评分。"</p> })}
         {certificate}
-        <p>
-            <a href=site.href(&format!("/contest/{}/leaderboard", result.contest_id))>"查看排行榜"</a>
-            " · "<a href=site.href(&format!("/contest/{}", result.contest_id))>"返回竞赛"</a>
-        </p>
         <h2>"答题解析"</h2>
-        {withheld}
         <ol class="review-list">{items}</ol>
     }
 }

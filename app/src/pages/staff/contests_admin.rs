@@ -12,9 +12,11 @@ use crate::{
         table_scroll::TableScroll,
     },
     contest::admin::{
-        CONTEST_OFFICERS, ContestForm, ContestStats, CreateContest, QuestionForm, QuotaForm,
-        SaveQuestion, bank_list, load_contest_overview, load_contest_stats, load_question,
+        CONTEST_OFFICERS, ContestForm, ContestStats, CreateContest, HIDE_REASON_CHARS,
+        HideLeaderboardRow, QuestionForm, QuotaForm, SaveQuestion, bank_list,
+        load_contest_overview, load_contest_stats, load_question,
     },
+    contest::duration_label,
     foundation::request::{query_param, raw_query},
     foundation::site::use_site,
     pages::contest::window_label,
@@ -162,10 +164,22 @@ pub fn ContestStatsPage() -> impl IntoView {
         .and_then(|id| id.parse::<i64>().ok())
         .unwrap_or(0);
     let stats = Resource::new_blocking(move || id, load_contest_stats);
-    let done = query_param("done").map(|_| "竞赛已创建。");
+    let done = query_param("done").map(|done| match done.as_str() {
+        "hidden" => "已从公开排行榜隐藏，原因已记入操作日志。",
+        _ => "竞赛已创建。",
+    });
+    let error = query_param("error").map(|error| match error.as_str() {
+        "reason" => format!(
+            "请填写隐藏的原因（{} 到 {} 个字），没有隐藏任何记录。",
+            HIDE_REASON_CHARS.start(),
+            HIDE_REASON_CHARS.end()
+        ),
+        _ => "没有找到这条排行记录，或它已被隐藏。".to_string(),
+    });
     view! {
         <StaffGate title="竞赛统计" roles=CONTEST_OFFICERS>
             {done.map(|m| view! { <Notice kind=NoticeKind::Success message=m /> })}
+            {error.map(|m| view! { <Notice kind=NoticeKind::Error message=m /> })}
             <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     match stats.await {
@@ -209,6 +223,48 @@ fn StatsView(stats: ContestStats) -> impl IntoView {
         <table class="table"><thead><tr><th scope="col">"日期"</th><th scope="col">"交卷次数"</th></tr></thead><tbody>{days}</tbody></table>
         <h2>"最难的题目（答对率从低到高）"</h2>
         <table class="table"><thead><tr><th scope="col">"编号"</th><th scope="col">"题干"</th><th scope="col">"作答次数"</th><th scope="col">"答对率"</th></tr></thead><tbody>{questions}</tbody></table>
+        <BoardAdmin contest_id=id board=stats.board />
+    }
+}
+
+/// The top of the leaderboard, each row with a form to hide it (a reason is required).
+#[component]
+fn BoardAdmin(contest_id: i64, board: Vec<crate::contest::StaffBoardRow>) -> impl IntoView {
+    let site = use_site();
+    let rows = board
+        .into_iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let action = if row.hidden {
+                view! { <td>{format!("已隐藏：{}", row.hidden_reason)}</td> }.into_any()
+            } else {
+                let field = format!("hide-reason-{n}");
+                view! {
+                    <td>
+                        <form class="inline-form" method="post" action=site.href(HideLeaderboardRow::url())>
+                            <CsrfField />
+                            <input type="hidden" name="contest_id" value=contest_id />
+                            <input type="hidden" name="participant" value=row.participant />
+                            <label for=field.clone() class="visually-hidden">{format!("隐藏“{}”的原因", row.nickname)}</label>
+                            <input id=field name="reason" type="text" required minlength=HIDE_REASON_CHARS.start().to_string() maxlength=HIDE_REASON_CHARS.end().to_string() placeholder="原因（必填）" />
+                            <button type="submit" class="button button--small button--quiet">"隐藏"</button>
+                        </form>
+                    </td>
+                }
+                .into_any()
+            };
+            view! {
+                <tr><td>{n + 1}</td><th scope="row">{row.nickname}</th><td>{row.town}</td><td>{row.score}</td><td>{duration_label(row.elapsed_secs)}</td>{action}</tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 id="board">"排行榜管理"</h2>
+        <p class="hint">"发现刷榜或不当昵称时可隐藏该行：记录仍保留在导出中，公开排行榜注明隐藏的条数，操作和原因记入操作日志。"</p>
+        <TableScroll label="排行榜管理"><table class="table">
+            <thead><tr><th scope="col">"名次"</th><th scope="col">"昵称"</th><th scope="col">"镇街"</th><th scope="col">"得分"</th><th scope="col">"用时"</th><th scope="col">"操作"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table></TableScroll>
     }
 }
 

@@ -103,6 +103,7 @@ fn attempt<'a>(
         paper,
         started_at: at,
         deadline_at: at + 600,
+        ranked: true,
     }
 }
 
