@@ -69,6 +69,16 @@ pub struct Config {
     )]
     pub certificate_font: PathBuf,
 
+    /// Certificate pictures drawn at the same time, at most (each takes a core and about 10 MB
+    /// for a moment); a phone asking past that is told to try again in a few seconds.
+    #[arg(long, env = "AQXC_CERTIFICATE_DRAWINGS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub certificate_drawings: u64,
+
+    /// Megabytes of finished certificate pictures kept in memory (a picture is about 100 KB and
+    /// never changes, so it is drawn once while kept); 0 keeps none.
+    #[arg(long, env = "AQXC_CERTIFICATE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(0..=4096))]
+    pub certificate_cache_mb: u64,
+
     /// Whether an empty database gets the demo world (registries, a finished draw, an open
     /// contest with a few attempts, all marked 演示数据); `false` for a real deployment.
     /// `server demo remove` takes an existing demo out.
@@ -343,6 +353,8 @@ impl Config {
             },
             filings: FilingsConfig::default(),
             certificate_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+            certificate_drawings: 2,
+            certificate_cache_mb: 32,
             demo: false,
         }
     }

@@ -30,6 +30,7 @@ pub struct Application {
     site: Site,
     pool: Pool,
     limits: Limits,
+    pictures: Arc<crate::certificate::pictures::Pictures>,
 }
 
 impl Application {
@@ -121,6 +122,14 @@ impl Application {
                 crate::certificate::Painter::without_font()
             }
         };
+        let pictures = Arc::new(crate::certificate::pictures::Pictures::new(
+            Arc::new(painter),
+            crate::certificate::pictures::Limits {
+                drawings: usize::try_from(config.certificate_drawings).unwrap_or(1),
+                kept_bytes: usize::try_from(config.certificate_cache_mb * 1024 * 1024)
+                    .unwrap_or(usize::MAX),
+            },
+        ));
         let state = AppState {
             leptos_options,
             pool,
@@ -141,7 +150,7 @@ impl Application {
                 changes: changes.clone(),
             },
             memos,
-            painter: Arc::new(painter),
+            pictures: pictures.clone(),
         };
         let pool = state.pool.clone();
         let router = routes::router(state);
@@ -157,6 +166,7 @@ impl Application {
             site,
             pool,
             limits: config.connections.limits(),
+            pictures,
         })
     }
 
@@ -168,6 +178,11 @@ impl Application {
     /// The database pool (tests prepare data through it).
     pub fn pool(&self) -> Pool {
         self.pool.clone()
+    }
+
+    /// The certificate pictures (tests count the drawings through it).
+    pub fn pictures(&self) -> Arc<crate::certificate::pictures::Pictures> {
+        self.pictures.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
