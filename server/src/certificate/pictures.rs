@@ -64,12 +64,15 @@ struct Shelf {
     /// Codes from least to most recently used.
     order: VecDeque<String>,
     bytes: usize,
+    /// Drawings in progress, by the entity tag of the picture they make.
     flights: HashMap<String, Flight>,
 }
 
 impl Shelf {
-    fn take_out(&mut self, code: &str) -> Option<Picture> {
-        let picture = self.kept.get(code)?.clone();
+    /// The kept picture of `code`, if it is still the one `etag` names (a contest renamed since
+    /// it was drawn needs a new one).
+    fn take_out(&mut self, code: &str, etag: &str) -> Option<Picture> {
+        let picture = self.kept.get(code).filter(|p| p.etag == etag)?.clone();
         self.touch(code);
         Some(picture)
     }
@@ -84,7 +87,11 @@ impl Shelf {
     /// Keeps a picture, putting away the least recently used ones past the budget; a picture
     /// larger than the whole budget is not kept.
     fn keep(&mut self, code: &str, picture: Picture, budget: usize) {
-        if picture.png.len() > budget || self.kept.contains_key(code) {
+        if let Some(old) = self.kept.remove(code) {
+            self.bytes -= old.png.len();
+            self.order.retain(|c| c != code);
+        }
+        if picture.png.len() > budget {
             return;
         }
         while self.bytes + picture.png.len() > budget {
@@ -152,17 +159,20 @@ impl Pictures {
     pub async fn picture(self: &Arc<Self>, code: &str, order: Order) -> Result<Picture, Refusal> {
         let flight = {
             let mut shelf = self.shelf.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(picture) = shelf.take_out(code) {
+            if let Some(picture) = shelf.take_out(code, &order.etag) {
                 return Ok(picture);
             }
-            shelf.flights.entry(code.to_string()).or_default().clone()
+            // Keyed by the picture, not the code: a request for newer facts never waits for a
+            // drawing of older ones.
+            shelf.flights.entry(order.etag.clone()).or_default().clone()
         };
+        let etag = order.etag.clone();
         let drawn = flight
             .get_or_try_init(|| self.draw(code.to_string(), order))
             .await
             .cloned();
         if drawn.is_err() {
-            self.land(code, &flight);
+            self.land(&etag, &flight);
         }
         drawn
     }
@@ -186,7 +196,7 @@ impl Pictures {
             this.drawn.fetch_add(1, Ordering::Relaxed);
             let mut shelf = this.shelf.lock().unwrap_or_else(PoisonError::into_inner);
             shelf.keep(&code, picture.clone(), this.kept_bytes);
-            shelf.flights.remove(&code);
+            shelf.flights.remove(&picture.etag);
             Ok(picture)
         })
         .await
@@ -195,14 +205,14 @@ impl Pictures {
 
     /// Forgets a flight that ended without a picture, so the next request tries afresh (unless
     /// a newer flight already took its place).
-    fn land(&self, code: &str, flight: &Flight) {
+    fn land(&self, etag: &str, flight: &Flight) {
         let mut shelf = self.shelf.lock().unwrap_or_else(PoisonError::into_inner);
         if shelf
             .flights
-            .get(code)
+            .get(etag)
             .is_some_and(|current| Arc::ptr_eq(current, flight))
         {
-            shelf.flights.remove(code);
+            shelf.flights.remove(etag);
         }
     }
 }
@@ -223,19 +233,33 @@ mod tests {
         let mut shelf = Shelf::default();
         shelf.keep("A", picture(40), 100);
         shelf.keep("B", picture(40), 100);
-        assert!(shelf.take_out("A").is_some(), "A used again");
+        assert!(shelf.take_out("A", "").is_some(), "A used again");
         shelf.keep("C", picture(40), 100);
         assert!(
-            shelf.take_out("B").is_none(),
+            shelf.take_out("B", "").is_none(),
             "B was the least recently used"
         );
-        assert!(shelf.take_out("A").is_some() && shelf.take_out("C").is_some());
+        assert!(shelf.take_out("A", "").is_some() && shelf.take_out("C", "").is_some());
         assert_eq!(shelf.bytes, 80);
         shelf.keep("D", picture(101), 100);
         assert!(
-            shelf.take_out("D").is_none(),
+            shelf.take_out("D", "").is_none(),
             "larger than the whole budget"
         );
         assert_eq!(shelf.bytes, 80);
+    }
+
+    #[test]
+    fn a_kept_picture_whose_facts_changed_is_not_handed_out_and_is_replaced() {
+        let mut shelf = Shelf::default();
+        let tagged = |etag: &str, bytes| Picture {
+            etag: etag.to_string(),
+            ..picture(bytes)
+        };
+        shelf.keep("A", tagged("old", 40), 100);
+        assert!(shelf.take_out("A", "new").is_none());
+        shelf.keep("A", tagged("new", 30), 100);
+        assert_eq!(shelf.take_out("A", "new").map(|p| p.png.len()), Some(30));
+        assert_eq!((shelf.bytes, shelf.order.len()), (30, 1));
     }
 }

@@ -44,7 +44,12 @@ fn svg(body: String, cache: &'static str) -> Response {
 
 fn unavailable(error: sqlx::Error) -> Response {
     tracing::error!(%error, "a contest file failed");
-    (StatusCode::SERVICE_UNAVAILABLE, "暂时无法生成，请稍后再试").into_response()
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
+        "暂时无法生成，请稍后再试",
+    )
+        .into_response()
 }
 
 /// A portal path as it is printed on a certificate: absolute when the public origin is
@@ -140,7 +145,7 @@ async fn certificate(
     picture(&state, &headers, facts_of(&info, &date, &verify)).await
 }
 
-/// Seconds a phone is asked to wait when every drawing slot is busy.
+/// Seconds a phone is asked to wait when every drawing slot (or the database) is busy.
 const RETRY_AFTER_SECS: &str = "3";
 
 /// The certificate picture: not sent again to a phone that has it (its `ETag`), drawn at most
