@@ -14,6 +14,7 @@ use crate::{
     },
     routes::{self, assets::AssetStore, uploads::Uploads},
     serving::{self, Limits},
+    serving_lock::ServingLock,
     site_changes::SiteChanges,
     state::AppState,
 };
@@ -31,6 +32,8 @@ pub struct Application {
     pool: Pool,
     limits: Limits,
     pictures: Arc<crate::certificate::pictures::Pictures>,
+    /// Held while serving a SQLite database, so that `server restore` refuses to replace it.
+    serving_lock: Option<ServingLock>,
 }
 
 impl Application {
@@ -38,7 +41,13 @@ impl Application {
     /// free port, which is how tests run side by side.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         config.validate()?;
+        // Taken before the database is opened, so a restore under way is never read half done;
+        // a database whose folder is new gets its lock once the folder is made.
+        let mut serving_lock = ServingLock::for_serving(&config.database)?;
         let pool = db::connect_and_migrate(&config.database).await?;
+        if serving_lock.is_none() {
+            serving_lock = ServingLock::for_serving(&config.database)?;
+        }
         record_first_start(&pool).await?;
         import_content(&pool, &config.content_dir).await?;
         app::contest::import::import_bank(
@@ -167,6 +176,7 @@ impl Application {
             pool,
             limits: config.connections.limits(),
             pictures,
+            serving_lock,
         })
     }
 
@@ -187,6 +197,7 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let _held_until_stopped = self.serving_lock;
         let address = self.listener.local_addr()?;
         tracing::info!("serving on http://{address}{}/", self.site.base);
         // The base path is stripped before routing, so it wraps the router as a whole.
