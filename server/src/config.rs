@@ -240,6 +240,11 @@ pub enum ConfigError {
 const EXPECTED_DATABASE: &str =
     "expected sqlite://PATH (e.g. sqlite://data/aqxc.db) or postgres://USER@HOST/DATABASE";
 
+/// A database URL as an error message may show it: with its password hidden.
+fn shown(url: &str) -> String {
+    crate::db::redacted(url)
+}
+
 /// A database the portal can serve from, told by the URL's scheme; another backend is one more
 /// variant and one more arm in [`DatabaseTarget::parse`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,27 +260,27 @@ impl DatabaseTarget {
     /// Reads a database URL, refusing schemes the portal cannot serve and URLs without a file.
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
         let Some((scheme, rest)) = url.split_once(':') else {
-            return Err(ConfigError::NotADatabaseUrl(url.to_string()));
+            return Err(ConfigError::NotADatabaseUrl(shown(url)));
         };
         match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
                 let path = path.split_once('?').map_or(path, |(path, _)| path);
                 if path.is_empty() || path.starts_with(':') || path.ends_with('/') {
-                    return Err(ConfigError::NoDatabaseFile(url.to_string()));
+                    return Err(ConfigError::NoDatabaseFile(shown(url)));
                 }
                 Ok(Self::Sqlite(url.to_string()))
             }
             "postgres" | "postgresql" => {
                 let rest = rest.strip_prefix("//").unwrap_or(rest);
                 if rest.is_empty() {
-                    return Err(ConfigError::NotADatabaseUrl(url.to_string()));
+                    return Err(ConfigError::NotADatabaseUrl(shown(url)));
                 }
                 Ok(Self::Postgres(url.to_string()))
             }
-            "" => Err(ConfigError::NotADatabaseUrl(url.to_string())),
+            "" => Err(ConfigError::NotADatabaseUrl(shown(url))),
             other => Err(ConfigError::UnknownDatabaseScheme {
-                url: url.to_string(),
+                url: shown(url),
                 scheme: other.to_string(),
             }),
         }
