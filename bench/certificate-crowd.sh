@@ -66,7 +66,7 @@ wait "$READER_PID"
 echo "after the crowd: $(memory)"
 
 step "How they were answered"
-awk -v took="$(echo "$FINISHED - $STARTED" | bc)" '
+awk -v took="$(awk -v a="$STARTED" -v b="$FINISHED" 'BEGIN { print b - a }')" '
   { count[$1]++; if ($1 == 503 && $3 != "") told++ }
   END {
     for (status in count) printf "HTTP %s: %d\n", status, count[status]
