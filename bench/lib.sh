@@ -2,7 +2,8 @@
 # with the demo content, and the staff steps that give it a contest and a revealed draw.
 #
 # Needs: PORT, WORK (a scratch folder) set by the caller; DB_URL, if set, is the database
-# (a SQLite file in WORK by default).
+# (a SQLite file in WORK by default); SERVER_BIN, if set, the server binary (the release build
+# by default).
 
 BASE="http://127.0.0.1:$PORT"
 STAFF_PASSWORD="bench-duty-officer-2026"
@@ -23,7 +24,7 @@ start_server() {
   [ -d "$WORK/site" ] || cp -r "$ROOT/target/site" "$WORK/site" 2>/dev/null || mkdir -p "$WORK/site"
   env AQXC_LISTEN="127.0.0.1:$PORT" AQXC_DATABASE_URL="${DB_URL:-sqlite://$WORK/bench.db}" \
     AQXC_CONTENT_DIR="$ROOT/content" AQXC_SITE_ROOT="$WORK/site" AQXC_UPLOADS_DIR="$WORK/uploads" \
-    RUST_LOG=warn "$@" "$CARGO_TARGET_DIR/release/server" serve &
+    RUST_LOG=warn "$@" "${SERVER_BIN:-$CARGO_TARGET_DIR/release/server}" serve &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
     curl -fs "$BASE/healthz" >/dev/null && return

@@ -27,6 +27,8 @@ function hydrated() {
 async function makeOffline() {
   const registration = await navigator.serviceWorker.register(`${base}/practice-sw.js`, {
     scope: `${base}/contest/practice`,
+    // A new build's worker is looked for past any HTTP cache.
+    updateViaCache: "none",
   });
   await navigator.serviceWorker.ready;
   await hydrated();

@@ -10,7 +10,8 @@
 //! - `manifest.json`: when it was made, the schema version, what it holds, and the SHA-256 of
 //!   every file, which `restore` checks before it touches anything.
 //!
-//! Restoring is done with the site stopped: see the README.
+//! The folder is readable by its owner only (0700, files 0600). Restoring is done with the site
+//! stopped, and refused while a server holds the database (see [`crate::serving_lock`]).
 
 use std::{
     collections::BTreeMap,
@@ -26,6 +27,7 @@ use sqlx::{Connection, SqliteConnection, sqlite::SqliteConnectOptions};
 use crate::{
     config::{DatabaseConfig, DatabaseTarget},
     db,
+    serving_lock::ServingLock,
 };
 
 const DATABASE_FILE: &str = "portal.db";
@@ -67,12 +69,14 @@ pub async fn create(
         .await
         .context("copying the database")?;
     pool.close().await;
+    private(&copy, FILE_MODE)?;
 
     let mut files = BTreeMap::new();
     files.insert(DATABASE_FILE.to_owned(), sha256_of(&copy)?);
     if uploads.is_dir() {
         let folder = target.join(UPLOADS_FOLDER);
         fs::create_dir_all(&folder)?;
+        private(&folder, FOLDER_MODE)?;
         for entry in fs::read_dir(uploads).context("reading the uploads folder")? {
             let entry = entry?;
             let name = entry.file_name();
@@ -84,6 +88,7 @@ pub async fn create(
             }
             let to = folder.join(name);
             fs::copy(entry.path(), &to).with_context(|| format!("copying upload {name}"))?;
+            private(&to, FILE_MODE)?;
             files.insert(format!("{UPLOADS_FOLDER}/{name}"), sha256_of(&to)?);
         }
     }
@@ -96,10 +101,9 @@ pub async fn create(
         counts,
         files,
     };
-    fs::write(
-        target.join(MANIFEST_FILE),
-        serde_json::to_vec_pretty(&manifest)?,
-    )?;
+    let manifest_file = target.join(MANIFEST_FILE);
+    fs::write(&manifest_file, serde_json::to_vec_pretty(&manifest)?)?;
+    private(&manifest_file, FILE_MODE)?;
     Ok(manifest)
 }
 
@@ -124,11 +128,10 @@ pub async fn verify(backup: &Path) -> anyhow::Result<Manifest> {
         manifest.files.contains_key(DATABASE_FILE),
         "the backup's manifest lists no database"
     );
+    for name in manifest.files.keys() {
+        check_entry(backup, name)?;
+    }
     for (name, expected) in &manifest.files {
-        ensure!(
-            !name.contains("..") && !name.starts_with('/'),
-            "the manifest names a file outside the backup: {name}"
-        );
         let actual = sha256_of(&backup.join(name))
             .with_context(|| format!("the backup is missing {name}"))?;
         ensure!(
@@ -166,6 +169,8 @@ pub async fn restore(
     if let Some(folder) = destination.parent().filter(|f| !f.as_os_str().is_empty()) {
         fs::create_dir_all(folder)?;
     }
+    // Held to the end: no server starts on the database while it is replaced.
+    let _no_server = ServingLock::for_restoring(&destination)?;
     let staging = destination.with_extension("restoring");
     fs::copy(backup.join(DATABASE_FILE), &staging).context("copying the database")?;
     for suffix in ["-wal", "-shm"] {
@@ -180,13 +185,71 @@ pub async fn restore(
     fs::create_dir_all(uploads)?;
     for name in manifest.files.keys() {
         if let Some(image) = name.strip_prefix(&format!("{UPLOADS_FOLDER}/")) {
-            fs::copy(backup.join(name), uploads.join(image))
-                .with_context(|| format!("restoring upload {image}"))?;
+            restore_upload(&backup.join(name), uploads, image)?;
         }
     }
     // Opening it applies any migration newer than the backup.
     db::connect_and_migrate(database).await?.close().await;
     Ok(manifest)
+}
+
+/// Whether `name` is one the backup writes: the database, or an uploaded image as the upload
+/// handler names it (`uploads/` + 32 lowercase hex digits + an image extension). Nothing else
+/// can be restored, so a manifest cannot steer a restore outside the uploads folder.
+fn is_backed_up_name(name: &str) -> bool {
+    if name == DATABASE_FILE {
+        return true;
+    }
+    let Some(image) = name
+        .strip_prefix(UPLOADS_FOLDER)
+        .and_then(|n| n.strip_prefix('/'))
+    else {
+        return false;
+    };
+    let Some((stem, extension)) = image.split_once('.') else {
+        return false;
+    };
+    stem.len() == 32
+        && stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        && matches!(extension, "png" | "jpg" | "gif" | "webp")
+}
+
+/// Refuses a manifest entry the server never writes, and one that is not a regular file in the
+/// backup (a symbolic link would make the restore read, or write through, a place the backup
+/// does not own); the uploads folder itself must be a real folder too.
+fn check_entry(backup: &Path, name: &str) -> anyhow::Result<()> {
+    ensure!(
+        is_backed_up_name(name),
+        "the backup's manifest names {name:?}, which is not a file a backup holds (only \
+         {DATABASE_FILE} and {UPLOADS_FOLDER}/<digest>.<png|jpg|gif|webp>): refused, nothing \
+         was changed"
+    );
+    if name != DATABASE_FILE {
+        let folder = fs::symlink_metadata(backup.join(UPLOADS_FOLDER))
+            .with_context(|| format!("the backup is missing {name}"))?;
+        ensure!(
+            folder.is_dir(),
+            "{UPLOADS_FOLDER} in the backup is not a folder (a symbolic link?): refused, nothing \
+             was changed"
+        );
+    }
+    let file = fs::symlink_metadata(backup.join(name))
+        .with_context(|| format!("the backup is missing {name}"))?;
+    ensure!(
+        file.file_type().is_file(),
+        "{name} in the backup is not a regular file (a symbolic link?): refused, nothing was \
+         changed"
+    );
+    Ok(())
+}
+
+/// Copies a verified upload into the uploads folder under a hidden name, then renames it into
+/// place: a symbolic link already standing at the destination is replaced, never followed.
+fn restore_upload(from: &Path, uploads: &Path, image: &str) -> anyhow::Result<()> {
+    let staging = uploads.join(format!(".{image}.restoring"));
+    let _ = fs::remove_file(&staging);
+    fs::copy(from, &staging).with_context(|| format!("restoring upload {image}"))?;
+    fs::rename(&staging, uploads.join(image)).with_context(|| format!("restoring upload {image}"))
 }
 
 /// One line saying what a backup holds.
@@ -229,10 +292,23 @@ fn prepare_empty_folder(target: &Path) -> anyhow::Result<()> {
             );
         }
     }
-    fs::create_dir_all(target).with_context(|| format!("creating {}", target.display()))
+    fs::create_dir_all(target).with_context(|| format!("creating {}", target.display()))?;
+    private(target, FOLDER_MODE)
 }
 
-fn database_path(database: &DatabaseConfig) -> anyhow::Result<PathBuf> {
+/// A backup holds the whole database (staff password hashes, sessions, participants' names):
+/// only the account that made it may read it.
+const FOLDER_MODE: u32 = 0o700;
+const FILE_MODE: u32 = 0o600;
+
+fn private(path: &Path, mode: u32) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .with_context(|| format!("making {} private", path.display()))
+}
+
+/// The file of a SQLite database.
+pub(crate) fn database_path(database: &DatabaseConfig) -> anyhow::Result<PathBuf> {
     let options: SqliteConnectOptions = database
         .database_url
         .parse()
@@ -299,4 +375,35 @@ fn sha256_of(file: &Path) -> anyhow::Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_a_backup_writes_are_restorable() {
+        let image = "0123456789abcdef0123456789abcdef";
+        for name in [
+            "portal.db".to_string(),
+            format!("uploads/{image}.png"),
+            format!("uploads/{image}.webp"),
+        ] {
+            assert!(is_backed_up_name(&name), "{name}");
+        }
+        for name in [
+            "uploads//etc/cron.d/evil".to_string(),
+            "uploads/../../etc/passwd".to_string(),
+            format!("uploads/{image}.png/../../x"),
+            format!("uploads/{}.png", image.to_uppercase()),
+            format!("uploads/{image}.svg"),
+            format!("uploads/sub/{image}.png"),
+            format!("/uploads/{image}.png"),
+            "uploadsx/a.png".to_string(),
+            "portal.db-wal".to_string(),
+            "manifest.json".to_string(),
+        ] {
+            assert!(!is_backed_up_name(&name), "{name}");
+        }
+    }
 }

@@ -7,6 +7,8 @@ use std::{path::Path, sync::Arc};
 
 use resvg::{tiny_skia, usvg};
 
+pub mod pictures;
+
 /// What a certificate says; the verification page shows the same.
 pub struct Facts<'a> {
     pub name: &'a str,
@@ -170,8 +172,13 @@ impl Painter {
         self.font.is_some()
     }
 
-    /// The certificate as a PNG picture.
-    pub fn png(&self, facts: &Facts) -> Result<Vec<u8>, PictureError> {
+    /// The family the pictures name (empty without a font: nothing is drawn then).
+    fn family(&self) -> &str {
+        self.font.as_ref().map_or("", |(_, family)| family.as_str())
+    }
+
+    /// A picture's SVG (from [`picture_svg`]) drawn as a PNG.
+    fn png_of(&self, svg: &str) -> Result<Vec<u8>, PictureError> {
         let (database, family) = self.font.as_ref().ok_or(PictureError::NoFont)?;
         let options = usvg::Options {
             fontdb: database.clone(),
@@ -179,8 +186,7 @@ impl Painter {
             ..usvg::Options::default()
         };
         let drawing = |e: &dyn std::fmt::Display| PictureError::Drawing(e.to_string());
-        let tree =
-            usvg::Tree::from_str(&picture_svg(facts, family), &options).map_err(|e| drawing(&e))?;
+        let tree = usvg::Tree::from_str(svg, &options).map_err(|e| drawing(&e))?;
         let mut pixmap =
             tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| drawing(&"no pixmap"))?;
         resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());

@@ -69,6 +69,16 @@ pub struct Config {
     )]
     pub certificate_font: PathBuf,
 
+    /// Certificate pictures drawn at the same time, at most (each takes a core and about 10 MB
+    /// for a moment); a phone asking past that is told to try again in a few seconds.
+    #[arg(long, env = "AQXC_CERTIFICATE_DRAWINGS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub certificate_drawings: u64,
+
+    /// Megabytes of finished certificate pictures kept in memory (a picture is about 100 KB and
+    /// never changes, so it is drawn once while kept); 0 keeps none.
+    #[arg(long, env = "AQXC_CERTIFICATE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(0..=4096))]
+    pub certificate_cache_mb: u64,
+
     /// Whether an empty database gets the demo world (registries, a finished draw, an open
     /// contest with a few attempts, all marked 演示数据); `false` for a real deployment.
     /// `server demo remove` takes an existing demo out.
@@ -230,6 +240,11 @@ pub enum ConfigError {
 const EXPECTED_DATABASE: &str =
     "expected sqlite://PATH (e.g. sqlite://data/aqxc.db) or postgres://USER@HOST/DATABASE";
 
+/// A database URL as an error message may show it: with its password hidden.
+fn shown(url: &str) -> String {
+    crate::db::redacted(url)
+}
+
 /// A database the portal can serve from, told by the URL's scheme; another backend is one more
 /// variant and one more arm in [`DatabaseTarget::parse`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -245,27 +260,27 @@ impl DatabaseTarget {
     /// Reads a database URL, refusing schemes the portal cannot serve and URLs without a file.
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
         let Some((scheme, rest)) = url.split_once(':') else {
-            return Err(ConfigError::NotADatabaseUrl(url.to_string()));
+            return Err(ConfigError::NotADatabaseUrl(shown(url)));
         };
         match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
                 let path = path.split_once('?').map_or(path, |(path, _)| path);
                 if path.is_empty() || path.starts_with(':') || path.ends_with('/') {
-                    return Err(ConfigError::NoDatabaseFile(url.to_string()));
+                    return Err(ConfigError::NoDatabaseFile(shown(url)));
                 }
                 Ok(Self::Sqlite(url.to_string()))
             }
             "postgres" | "postgresql" => {
                 let rest = rest.strip_prefix("//").unwrap_or(rest);
                 if rest.is_empty() {
-                    return Err(ConfigError::NotADatabaseUrl(url.to_string()));
+                    return Err(ConfigError::NotADatabaseUrl(shown(url)));
                 }
                 Ok(Self::Postgres(url.to_string()))
             }
-            "" => Err(ConfigError::NotADatabaseUrl(url.to_string())),
+            "" => Err(ConfigError::NotADatabaseUrl(shown(url))),
             other => Err(ConfigError::UnknownDatabaseScheme {
-                url: url.to_string(),
+                url: shown(url),
                 scheme: other.to_string(),
             }),
         }
@@ -343,6 +358,8 @@ impl Config {
             },
             filings: FilingsConfig::default(),
             certificate_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+            certificate_drawings: 2,
+            certificate_cache_mb: 32,
             demo: false,
         }
     }

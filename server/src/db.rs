@@ -99,15 +99,34 @@ async fn prepare_sqlite_file(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A database URL with its password hidden, for messages and logs.
+/// A database URL with its password hidden, for messages and logs, whatever its scheme.
 pub fn redacted(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
+            if parsed.set_password(Some("***")).is_ok() {
+                parsed.to_string()
+            } else {
+                without_user_info(url)
+            }
         }
-        _ => url.to_string(),
+        // `user:password@host` with no `//` reads as a scheme and a path, not as a password.
+        Ok(parsed) if parsed.cannot_be_a_base() => without_user_info(url),
+        Ok(_) => url.to_string(),
+        // A URL the parser refuses may still carry a password.
+        Err(_) => without_user_info(url),
     }
+}
+
+/// `url` with everything before the host's `@` hidden (`scheme://***@host/…`): for URLs too
+/// malformed to find the password in exactly.
+fn without_user_info(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_string();
+    };
+    let separator = if scheme.is_empty() { "" } else { "://" };
+    format!("{scheme}{separator}***{}", &rest[at..])
 }
 
 /// Creates the database file's own folder when missing (`data/` on a fresh checkout); a folder
@@ -124,7 +143,7 @@ fn create_database_folder(url: &str, file: &Path) -> anyhow::Result<()> {
         && !parent.is_dir()
     {
         return Err(ConfigError::NoParentFolder {
-            url: url.to_string(),
+            url: redacted(url),
             parent: parent.display().to_string(),
         }
         .into());
@@ -164,5 +183,12 @@ mod tests {
             "postgres://aqxc:***@db/aqxc"
         );
         assert_eq!(redacted("sqlite://data/aqxc.db"), "sqlite://data/aqxc.db");
+        assert_eq!(redacted("mysql://u:s3cret@h/db"), "mysql://u:***@h/db");
+        // Too malformed for the URL parser (a port that is no number), yet the password hides.
+        assert_eq!(
+            redacted("mysql://u:s3cret@h:port/db"),
+            "mysql://***@h:port/db"
+        );
+        assert_eq!(redacted("u:s3cret@h/db"), "***@h/db");
     }
 }

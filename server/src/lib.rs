@@ -28,6 +28,8 @@ pub mod middleware;
 pub mod routes;
 /// The HTTP server loop: connection limit, header, idle and request timeouts, graceful stop.
 pub mod serving;
+/// The lock file that keeps `server restore` off a SQLite database a server is serving.
+pub mod serving_lock;
 /// Staff changes seen by every instance at once (a shared counter, `NOTIFY` on PostgreSQL).
 pub mod site_changes;
 /// Building the axum application and running it until a shutdown signal.

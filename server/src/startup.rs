@@ -14,6 +14,7 @@ use crate::{
     },
     routes::{self, assets::AssetStore, uploads::Uploads},
     serving::{self, Limits},
+    serving_lock::ServingLock,
     site_changes::SiteChanges,
     state::AppState,
 };
@@ -30,6 +31,9 @@ pub struct Application {
     site: Site,
     pool: Pool,
     limits: Limits,
+    pictures: Arc<crate::certificate::pictures::Pictures>,
+    /// Held while serving a SQLite database, so that `server restore` refuses to replace it.
+    serving_lock: Option<ServingLock>,
 }
 
 impl Application {
@@ -37,7 +41,13 @@ impl Application {
     /// free port, which is how tests run side by side.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         config.validate()?;
+        // Taken before the database is opened, so a restore under way is never read half done;
+        // a database whose folder is new gets its lock once the folder is made.
+        let mut serving_lock = ServingLock::for_serving(&config.database)?;
         let pool = db::connect_and_migrate(&config.database).await?;
+        if serving_lock.is_none() {
+            serving_lock = ServingLock::for_serving(&config.database)?;
+        }
         record_first_start(&pool).await?;
         import_content(&pool, &config.content_dir).await?;
         app::contest::import::import_bank(
@@ -125,6 +135,14 @@ impl Application {
                 crate::certificate::Painter::without_font()
             }
         };
+        let pictures = Arc::new(crate::certificate::pictures::Pictures::new(
+            Arc::new(painter),
+            crate::certificate::pictures::Limits {
+                drawings: usize::try_from(config.certificate_drawings).unwrap_or(1),
+                kept_bytes: usize::try_from(config.certificate_cache_mb * 1024 * 1024)
+                    .unwrap_or(usize::MAX),
+            },
+        ));
         let state = AppState {
             leptos_options,
             pool,
@@ -145,7 +163,7 @@ impl Application {
                 changes: changes.clone(),
             },
             memos,
-            painter: Arc::new(painter),
+            pictures: pictures.clone(),
         };
         let pool = state.pool.clone();
         let router = routes::router(state);
@@ -161,6 +179,8 @@ impl Application {
             site,
             pool,
             limits: config.connections.limits(),
+            pictures,
+            serving_lock,
         })
     }
 
@@ -174,8 +194,14 @@ impl Application {
         self.pool.clone()
     }
 
+    /// The certificate pictures (tests count the drawings through it).
+    pub fn pictures(&self) -> Arc<crate::certificate::pictures::Pictures> {
+        self.pictures.clone()
+    }
+
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let _held_until_stopped = self.serving_lock;
         let address = self.listener.local_addr()?;
         tracing::info!("serving on http://{address}{}/", self.site.base);
         // The base path is stripped before routing, so it wraps the router as a whole.

@@ -43,7 +43,7 @@ pub struct AppState {
     /// Leaderboards and revealed draws, remembered between requests.
     #[from_ref(skip)]
     pub memos: Arc<app::memo::Memos>,
-    /// Draws certificate pictures with the configured CJK font.
+    /// Certificate pictures, drawn with the configured CJK font a few at once, and kept.
     #[from_ref(skip)]
-    pub painter: Arc<crate::certificate::Painter>,
+    pub pictures: Arc<crate::certificate::pictures::Pictures>,
 }

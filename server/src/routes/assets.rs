@@ -29,6 +29,10 @@ const REVALIDATE: &str = "public, max-age=0, must-revalidate";
 #[derive(Default)]
 pub struct AssetStore {
     files: HashMap<String, Asset>,
+    /// Whether `/pkg/` files carry a content hash in their names (a `hash-files` build).
+    hashed_pkg: bool,
+    /// Names this build's files: a digest of every path and content.
+    version: String,
 }
 
 struct Asset {
@@ -44,7 +48,11 @@ impl AssetStore {
     pub fn load(site_root: &Path, hashed_pkg: bool) -> anyhow::Result<Self> {
         let mut files = HashMap::new();
         if !site_root.is_dir() {
-            return Ok(Self { files });
+            return Ok(Self {
+                files,
+                hashed_pkg,
+                version: version_of(&HashMap::new()),
+            });
         }
         for path in files_under(site_root)? {
             let bytes =
@@ -54,7 +62,23 @@ impl AssetStore {
             let hashed = hashed_pkg && url.starts_with("/pkg/");
             files.insert(url.clone(), Asset::new(&url, bytes, hashed)?);
         }
-        Ok(Self { files })
+        let version = version_of(&files);
+        Ok(Self {
+            files,
+            hashed_pkg,
+            version,
+        })
+    }
+
+    /// Whether `/pkg/` files carry a content hash in their names, so that a kept copy of one
+    /// is never stale.
+    pub fn hashed_pkg(&self) -> bool {
+        self.hashed_pkg
+    }
+
+    /// A short name for this build's site files, which changes whenever any of them does.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     pub fn is_empty(&self) -> bool {
@@ -179,6 +203,25 @@ impl Asset {
             fallback
         })
     }
+}
+
+/// Twelve hex digits of the SHA-256 of every file's path and entity tag, in path order, with
+/// the server's own version (a new binary with the same files is a new build too).
+fn version_of(files: &HashMap<String, Asset>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut paths: Vec<&String> = files.keys().collect();
+    paths.sort();
+    let mut digest = Sha256::new();
+    digest.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for path in paths {
+        digest.update([0]);
+        digest.update(path.as_bytes());
+        digest.update(files[path].etag.as_bytes());
+    }
+    digest.finalize()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn files_under(folder: &Path) -> anyhow::Result<Vec<PathBuf>> {

@@ -5,7 +5,7 @@
 use axum::{
     Router,
     extract::{Path, State},
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -44,7 +44,12 @@ fn svg(body: String, cache: &'static str) -> Response {
 
 fn unavailable(error: sqlx::Error) -> Response {
     tracing::error!(%error, "a contest file failed");
-    (StatusCode::SERVICE_UNAVAILABLE, "暂时无法生成，请稍后再试").into_response()
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
+        "暂时无法生成，请稍后再试",
+    )
+        .into_response()
 }
 
 /// A portal path as it is printed on a certificate: absolute when the public origin is
@@ -115,7 +120,11 @@ fn facts_of<'a>(
 
 /// A passed attempt's certificate: `{code}.svg` (the result page shows it) or `{code}.png`
 /// (the picture a phone saves and shares, with a QR code to the verification page).
-async fn certificate(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+async fn certificate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Response {
     let Some((code, kind)) = file.rsplit_once('.') else {
         return (StatusCode::NOT_FOUND, "没有这个证书").into_response();
     };
@@ -133,34 +142,69 @@ async fn certificate(State(state): State<AppState>, Path(file): Path<String>) ->
         let facts = facts_of(&info, &date, &verify);
         return svg(crate::certificate::svg(&facts), "private, max-age=3600");
     }
-    // Drawing takes tens of milliseconds of CPU: off the threads that serve requests.
-    let painter = state.painter.clone();
-    let drawn =
-        tokio::task::spawn_blocking(move || painter.png(&facts_of(&info, &date, &verify))).await;
-    match drawn {
-        Ok(Ok(png)) => (
-            [
-                (header::CONTENT_TYPE, "image/png".to_string()),
-                // Shown inline; the result page's link names the saved file (证书-{code}.png).
-                (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
-            ],
-            png,
+    picture(&state, &headers, facts_of(&info, &date, &verify)).await
+}
+
+/// Seconds a phone is asked to wait when every drawing slot (or the database) is busy.
+const RETRY_AFTER_SECS: &str = "3";
+
+/// The certificate picture: not sent again to a phone that has it (its `ETag`), drawn at most
+/// once while kept, and refused for now (503, `Retry-After`) when every drawing slot is busy.
+async fn picture(
+    state: &AppState,
+    headers: &HeaderMap,
+    facts: crate::certificate::Facts<'_>,
+) -> Response {
+    use crate::certificate::pictures::Refusal;
+    if !state.pictures.has_font() {
+        return no_font();
+    }
+    let order = state.pictures.order(&facts);
+    // Shown inline; the result page's link names the saved file (证书-{code}.png). Private: it
+    // carries a participant's name.
+    let cache = (header::CACHE_CONTROL, "private, max-age=3600");
+    if already_has(headers, &order.etag) {
+        let etag = (header::ETAG, order.etag);
+        return (StatusCode::NOT_MODIFIED, [cache], [etag]).into_response();
+    }
+    match state.pictures.picture(facts.code, order).await {
+        Ok(picture) => (
+            [cache, (header::CONTENT_TYPE, "image/png")],
+            [(header::ETAG, picture.etag)],
+            picture.png,
         )
             .into_response(),
-        Ok(Err(crate::certificate::PictureError::NoFont)) => (
+        Err(Refusal::Busy) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            "证书图片暂时无法生成（服务器缺少中文字体），请先保存 SVG 格式的证书",
+            [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
+            "证书图片正在生成的人较多，请几秒后再试",
         )
             .into_response(),
-        Ok(Err(error)) => {
+        Err(Refusal::Picture(crate::certificate::PictureError::NoFont)) => no_font(),
+        Err(error) => {
             tracing::error!(%error, "a certificate picture failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "证书图片生成失败").into_response()
         }
-        Err(error) => {
-            tracing::error!(%error, "a certificate picture's task failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "证书图片生成失败").into_response()
-        }
     }
+}
+
+fn no_font() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "证书图片暂时无法生成（服务器缺少中文字体），请先保存 SVG 格式的证书",
+    )
+        .into_response()
+}
+
+/// Whether the request's `If-None-Match` names this entity tag (or `*`).
+fn already_has(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
 }
 
 async fn export(

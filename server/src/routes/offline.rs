@@ -15,7 +15,9 @@ use axum::{
 };
 use serde_json::json;
 
-use crate::state::AppState;
+use std::sync::Arc;
+
+use crate::{routes::assets::AssetStore, state::AppState};
 
 /// The worker's script (plain JavaScript, no build step).
 const WORKER: &str = include_str!("offline/practice-sw.js");
@@ -27,7 +29,19 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/practice-bank.json", get(practice_bank))
 }
 
-async fn worker() -> Response {
+/// The worker as this build serves it: its cache is named after the build (a new build's
+/// worker drops the old build's copies), and it knows whether `/pkg/` names carry a hash (only
+/// those files are served from its copies before the network).
+fn worker_for(assets: &AssetStore) -> String {
+    WORKER
+        .replace("__BUILD_VERSION__", assets.version())
+        .replace(
+            "__HASHED_PKG__",
+            if assets.hashed_pkg() { "true" } else { "false" },
+        )
+}
+
+async fn worker(State(assets): State<Arc<AssetStore>>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -38,7 +52,7 @@ async fn worker() -> Response {
                 "default-src 'none'; connect-src 'self'",
             ),
         ],
-        WORKER,
+        worker_for(&assets),
     )
         .into_response()
 }
@@ -85,5 +99,23 @@ async fn practice_bank(State(state): State<AppState>) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hashed_build_s_worker_serves_its_pkg_files_from_its_copies_first() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+        std::fs::write(dir.path().join("pkg/aqxc.0123abcd.css"), "a{}").unwrap();
+        let hashed = AssetStore::load(dir.path(), true).unwrap();
+        let worker = worker_for(&hashed);
+        assert!(worker.contains("const HASHED_PKG = true;"));
+        assert!(worker.contains(&format!("const BUILD = \"{}\";", hashed.version())));
+        let plain = AssetStore::load(dir.path(), false).unwrap();
+        assert!(worker_for(&plain).contains("const HASHED_PKG = false;"));
     }
 }

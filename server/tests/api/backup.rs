@@ -288,3 +288,212 @@ async fn on_postgresql_the_readme_s_pg_dump_taken_under_load_restores_to_a_worki
     let (_, found) = portal.page("/search?q=%E6%89%8B%E7%94%B5%E7%AD%92").await; // 手电筒
     assert!(found.contains("防汛备汛清单"), "{found}");
 }
+
+/// A backup made of the portal, and the current database a restore would replace.
+struct Made {
+    folder: tempfile::TempDir,
+    backup: std::path::PathBuf,
+    current: std::path::PathBuf,
+    _app: TestApp,
+}
+
+async fn a_backup_and_a_current_database() -> Made {
+    let app = portal_with_an_article_and_an_image().await;
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("backup");
+    let live = app.data_dir().join("data/test.db");
+    backup::create(&database(&live), &app.data_dir().join("uploads"), &target)
+        .await
+        .unwrap();
+    let current = folder.path().join("current.db");
+    std::fs::write(&current, b"the current database").unwrap();
+    Made {
+        folder,
+        backup: target,
+        current,
+        _app: app,
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Adds a file to a backup's manifest with its true digest, as whoever can write into the
+/// backup folder could.
+fn list_in_manifest(backup: &Path, name: &str, content: &[u8]) {
+    let path = backup.join("manifest.json");
+    let mut manifest: backup::Manifest =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest.files.insert(name.to_string(), sha256_hex(content));
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn a_crafted_manifest_cannot_make_restore_write_outside_the_uploads_folder() {
+    if on_postgres() {
+        return; // copies a SQLite file; PostgreSQL is backed up with pg_dump
+    }
+    let made = a_backup_and_a_current_database().await;
+    let outside = made.folder.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let planted = b"* * * * * root sh -c 'id > /tmp/owned'\n";
+    let escapes = [
+        // `uploads/` + an absolute path: Path::join would replace the uploads folder with it.
+        format!("uploads/{}", outside.join("evil").display()),
+        "uploads/../outside/evil-2".to_string(),
+        "uploads/sub/../../outside/evil-3".to_string(),
+    ];
+    for name in &escapes {
+        let in_backup = made.backup.join(name);
+        std::fs::create_dir_all(in_backup.parent().unwrap()).unwrap();
+        std::fs::write(&in_backup, planted).unwrap();
+        list_in_manifest(&made.backup, name, planted);
+
+        let uploads = made.folder.path().join("uploads-restored");
+        let error = backup::restore(&made.backup, &database(&made.current), &uploads)
+            .await
+            .expect_err("a manifest naming a file outside the uploads folder is refused");
+        let said = format!("{error:#}");
+        assert!(
+            said.contains("refused") && said.contains("nothing was changed"),
+            "{said}"
+        );
+        assert!(!said.contains('\n'), "one line: {said}");
+        assert!(
+            !outside.join("evil").exists(),
+            "nothing written outside ({name})"
+        );
+        assert!(!outside.join("evil-2").exists() && !outside.join("evil-3").exists());
+        assert!(!uploads.exists(), "the uploads folder is untouched");
+        assert_eq!(
+            std::fs::read(&made.current).unwrap(),
+            b"the current database"
+        );
+        // The next case starts from the honest manifest again.
+        let path = made.backup.join("manifest.json");
+        let mut manifest: backup::Manifest =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        manifest.files.remove(name);
+        std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_symbolic_link_in_a_backup_is_refused_and_nothing_is_restored() {
+    if on_postgres() {
+        return; // copies a SQLite file; PostgreSQL is backed up with pg_dump
+    }
+    let made = a_backup_and_a_current_database().await;
+    // The image replaced by a link to a file outside the backup with the same bytes (so every
+    // digest still matches): a restore would read, and publish, what the link points at.
+    let secret = made.folder.path().join("secret");
+    std::fs::write(&secret, IMAGE).unwrap();
+    let image = made.backup.join("uploads").join(IMAGE_NAME);
+    std::fs::remove_file(&image).unwrap();
+    std::os::unix::fs::symlink(&secret, &image).unwrap();
+
+    let uploads = made.folder.path().join("uploads-restored");
+    let error = backup::restore(&made.backup, &database(&made.current), &uploads)
+        .await
+        .expect_err("a symbolic link in the backup is refused");
+    let said = format!("{error:#}");
+    assert!(
+        said.contains(IMAGE_NAME) && said.contains("not a regular file"),
+        "{said}"
+    );
+    assert!(!uploads.exists());
+    assert_eq!(
+        std::fs::read(&made.current).unwrap(),
+        b"the current database"
+    );
+
+    // So is an uploads folder that is a link to a folder elsewhere.
+    std::fs::remove_file(&image).unwrap();
+    let elsewhere = made.folder.path().join("elsewhere");
+    std::fs::rename(made.backup.join("uploads"), &elsewhere).unwrap();
+    std::fs::write(elsewhere.join(IMAGE_NAME), IMAGE).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, made.backup.join("uploads")).unwrap();
+    let error = backup::restore(&made.backup, &database(&made.current), &uploads)
+        .await
+        .expect_err("an uploads folder that is a link is refused");
+    assert!(format!("{error:#}").contains("not a folder"), "{error:#}");
+    assert!(!uploads.exists());
+}
+
+#[tokio::test]
+async fn a_fresh_backup_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    if on_postgres() {
+        return; // copies a SQLite file; PostgreSQL is backed up with pg_dump
+    }
+    let made = a_backup_and_a_current_database().await;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&made.backup), 0o700, "the backup folder");
+    assert_eq!(
+        mode(&made.backup.join("uploads")),
+        0o700,
+        "its uploads folder"
+    );
+    for file in [
+        "portal.db",
+        "manifest.json",
+        &format!("uploads/{IMAGE_NAME}"),
+    ] {
+        assert_eq!(mode(&made.backup.join(file)), 0o600, "{file}");
+    }
+}
+
+#[tokio::test]
+async fn restore_is_refused_while_a_server_serves_the_database_which_is_left_untouched() {
+    if on_postgres() {
+        return; // restored with pg_restore; see the README
+    }
+    let app = portal_with_an_article_and_an_image().await;
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("backup");
+    let live = app.data_dir().join("data/test.db");
+    let uploads = app.data_dir().join("uploads");
+    backup::create(&database(&live), &uploads, &target)
+        .await
+        .unwrap();
+    // Written after the backup: a restore would lose it.
+    sqlx::query("INSERT INTO audit_log (at, actor_name, action) VALUES (42, 'later', 'tick')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let error = backup::restore(&target, &database(&live), &uploads)
+        .await
+        .expect_err("the database is in use");
+    let said = format!("{error:#}");
+    assert!(
+        said.contains("in use by a running server") && said.contains("stop the site"),
+        "{said}"
+    );
+
+    // The operator's view: one line, a failing exit status.
+    let restore = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["restore", target.to_str().unwrap()])
+        .env("AQXC_DATABASE_URL", format!("sqlite://{}", live.display()))
+        .env("AQXC_UPLOADS_DIR", &uploads)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!restore.status.success());
+    let stderr = String::from_utf8_lossy(&restore.stderr);
+    assert!(stderr.contains("in use by a running server"), "{stderr}");
+
+    assert_eq!(
+        ticks(&live).await,
+        vec![42],
+        "the later write is still there"
+    );
+    let (status, page) = app.page("/articles/flood-checklist").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("防汛备汛清单"));
+}

@@ -249,16 +249,53 @@ const ADMIN_CREATE: &[&str] = &["admin", "create", "--username", "chief", "--rol
 
 #[test]
 fn a_database_url_of_another_kind_is_refused_in_one_line_and_creates_nothing() {
-    for url in ["mysql://u:p@h/db", "oracle://u@h/db"] {
+    for (url, shown) in [
+        ("mysql://u:p@h/db", "mysql://u:***@h/db"),
+        ("oracle://u@h/db", "oracle://u@h/db"),
+    ] {
         for args in [ADMIN_CREATE, &["serve"], &["backup", "to-here"]] {
             let dir = tempfile::tempdir().unwrap();
             let output = run_in(dir.path(), args, &[("AQXC_DATABASE_URL", url)]);
-            assert_refused(&output, url, dir.path());
+            assert_refused(&output, shown, dir.path());
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(stderr.contains("expected sqlite://PATH"), "{stderr}");
             assert!(stderr.contains("or postgres://"), "{stderr}");
         }
     }
+}
+
+#[test]
+fn a_database_password_in_a_url_of_another_kind_is_never_printed() {
+    for url in [
+        "mysql://u:s3cretpw@h/db",
+        "mysql://u:s3cretpw@h:notaport/db",
+        "sqlite://u:s3cretpw@h/",
+        "u:s3cretpw@h/db",
+    ] {
+        for args in [ADMIN_CREATE, &["serve"], &["restore", "from-here"]] {
+            let dir = tempfile::tempdir().unwrap();
+            let output = run_in(dir.path(), args, &[("AQXC_DATABASE_URL", url)]);
+            assert!(!output.status.success(), "{url} {args:?}");
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(!said.contains("s3cretpw"), "{url} {args:?}: {said}");
+            assert!(said.contains("AQXC_DATABASE_URL="), "{said}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(
+        dir.path(),
+        &["serve"],
+        &[("AQXC_DATABASE_URL", "mysql://u:s3cretpw@h/db")],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown database scheme \"mysql\""),
+        "{stderr}"
+    );
 }
 
 #[test]

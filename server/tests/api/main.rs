@@ -6,6 +6,7 @@ mod assets;
 mod backup;
 mod base_path;
 mod binary;
+mod certificate;
 mod cluster;
 mod contest;
 mod contest_integrity;

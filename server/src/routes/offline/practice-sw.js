@@ -1,11 +1,17 @@
 // The practice mode's service worker. It keeps the practice page, the files that page loaded
 // (stylesheet, scripts, the WebAssembly and its lazy parts) and the practice bank, so that
-// practice works without a network once visited. Online, the page and the bank come from the
-// network first and the kept copies are refreshed, so a changed site is what the next offline
-// visit shows. Offline, the practice mode's two server functions are answered from the kept
-// bank. The contest is never served from here: the server scores it.
+// practice works without a network once visited. Online, the page, the bank and every file
+// whose name does not carry a content hash come from the network first and the kept copies are
+// refreshed, so a changed site is what the next offline visit shows; only hashed files (which
+// never change under their name) are served from the kept copies first. Offline, the practice
+// mode's two server functions are answered from the kept bank. The contest is never served from
+// here: the server scores it.
 
-const CACHE = "aqxc-practice-v1";
+// Filled in by the server: this build's version, and whether its /pkg/ names carry a hash.
+const BUILD = "__BUILD_VERSION__";
+const HASHED_PKG = __HASHED_PKG__;
+// Named after the build: a new build's worker drops every older build's copies when it starts.
+const CACHE = `aqxc-practice-${BUILD}`;
 // The worker lives at {base}/practice-sw.js.
 const BASE = new URL("./", self.location).pathname.replace(/\/$/, "");
 const PAGE = new URL(`${BASE}/contest/practice`, self.location).href;
@@ -73,10 +79,17 @@ self.addEventListener("fetch", (event) => {
     return;
   } else if (request.mode === "navigate" || url.href === BANK) {
     event.respondWith(networkFirst(request, request.mode === "navigate" ? PAGE : BANK));
-  } else if (!url.pathname.startsWith(`${BASE}/api/`)) {
+  } else if (isHashed(url)) {
     event.respondWith(cacheFirst(request));
+  } else if (!url.pathname.startsWith(`${BASE}/api/`)) {
+    event.respondWith(networkFirst(request, request.url));
   }
 });
+
+/** Whether a file's name carries its content hash (the build's /pkg/ files, when hashed). */
+function isHashed(url) {
+  return HASHED_PKG && url.pathname.startsWith(`${BASE}/pkg/`);
+}
 
 async function networkFirst(request, key) {
   const cache = await caches.open(CACHE);
