@@ -9,6 +9,7 @@ use crate::{
     config::Config,
     db,
     middleware::{
+        client_ip::{ProxyTrust, TrustedAddresses},
         csrf::CsrfPolicy,
         page_cache::{CachedPages, PageCache},
     },
@@ -30,6 +31,8 @@ pub struct Application {
     site: Site,
     pool: Pool,
     limits: Limits,
+    /// The reverse proxies, exempt from the per-address connection cap.
+    proxy_addresses: TrustedAddresses,
 }
 
 impl Application {
@@ -85,6 +88,7 @@ impl Application {
                  set it in production (e.g. https://www.kaiping.gov.cn)"
             );
         }
+        let proxy_addresses = security.proxy_addresses()?;
         let cookie_path = format!("{}/", site.base);
         let session_policy = SessionPolicy {
             idle_secs: security.session_idle_minutes * 60,
@@ -134,7 +138,10 @@ impl Application {
             csrf_policy,
             public_origin: security.public_origin.clone(),
             https: security.https(),
-            trusted_proxies: security.trusted_proxies(),
+            trusted_proxies: ProxyTrust {
+                hops: security.trusted_proxies(),
+                addresses: proxy_addresses.clone(),
+            },
             calendar: Arc::new(calendar),
             pages: CachedPages {
                 cache: page_cache,
@@ -157,6 +164,7 @@ impl Application {
             site,
             pool,
             limits: config.connections.limits(),
+            proxy_addresses,
         })
     }
 
@@ -179,10 +187,16 @@ impl Application {
         // Requests in flight get a grace period; a client that never lets go does not keep the
         // server (or a deploy) waiting for ever.
         let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
-        let server = serving::serve(self.listener, app, self.limits, async move {
-            shutdown_signal().await;
-            let _ = stopping.send(true);
-        });
+        let server = serving::serve(
+            self.listener,
+            app,
+            self.limits,
+            self.proxy_addresses,
+            async move {
+                shutdown_signal().await;
+                let _ = stopping.send(true);
+            },
+        );
         let grace_over = async move {
             if stop_seen.changed().await.is_ok() {
                 tokio::time::sleep(SHUTDOWN_GRACE).await;

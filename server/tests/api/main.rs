@@ -21,5 +21,6 @@ mod pages;
 mod prefs;
 mod rolling;
 mod security;
+mod slow_clients;
 mod staff;
 mod stores;
