@@ -42,6 +42,11 @@ pub struct Config {
     #[arg(long, env = "AQXC_PAGE_CACHE_MS", default_value_t = 2000)]
     pub page_cache_ms: u64,
 
+    /// Bytes the page cache may hold, every byte of a kept page counted (its URL, headers and
+    /// body); beyond it the cache starts again empty.
+    #[arg(long, env = "AQXC_PAGE_CACHE_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub page_cache_max_bytes: usize,
+
     /// Milliseconds between checks of the shared change counter, which empty this instance's
     /// page cache after another instance's staff change (on PostgreSQL, `NOTIFY` tells it
     /// at once, and this check catches what a reconnecting listener missed).
@@ -382,6 +387,7 @@ impl Config {
             uploads_dir: PathBuf::from("uploads-set-by-the-test"),
             max_upload_bytes: 5 * 1024 * 1024,
             page_cache_ms: 2000,
+            page_cache_max_bytes: 64 * 1024 * 1024,
             change_check_ms: 1000,
             db_notify: true,
             security: SecurityConfig {

@@ -33,6 +33,7 @@ pub struct Application {
     limits: Limits,
     /// The reverse proxies, exempt from the per-address connection cap.
     proxy_addresses: TrustedAddresses,
+    page_cache: Arc<PageCache>,
 }
 
 impl Application {
@@ -102,7 +103,10 @@ impl Application {
             secure_cookies: security.https(),
             max_body_bytes: security.max_body_bytes,
         };
-        let page_cache = Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms)));
+        let page_cache = Arc::new(PageCache::new(
+            Duration::from_millis(config.page_cache_ms),
+            config.page_cache_max_bytes,
+        ));
         let memos = Arc::new(app::memo::Memos::default());
         let changes = Arc::new(
             SiteChanges::new(
@@ -144,7 +148,7 @@ impl Application {
             },
             calendar: Arc::new(calendar),
             pages: CachedPages {
-                cache: page_cache,
+                cache: page_cache.clone(),
                 changes: changes.clone(),
             },
             memos,
@@ -165,12 +169,18 @@ impl Application {
             pool,
             limits: config.connections.limits(),
             proxy_addresses,
+            page_cache,
         })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pages kept for anonymous visitors (tests look at its size).
+    pub fn page_cache(&self) -> Arc<PageCache> {
+        self.page_cache.clone()
     }
 
     /// The database pool (tests prepare data through it).
