@@ -19,6 +19,7 @@ mod instances;
 mod page_cache;
 mod pages;
 mod prefs;
+mod private_pages;
 mod rolling;
 mod security;
 mod slow_clients;
