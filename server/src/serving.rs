@@ -180,6 +180,7 @@ impl PerAddress {
                 open: Arc::clone(&self.open),
             });
         }
+        let ip = address_group(ip);
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let count = open.entry(ip).or_insert(0);
         if *count >= self.cap {
@@ -190,6 +191,18 @@ impl PerAddress {
             ip: Some(ip),
             open: Arc::clone(&self.open),
         })
+    }
+}
+
+/// The address a connection counts against: an IPv6 client's whole /64, which one machine is
+/// usually given (and can pick any address from), or an IPv4 address itself.
+fn address_group(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !u128::from(u64::MAX);
+            IpAddr::V6(std::net::Ipv6Addr::from(prefix))
+        }
     }
 }
 
@@ -843,6 +856,20 @@ mod tests {
         let held: Vec<_> = (0..10).map(|_| per_address.admit(proxy).unwrap()).collect();
         assert_eq!(held.len(), 10);
         drop(held);
+        // One IPv6 machine picking addresses from its /64 is one address.
+        let one = per_address.admit("2001:db8::1".parse().unwrap()).unwrap();
+        let two = per_address.admit("2001:db8::2".parse().unwrap()).unwrap();
+        assert!(
+            per_address
+                .admit("2001:db8::ffff:3".parse().unwrap())
+                .is_none()
+        );
+        assert!(
+            per_address
+                .admit("2001:db8:0:1::1".parse().unwrap())
+                .is_some()
+        );
+        drop((one, two));
         // Addresses without connections are forgotten.
         drop(second);
         assert!(per_address.open.lock().unwrap().is_empty());
