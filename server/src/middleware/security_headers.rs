@@ -17,7 +17,7 @@ const NON_PAGE_CSP: &str =
     "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
 
 /// Where every answer is one person's own: the staff area, the sign-in page and form, and the
-/// contest's attempts, results and certificates.
+/// contest's attempts and results (certificate files set their own private caching).
 fn personal_path(path: &str) -> bool {
     let at_or_under = |prefix: &str| {
         path.strip_prefix(prefix)
@@ -29,7 +29,6 @@ fn personal_path(path: &str) -> bool {
         || path.starts_with("/api/staff/")
         || path.starts_with("/api/attempt_")
         || path == "/api/sign_in"
-        || path == "/api/certificate"
 }
 
 /// Whether a request carries who it is from: a staff session or a contest participant.
@@ -109,4 +108,63 @@ pub async fn add(State(https): State<bool>, request: Request, next: Next) -> Res
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_staff_area_sign_in_and_contest_results_are_personal_and_look_alikes_are_not() {
+        for path in [
+            "/admin",
+            "/admin/audit",
+            "/login",
+            "/contest/result/abc",
+            "/api/staff/article_save",
+            "/api/attempt_submit",
+            "/api/sign_in",
+        ] {
+            assert!(personal_path(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/administration",
+            "/login-help",
+            "/contest/1",
+            "/api/articles",
+        ] {
+            assert!(!personal_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_personal_answer_varies_by_cookie_once_beside_what_it_already_varies_by() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("max-age=60"),
+        );
+        keep_private(&mut headers);
+        keep_private(&mut headers);
+        assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
+        let vary: Vec<_> = headers.get_all(header::VARY).iter().collect();
+        assert_eq!(vary, ["accept-encoding", "cookie"]);
+    }
+
+    #[test]
+    fn only_cookies_other_than_the_csrf_token_make_an_answer_personal() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("aqxc_csrf=abc; Path=/; SameSite=Lax"),
+        );
+        assert!(!sets_a_personal_cookie(&headers));
+        headers.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("aqxc_player=xyz; Path=/; HttpOnly"),
+        );
+        assert!(sets_a_personal_cookie(&headers));
+    }
 }
