@@ -2,6 +2,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::Args;
 
+use crate::middleware::client_ip::TrustedAddresses;
+
 /// Everything the server needs to know to run. Each setting has a default that works on a
 /// fresh checkout, a command-line flag, and an environment variable (see `.env.sample`).
 #[derive(Clone, Debug, Args)]
@@ -39,6 +41,11 @@ pub struct Config {
     /// the page cache off.
     #[arg(long, env = "AQXC_PAGE_CACHE_MS", default_value_t = 2000)]
     pub page_cache_ms: u64,
+
+    /// Bytes the page cache may hold, every byte of a kept page counted (its URL, headers and
+    /// body); beyond it the cache starts again empty.
+    #[arg(long, env = "AQXC_PAGE_CACHE_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub page_cache_max_bytes: usize,
 
     /// Milliseconds between checks of the shared change counter, which empty this instance's
     /// page cache after another instance's staff change (on PostgreSQL, `NOTIFY` tells it
@@ -148,6 +155,29 @@ pub struct ConnectionConfig {
     /// Connections served at once; beyond it a client is answered 503 and asked to retry.
     #[arg(long, env = "AQXC_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: u64,
+
+    /// Connections one address may hold open at once (a whole office behind one NAT address
+    /// counts as one); beyond it that address is answered 503. The reverse proxies of
+    /// `AQXC_PROXY_ADDRESSES` are exempt. 0: no cap.
+    #[arg(long, env = "AQXC_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: u64,
+
+    /// Slowest average rate, in bytes a second, at which a request body may arrive once the
+    /// grace period is over; a slower one is answered 408 and the connection closed. 0: no
+    /// minimum.
+    #[arg(long, env = "AQXC_MIN_BODY_BYTES_PER_SEC", default_value_t = 256)]
+    pub min_body_bytes_per_sec: u64,
+
+    /// Slowest average rate, in bytes a second, at which a client must take an answer while
+    /// the server waits on it, once the grace period is over; a client that stops reading is
+    /// disconnected. 0: no minimum.
+    #[arg(long, env = "AQXC_MIN_ANSWER_BYTES_PER_SEC", default_value_t = 256)]
+    pub min_answer_bytes_per_sec: u64,
+
+    /// Seconds a slow transfer is left alone before the two minimum rates above apply (a phone
+    /// passing through a tunnel gets this long to come back).
+    #[arg(long, env = "AQXC_SLOW_CLIENT_GRACE_SECS", default_value_t = 30)]
+    pub slow_client_grace_secs: u64,
 }
 
 impl ConnectionConfig {
@@ -160,6 +190,16 @@ impl ConnectionConfig {
             max_connections: usize::try_from(self.max_connections)
                 .unwrap_or(usize::MAX)
                 .min(tokio::sync::Semaphore::MAX_PERMITS),
+            max_connections_per_address: usize::try_from(self.max_connections_per_address)
+                .unwrap_or(usize::MAX),
+            body_rate: crate::serving::MinimumRate {
+                bytes_per_sec: self.min_body_bytes_per_sec,
+                grace: std::time::Duration::from_secs(self.slow_client_grace_secs),
+            },
+            answer_rate: crate::serving::MinimumRate {
+                bytes_per_sec: self.min_answer_bytes_per_sec,
+                grace: std::time::Duration::from_secs(self.slow_client_grace_secs),
+            },
         }
     }
 }
@@ -209,6 +249,12 @@ pub struct SecurityConfig {
     #[arg(long, env = "AQXC_TRUSTED_PROXIES", default_value_t = 0)]
     pub trusted_proxies: usize,
 
+    /// The reverse proxies' own addresses, comma-separated IP addresses or CIDR ranges (e.g.
+    /// `127.0.0.1,::1,10.0.0.0/8`): `X-Forwarded-For` is only believed from a connection of one
+    /// of them, and they are exempt from the per-address connection cap. Empty: nobody.
+    #[arg(long, env = "AQXC_PROXY_ADDRESSES", default_value = "127.0.0.1,::1")]
+    pub proxy_addresses: String,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "AQXC_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -234,6 +280,11 @@ pub enum ConfigError {
          digits, \"-\", \"_\", \".\" and \"~\" between slashes"
     )]
     BadBasePath { value: String, reason: String },
+    #[error(
+        "AQXC_PROXY_ADDRESSES={value:?}: {reason}; expected IP addresses or CIDR ranges separated \
+         by commas, e.g. 127.0.0.1,::1,10.0.0.0/8"
+    )]
+    BadProxyAddresses { value: String, reason: String },
 }
 
 /// What every database error message ends with.
@@ -304,6 +355,16 @@ impl SecurityConfig {
         }
     }
 
+    /// The reverse proxies trusted by address (`AQXC_PROXY_ADDRESSES`).
+    pub fn proxy_addresses(&self) -> Result<TrustedAddresses, ConfigError> {
+        TrustedAddresses::parse(&self.proxy_addresses).map_err(|reason| {
+            ConfigError::BadProxyAddresses {
+                value: self.proxy_addresses.clone(),
+                reason,
+            }
+        })
+    }
+
     /// Whether visitors reach the site over HTTPS.
     pub fn https(&self) -> bool {
         self.public_origin
@@ -317,6 +378,7 @@ impl Config {
     /// base path.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.database.target()?;
+        self.security.proxy_addresses()?;
         app::foundation::site::Site::parse(&self.base_path).map_err(|reason| {
             ConfigError::BadBasePath {
                 value: self.base_path.clone(),
@@ -340,6 +402,7 @@ impl Config {
             uploads_dir: PathBuf::from("uploads-set-by-the-test"),
             max_upload_bytes: 5 * 1024 * 1024,
             page_cache_ms: 2000,
+            page_cache_max_bytes: 64 * 1024 * 1024,
             change_check_ms: 1000,
             db_notify: true,
             security: SecurityConfig {
@@ -348,6 +411,7 @@ impl Config {
                 session_max_hours: 12,
                 trust_forwarded_for: false,
                 trusted_proxies: 0,
+                proxy_addresses: "127.0.0.1,::1".to_string(),
                 max_body_bytes: 1024 * 1024,
             },
             connections: ConnectionConfig {
@@ -355,6 +419,10 @@ impl Config {
                 request_timeout_secs: 60,
                 keep_alive_secs: 75,
                 max_connections: 4096,
+                max_connections_per_address: 256,
+                min_body_bytes_per_sec: 256,
+                min_answer_bytes_per_sec: 256,
+                slow_client_grace_secs: 30,
             },
             filings: FilingsConfig::default(),
             certificate_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
@@ -431,6 +499,19 @@ mod tests {
                 Err(ConfigError::NoDatabaseFile(url.to_string()))
             );
         }
+    }
+
+    #[test]
+    fn proxy_addresses_that_are_not_addresses_are_refused_naming_the_value() {
+        let mut config = Config::for_tests("sqlite://x.db".into(), PathBuf::from("site"), "/");
+        config.security.proxy_addresses = "127.0.0.1,nginx".into();
+        let refused = config.validate().unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("AQXC_PROXY_ADDRESSES=\"127.0.0.1,nginx\": \"nginx\" is neither"),
+            "{refused}"
+        );
     }
 
     #[test]

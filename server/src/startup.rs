@@ -9,6 +9,7 @@ use crate::{
     config::Config,
     db,
     middleware::{
+        client_ip::{ProxyTrust, TrustedAddresses},
         csrf::CsrfPolicy,
         page_cache::{CachedPages, PageCache},
     },
@@ -34,6 +35,9 @@ pub struct Application {
     pictures: Arc<crate::certificate::pictures::Pictures>,
     /// Held while serving a SQLite database, so that `server restore` refuses to replace it.
     serving_lock: Option<ServingLock>,
+    /// The reverse proxies, exempt from the per-address connection cap.
+    proxy_addresses: TrustedAddresses,
+    page_cache: Arc<PageCache>,
 }
 
 impl Application {
@@ -99,6 +103,7 @@ impl Application {
                  set it in production (e.g. https://www.kaiping.gov.cn)"
             );
         }
+        let proxy_addresses = security.proxy_addresses()?;
         let cookie_path = format!("{}/", site.base);
         let session_policy = SessionPolicy {
             idle_secs: security.session_idle_minutes * 60,
@@ -112,7 +117,10 @@ impl Application {
             secure_cookies: security.https(),
             max_body_bytes: security.max_body_bytes,
         };
-        let page_cache = Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms)));
+        let page_cache = Arc::new(PageCache::new(
+            Duration::from_millis(config.page_cache_ms),
+            config.page_cache_max_bytes,
+        ));
         let memos = Arc::new(app::memo::Memos::default());
         let changes = Arc::new(
             SiteChanges::new(
@@ -156,10 +164,13 @@ impl Application {
             csrf_policy,
             public_origin: security.public_origin.clone(),
             https: security.https(),
-            trusted_proxies: security.trusted_proxies(),
+            trusted_proxies: ProxyTrust {
+                hops: security.trusted_proxies(),
+                addresses: proxy_addresses.clone(),
+            },
             calendar: Arc::new(calendar),
             pages: CachedPages {
-                cache: page_cache,
+                cache: page_cache.clone(),
                 changes: changes.clone(),
             },
             memos,
@@ -181,12 +192,19 @@ impl Application {
             limits: config.connections.limits(),
             pictures,
             serving_lock,
+            proxy_addresses,
+            page_cache,
         })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pages kept for anonymous visitors (tests look at its size).
+    pub fn page_cache(&self) -> Arc<PageCache> {
+        self.page_cache.clone()
     }
 
     /// The database pool (tests prepare data through it).
@@ -209,10 +227,16 @@ impl Application {
         // Requests in flight get a grace period; a client that never lets go does not keep the
         // server (or a deploy) waiting for ever.
         let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
-        let server = serving::serve(self.listener, app, self.limits, async move {
-            shutdown_signal().await;
-            let _ = stopping.send(true);
-        });
+        let server = serving::serve(
+            self.listener,
+            app,
+            self.limits,
+            self.proxy_addresses,
+            async move {
+                shutdown_signal().await;
+                let _ = stopping.send(true);
+            },
+        );
         let grace_over = async move {
             if stop_seen.changed().await.is_ok() {
                 tokio::time::sleep(SHUTDOWN_GRACE).await;

@@ -31,9 +31,9 @@ pub struct AppState {
     /// Whether visitors reach the site over HTTPS (HSTS, `Secure` cookies).
     #[from_ref(skip)]
     pub https: bool,
-    /// Reverse proxies whose `X-Forwarded-For` entries are believed.
+    /// Reverse proxies whose `X-Forwarded-For` entries are believed, and from where.
     #[from_ref(skip)]
-    pub trusted_proxies: usize,
+    pub trusted_proxies: crate::middleware::client_ip::ProxyTrust,
     /// Holidays and adjusted working days, for the results' publication deadlines.
     #[from_ref(skip)]
     pub calendar: Arc<Calendar>,

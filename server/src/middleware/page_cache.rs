@@ -27,6 +27,10 @@
 //! - a request with any cookie besides the CSRF token and the elderly-mode setting (a staff
 //!   session, a contest player) is never served from or stored in the cache, as its page can
 //!   show personal state.
+//!
+//! Memory: every byte a kept page holds counts against the bound (`AQXC_PAGE_CACHE_MAX_BYTES`),
+//! its key (the URL, which a visitor chooses: `/?x=<4 KB>` is another page) and headers
+//! included, and pages past their time are swept out as new ones are kept.
 
 use std::{
     collections::HashMap,
@@ -59,8 +63,9 @@ pub struct StaffRequest;
 
 /// Largest page kept; bigger ones (a draw with thousands of enterprises) are rendered each time.
 const MAX_PAGE_BYTES: usize = 1024 * 1024;
-/// When the kept pages add up to more, the cache starts again empty.
-const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
+/// What a kept page costs besides its key, headers and body: the map's slot, the page's own
+/// fields, the pieces of its template.
+const ENTRY_OVERHEAD_BYTES: usize = 256;
 /// Largest page the server renders at all.
 const MAX_RENDERED_BYTES: usize = 64 * 1024 * 1024;
 /// Pages compressed at once in the background (at most one core's worth).
@@ -69,15 +74,44 @@ const MAX_PREPARING: usize = 1;
 /// The kept pages and what decides their freshness.
 pub struct PageCache {
     lifetime: Duration,
+    /// When the kept pages add up to more (every byte counted), the cache starts again empty.
+    max_total_bytes: usize,
     /// Bumped by every staff change; a page rendered across a bump is not kept.
     generation: AtomicU64,
     pages: Mutex<Pages>,
 }
 
-#[derive(Default)]
 struct Pages {
     by_key: HashMap<Key, Arc<Page>>,
+    /// The pages' sizes added up (see [`footprint`]).
     total_bytes: usize,
+    /// When pages past their time were last swept out.
+    swept_at: Instant,
+}
+
+impl Default for Pages {
+    fn default() -> Self {
+        Self {
+            by_key: HashMap::new(),
+            total_bytes: 0,
+            swept_at: Instant::now(),
+        }
+    }
+}
+
+/// What the cache holds, for an operator (and a test) to see that its bound holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheStats {
+    pub pages: usize,
+    /// The bytes the bound is checked against.
+    pub accounted_bytes: usize,
+    /// The URLs (and hosts) of the kept pages, counted afresh.
+    pub key_bytes: usize,
+    /// The bodies of the kept pages, counted afresh.
+    pub body_bytes: usize,
+    /// Pages past their time still held.
+    pub expired: usize,
+    pub max_bytes: usize,
 }
 
 /// What a page's content can depend on for an anonymous visitor.
@@ -90,6 +124,8 @@ struct Key {
 
 struct Page {
     kept_at: Instant,
+    /// Its [`footprint`], set when it is kept.
+    size: usize,
     headers: HeaderMap,
     body: Template,
     /// The page in each encoding, once prepared (only for a page without holes).
@@ -103,11 +139,28 @@ struct Template {
     pieces: Vec<Bytes>,
 }
 
+impl Key {
+    fn len(&self) -> usize {
+        self.uri.len() + self.host.as_ref().map_or(0, HeaderValue::len)
+    }
+}
+
+/// The bytes a kept page holds: its key, headers and body, and a fixed overhead.
+fn footprint(key: &Key, page: &Page) -> usize {
+    let headers: usize = page
+        .headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    ENTRY_OVERHEAD_BYTES + key.len() + headers + page.body.len()
+}
+
 impl PageCache {
-    /// A cache keeping each page for `lifetime`; zero turns it off.
-    pub fn new(lifetime: Duration) -> Self {
+    /// A cache keeping each page for `lifetime` (zero turns it off), in at most `max_bytes`.
+    pub fn new(lifetime: Duration, max_bytes: usize) -> Self {
         Self {
             lifetime,
+            max_total_bytes: max_bytes,
             generation: AtomicU64::new(0),
             pages: Mutex::new(Pages::default()),
         }
@@ -122,8 +175,43 @@ impl PageCache {
             .cloned()
     }
 
-    fn keep(&self, key: Key, page: Page, rendered_in: u64) {
-        let size = page.body.len();
+    /// What the cache holds now.
+    pub fn stats(&self) -> CacheStats {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        CacheStats {
+            pages: pages.by_key.len(),
+            accounted_bytes: pages.total_bytes,
+            key_bytes: pages.by_key.keys().map(Key::len).sum(),
+            body_bytes: pages.by_key.values().map(|page| page.body.len()).sum(),
+            expired: pages
+                .by_key
+                .values()
+                .filter(|page| page.kept_at.elapsed() >= self.lifetime)
+                .count(),
+            max_bytes: self.max_total_bytes,
+        }
+    }
+
+    /// Drops the pages past their time, at most once per lifetime (so keeping a page stays
+    /// cheap while every page lives at most about twice its time in memory).
+    fn sweep(&self, pages: &mut Pages) {
+        if pages.swept_at.elapsed() < self.lifetime {
+            return;
+        }
+        let lifetime = self.lifetime;
+        pages
+            .by_key
+            .retain(|_, page| page.kept_at.elapsed() < lifetime);
+        pages.total_bytes = pages.by_key.values().map(|page| page.size).sum();
+        pages.swept_at = Instant::now();
+    }
+
+    fn keep(&self, key: Key, mut page: Page, rendered_in: u64) {
+        let size = footprint(&key, &page);
+        if size > self.max_total_bytes {
+            return;
+        }
+        page.size = size;
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
         // Rendered again with the same bytes (the usual case when its time ran out): the
         // compressed forms still hold.
@@ -138,12 +226,14 @@ impl PageCache {
         if self.generation.load(Ordering::SeqCst) != rendered_in {
             return;
         }
-        if pages.total_bytes + size > MAX_TOTAL_BYTES {
+        self.sweep(&mut pages);
+        if let Some(old) = pages.by_key.remove(&key) {
+            pages.total_bytes -= old.size;
+        }
+        if pages.total_bytes + size > self.max_total_bytes {
             *pages = Pages::default();
         }
-        if let Some(old) = pages.by_key.insert(key, Arc::new(page)) {
-            pages.total_bytes -= old.body.len();
-        }
+        pages.by_key.insert(key, Arc::new(page));
         pages.total_bytes += size;
     }
 
@@ -276,6 +366,7 @@ impl Page {
         headers.remove(header::TRANSFER_ENCODING);
         Page {
             kept_at: Instant::now(),
+            size: 0,
             headers,
             body: Template::new(body.clone(), token),
             encoded: OnceLock::new(),
@@ -423,6 +514,53 @@ mod tests {
         assert!(elder.elder);
         assert!(cacheable_request(&request(Some("aqxc_session=s"))).is_none());
         assert!(cacheable_request(&request(Some("aqxc_elder=0; aqxc_player=p"))).is_none());
+    }
+
+    fn kept(cache: &PageCache, uri: String, body: &'static [u8]) {
+        let key = Key {
+            host: Some(HeaderValue::from_static("www.kaiping.gov.cn")),
+            uri,
+            elder: false,
+        };
+        let page = Page::from_response(&HeaderMap::new(), &Bytes::from_static(body), "T0ken");
+        cache.keep(key, page, cache.generation.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn long_urls_count_against_the_bound_and_it_holds() {
+        let cache = PageCache::new(Duration::from_secs(60), 64 * 1024);
+        for n in 0..200 {
+            kept(
+                &cache,
+                format!("/?x={n}{}", "a".repeat(4096)),
+                b"<p>short</p>",
+            );
+        }
+        let stats = cache.stats();
+        assert!(stats.pages > 0 && stats.pages < 200, "{stats:?}");
+        assert!(
+            stats.key_bytes + stats.body_bytes <= stats.accounted_bytes,
+            "{stats:?}"
+        );
+        assert!(stats.accounted_bytes <= 64 * 1024, "{stats:?}");
+    }
+
+    #[test]
+    fn pages_past_their_time_are_swept_out_when_others_are_kept() {
+        let cache = PageCache::new(Duration::from_millis(30), 1024 * 1024);
+        for n in 0..50 {
+            kept(&cache, format!("/?n={n}"), b"<p>page</p>");
+        }
+        assert_eq!(cache.stats().pages, 50);
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(cache.stats().expired, 50);
+        kept(&cache, "/fresh".to_string(), b"<p>page</p>");
+        let stats = cache.stats();
+        assert_eq!((stats.pages, stats.expired), (1, 0), "{stats:?}");
+        assert_eq!(
+            stats.accounted_bytes,
+            ENTRY_OVERHEAD_BYTES + "www.kaiping.gov.cn/fresh".len() + "<p>page</p>".len()
+        );
     }
 
     #[test]

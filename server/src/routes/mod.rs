@@ -97,7 +97,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn_with_state(state.pages.clone(), page_cache::serve))
         .layer(from_fn_with_state(state.csrf_policy.clone(), csrf::guard))
-        .layer(from_fn_with_state(state.trusted_proxies, client_ip::record))
+        .layer(from_fn_with_state(
+            state.trusted_proxies.clone(),
+            client_ip::record,
+        ))
         .layer(from_fn_with_state(
             BodyLimits {
                 default: state.csrf_policy.max_body_bytes,

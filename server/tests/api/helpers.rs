@@ -40,6 +40,16 @@ pub struct Options<'a> {
     pub max_connections: Option<u64>,
     /// `AQXC_CHANGE_CHECK_MS`, if not the default.
     pub change_check_ms: Option<u64>,
+    /// `AQXC_PROXY_ADDRESSES`, if not the default (loopback, where tests connect from).
+    pub proxy_addresses: Option<&'a str>,
+    /// `AQXC_MAX_CONNECTIONS_PER_ADDRESS`, if not the default.
+    pub max_connections_per_address: Option<u64>,
+    /// `AQXC_MIN_BODY_BYTES_PER_SEC`, if not the default.
+    pub min_body_bytes_per_sec: Option<u64>,
+    /// `AQXC_MIN_ANSWER_BYTES_PER_SEC`, if not the default.
+    pub min_answer_bytes_per_sec: Option<u64>,
+    /// `AQXC_SLOW_CLIENT_GRACE_SECS`, if not the default.
+    pub slow_client_grace_secs: Option<u64>,
     /// `AQXC_DB_NOTIFY=false`: no `LISTEN`/`NOTIFY`, as on a database without them.
     pub without_notify: bool,
     /// Serve the repository's own `content/` (and not `content_files`).
@@ -106,6 +116,22 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     }
     if let Some(max) = options.max_connections {
         config.connections.max_connections = max;
+    }
+    if let Some(addresses) = options.proxy_addresses {
+        config.security.proxy_addresses = addresses.to_owned();
+    }
+    let connections = &mut config.connections;
+    if let Some(max) = options.max_connections_per_address {
+        connections.max_connections_per_address = max;
+    }
+    if let Some(rate) = options.min_body_bytes_per_sec {
+        connections.min_body_bytes_per_sec = rate;
+    }
+    if let Some(rate) = options.min_answer_bytes_per_sec {
+        connections.min_answer_bytes_per_sec = rate;
+    }
+    if let Some(secs) = options.slow_client_grace_secs {
+        connections.slow_client_grace_secs = secs;
     }
     let database_url = config.database.database_url.clone();
     let app = Application::build(config).await.expect("the app builds");

@@ -242,3 +242,67 @@ async fn a_request_naming_the_elderly_cookie_twice_cannot_give_others_its_layout
         .unwrap();
     assert!(elder.contains("class=\"elder\""), "{elder}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_made_up_query_strings_keep_the_cache_within_its_bound_and_stale_pages_go() {
+    use rand::{Rng, distr::Alphanumeric};
+    // Built here rather than by `spawn_app_with`, to look at the cache from outside.
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::database::fresh_database_url(dir.path(), "data/test.db").await;
+    let mut config = server::config::Config::for_tests(database_url, dir.path().join("site"), "/");
+    config.content_dir = dir.path().join("content");
+    config.uploads_dir = dir.path().join("uploads");
+    config.page_cache_ms = 1000;
+    config.page_cache_max_bytes = 512 * 1024;
+    let app = server::startup::Application::build(config)
+        .await
+        .expect("the app builds");
+    let cache = app.page_cache();
+    let origin = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+
+    // An anonymous script asks for the home page under 2,000 made-up 4 KB query strings.
+    let workers: Vec<_> = (0..8)
+        .map(|_| {
+            let (origin, cache) = (origin.clone(), cache.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                for _ in 0..250 {
+                    let junk: String = rand::rng()
+                        .sample_iter(&Alphanumeric)
+                        .take(4096)
+                        .map(char::from)
+                        .collect();
+                    let response = client
+                        .get(format!("{origin}/?x={junk}"))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), 200);
+                    let stats = cache.stats();
+                    assert!(stats.accounted_bytes <= stats.max_bytes, "{stats:?}");
+                    assert!(
+                        stats.key_bytes + stats.body_bytes <= stats.accounted_bytes,
+                        "not every byte is counted: {stats:?}"
+                    );
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let stats = cache.stats();
+    assert!(
+        stats.pages > 0 && stats.key_bytes >= stats.pages * 4096,
+        "{stats:?}"
+    );
+
+    // Once their time is over, the next page kept sweeps them out.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(cache.stats().expired > 0);
+    let response = reqwest::get(format!("{origin}/?x=after")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let stats = cache.stats();
+    assert_eq!((stats.pages, stats.expired), (1, 0), "{stats:?}");
+}

@@ -241,3 +241,82 @@ async fn what_a_visitor_puts_in_the_address_is_never_markup_in_the_page() {
         );
     }
 }
+
+/// Posts a wrong sign-in as a script would, claiming `forwarded_for` in `X-Forwarded-For`;
+/// returns the client address the audit log recorded for the failure. Each call tries another
+/// account name, so that no attempt is made to wait.
+async fn address_recorded_for_a_sign_in_claiming(
+    app: &crate::helpers::TestApp,
+    forwarded_for: &str,
+) -> String {
+    static ATTEMPTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let attempt = ATTEMPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let username = format!("ghost{attempt}");
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/api/sign_in"))
+        .header("origin", &app.origin)
+        .header("accept", "text/html")
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[
+            ("username", username.as_str()),
+            ("password", "a-wrong-guess-123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let to = location(&response);
+    assert!(to.starts_with("/login?error=invalid"), "{to}");
+    sqlx::query_scalar(
+        "SELECT client_ip FROM audit_log WHERE action = 'sign_in_failed' ORDER BY id DESC",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("the failure is in the audit log")
+}
+
+#[tokio::test]
+async fn a_forwarded_for_header_from_a_connection_that_is_no_trusted_proxy_is_ignored() {
+    // One proxy is trusted, but at 10.0.0.1: the test connects from 127.0.0.1, as a script
+    // reaching the server past nginx would.
+    let app = spawn_app_with(Options {
+        trusted_proxies: 1,
+        proxy_addresses: Some("10.0.0.1"),
+        ..Options::default()
+    })
+    .await;
+    assert_eq!(
+        address_recorded_for_a_sign_in_claiming(&app, "1.2.3.4").await,
+        "127.0.0.1"
+    );
+}
+
+#[tokio::test]
+async fn a_forwarded_for_entry_that_is_no_address_never_becomes_the_client_address() {
+    // Loopback is trusted (the default): the entry is read, and refused for not being an
+    // address.
+    let app = spawn_app_with(Options {
+        trusted_proxies: 1,
+        ..Options::default()
+    })
+    .await;
+    for garbage in [
+        "<script>alert(1)</script>",
+        "unknown",
+        "1.2.3.4:5678",
+        &"9".repeat(4000),
+    ] {
+        assert_eq!(
+            address_recorded_for_a_sign_in_claiming(&app, garbage).await,
+            "127.0.0.1",
+            "{garbage:.40}"
+        );
+    }
+    // A real address from the trusted proxy is still believed.
+    assert_eq!(
+        address_recorded_for_a_sign_in_claiming(&app, "6.6.6.6, 1.2.3.4").await,
+        "1.2.3.4"
+    );
+}
