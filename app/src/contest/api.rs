@@ -198,7 +198,7 @@ pub async fn verify_certificate(code: String) -> Result<Option<CertificateInfo>,
     Ok(super::store::certificate(&pool()?, &code).await?)
 }
 
-/// How many of the practice questions just seen are avoided.
+/// How many of the practice questions just seen a request may name (the page sends 50).
 pub const PRACTICE_SEEN_KEPT: usize = 200;
 
 /// A random practice question (contest-only questions are never served), avoiding the ones
@@ -207,16 +207,15 @@ pub const PRACTICE_SEEN_KEPT: usize = 200;
 pub async fn next_practice_question(
     seen: Vec<String>,
 ) -> Result<Option<PracticeQuestion>, AppError> {
+    // The page sends the few it showed last; a long list would cost bank × list comparisons.
+    if seen.len() > PRACTICE_SEEN_KEPT {
+        return Err(AppError::refused(format!(
+            "最多记住最近练习过的 {PRACTICE_SEEN_KEPT} 道题，请刷新页面后继续练习"
+        )));
+    }
     let snapshot = crate::memo::memos()?.catalog.snapshot(&pool()?).await?;
     let bank = &snapshot.practice;
-    // Only the latest few matter (the page sends what it showed): a long list would cost
-    // bank × list comparisons per request.
-    let seen: std::collections::HashSet<&str> = seen
-        .iter()
-        .rev()
-        .take(PRACTICE_SEEN_KEPT)
-        .map(String::as_str)
-        .collect();
+    let seen: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
     let fresh: Vec<_> = bank
         .iter()
         .filter(|q| !seen.contains(q.id.as_str()))

@@ -194,3 +194,33 @@ async fn load(pool: &Pool) -> sqlx::Result<Snapshot> {
         contests,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(ago: Duration) -> Option<Snapshot> {
+        Some(Snapshot {
+            loaded_at: Instant::now().checked_sub(ago)?,
+            questions: HashMap::new(),
+            active: Vec::new(),
+            contest_only: Vec::new(),
+            practice: Vec::new(),
+            contests: HashMap::new(),
+        })
+    }
+
+    #[test]
+    fn a_snapshot_is_used_for_a_minute_at_most_whatever_it_was_told() {
+        if let (Some(young), Some(old)) = (
+            loaded(Duration::from_secs(5)),
+            loaded(MAX_AGE + Duration::from_secs(1)),
+        ) {
+            assert!(young.is_fresh());
+            assert!(
+                !old.is_fresh(),
+                "a change nobody counted is served a minute at most"
+            );
+        }
+    }
+}
