@@ -40,6 +40,11 @@ pub struct Config {
     #[arg(long, env = "AQXC_PAGE_CACHE_MS", default_value_t = 2000)]
     pub page_cache_ms: u64,
 
+    /// Megabytes of memory for decoded draws and their prepared open-data records (three
+    /// quarters draws, one quarter records); the least recently used go first when full.
+    #[arg(long, env = "AQXC_MEMO_MB", default_value_t = app::memo::DEFAULT_MEMO_MB)]
+    pub memo_mb: usize,
+
     /// Milliseconds between checks of the shared change counter, which empty this instance's
     /// page cache after another instance's staff change (on PostgreSQL, `NOTIFY` tells it
     /// at once, and this check catches what a reconnecting listener missed).
@@ -325,6 +330,7 @@ impl Config {
             uploads_dir: PathBuf::from("uploads-set-by-the-test"),
             max_upload_bytes: 5 * 1024 * 1024,
             page_cache_ms: 2000,
+            memo_mb: app::memo::DEFAULT_MEMO_MB,
             change_check_ms: 1000,
             db_notify: true,
             security: SecurityConfig {

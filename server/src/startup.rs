@@ -29,6 +29,7 @@ pub struct Application {
     router: axum::Router,
     site: Site,
     pool: Pool,
+    memos: Arc<app::memo::Memos>,
     limits: Limits,
 }
 
@@ -99,7 +100,9 @@ impl Application {
             max_body_bytes: security.max_body_bytes,
         };
         let page_cache = Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms)));
-        let memos = Arc::new(app::memo::Memos::default());
+        let memos = Arc::new(app::memo::Memos::new(
+            config.memo_mb.saturating_mul(1024 * 1024),
+        ));
         let changes = Arc::new(
             SiteChanges::new(
                 pool.clone(),
@@ -144,6 +147,7 @@ impl Application {
             painter: Arc::new(painter),
         };
         let pool = state.pool.clone();
+        let memos = state.memos.clone();
         let router = routes::router(state);
 
         let listener = TcpListener::bind(config.listen)
@@ -156,6 +160,7 @@ impl Application {
             router,
             site,
             pool,
+            memos,
             limits: config.connections.limits(),
         })
     }
@@ -168,6 +173,11 @@ impl Application {
     /// The database pool (tests prepare data through it).
     pub fn pool(&self) -> Pool {
         self.pool.clone()
+    }
+
+    /// What this instance remembers (tests check that expensive work is done once).
+    pub fn memos(&self) -> Arc<app::memo::Memos> {
+        self.memos.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.

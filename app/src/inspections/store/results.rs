@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::foundation::db::{self, Pool};
+use crate::foundation::db::{self, Backend, Dialects, Pool};
 use crate::foundation::json_column::json;
 use domain::{date::Date, inspections::registry::RiskTier};
 use sqlx::FromRow;
@@ -137,8 +137,6 @@ pub async fn published_results(pool: &Pool) -> sqlx::Result<Vec<PublicResult>> {
         .collect())
 }
 
-/// The public page of a draw: the commitment, and after the reveal the list with teams and
-/// published results.
 /// What a draw's public content depends on, read without decoding its snapshot.
 pub async fn draw_key(pool: &Pool, id: i64) -> sqlx::Result<Option<crate::memo::DrawKey>> {
     let row: Option<(String, Option<i64>)> =
@@ -149,7 +147,7 @@ pub async fn draw_key(pool: &Pool, id: i64) -> sqlx::Result<Option<crate::memo::
     Ok(row.map(|(status, published)| (id, status, published)))
 }
 
-/// A draw, decoded once per version and kept.
+/// A draw, decoded once per version and kept while the memo has room.
 pub async fn find_draw_memo(
     pool: &Pool,
     memos: &crate::memo::Memos,
@@ -158,18 +156,24 @@ pub async fn find_draw_memo(
     let Some(key) = draw_key(pool, id).await? else {
         return Ok(None);
     };
-    if let Some(draw) = memos.draws.get(&key) {
-        return Ok(Some((key, draw)));
+    if let Some(kept) = memos.draws.get(&key) {
+        return Ok(Some((key, kept.draw)));
     }
-    let Some(draw) = find_draw(pool, id).await? else {
+    let Some((draw, json_bytes)) = find_draw_weighed(pool, id).await? else {
         return Ok(None);
     };
     let draw = std::sync::Arc::new(draw);
     // Kept under the key read first: a change in between makes the next read miss.
-    memos.draws.put(key.clone(), draw.clone());
+    let weighed = crate::memo::WeighedDraw {
+        draw: draw.clone(),
+        bytes: json_bytes.saturating_mul(2),
+    };
+    memos.draws.put(key.clone(), weighed);
     Ok(Some((key, draw)))
 }
 
+/// The public page of a draw: the commitment, and after the reveal the list with teams and
+/// published results.
 pub async fn public_detail(
     pool: &Pool,
     memos: &crate::memo::Memos,
@@ -259,41 +263,171 @@ pub fn selected_rows(
         .collect()
 }
 
-/// Public search by name or code: public fields and published results only.
-pub async fn search_enterprises(pool: &Pool, query: &str) -> sqlx::Result<Vec<EnterpriseHit>> {
-    let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT uscc, name, town, industry, risk FROM enterprises
-         WHERE uscc = upper($1) OR name LIKE $2 ORDER BY name LIMIT 30",
+/// How many enterprises one search shows.
+const SEARCH_LIMIT: i64 = 30;
+
+/// Names matching the query (`$1`): three or more characters through the trigram index
+/// (SQLite's FTS5 table, `$1` a column phrase; pg_trgm's GIN index, `$1` an `ILIKE` pattern),
+/// best matches first; shorter ones by scanning the name index in order, as article search
+/// does. Either way at most a page of them.
+const NAMES_INDEXED: Dialects = Dialects {
+    sqlite: "SELECT uscc FROM (SELECT uscc FROM enterprises_fts WHERE enterprises_fts MATCH $1
+                              ORDER BY rank LIMIT $4)",
+    postgres: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE name ILIKE $1
+                                ORDER BY similarity(name, $1) DESC, name LIMIT $4) n",
+};
+const NAMES_SCANNED: Dialects = Dialects {
+    sqlite: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE name LIKE $1 ESCAPE '\\'
+                              ORDER BY name LIMIT $4)",
+    postgres: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE name ILIKE $1
+                                ORDER BY name LIMIT $4) n",
+};
+
+/// Codes starting with a prefix: the range `$2 <= uscc < $3` of the primary key (bytewise on
+/// PostgreSQL too, where a `COLLATE "C"` index answers it).
+const CODES: Dialects = Dialects {
+    sqlite: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE uscc >= $2 AND uscc < $3
+                              ORDER BY uscc LIMIT $4)",
+    postgres: "SELECT uscc FROM (SELECT uscc FROM enterprises
+                                WHERE uscc COLLATE \"C\" >= $2 AND uscc COLLATE \"C\" < $3
+                                ORDER BY uscc COLLATE \"C\" LIMIT $4) c",
+};
+
+/// A page of matching enterprises with their published results, in one statement.
+fn search_statement(backend: Backend, indexed: bool) -> String {
+    let names = if indexed {
+        NAMES_INDEXED.on(backend)
+    } else {
+        NAMES_SCANNED.on(backend)
+    };
+    let codes = CODES.on(backend);
+    format!(
+        "WITH page AS (
+             SELECT e.uscc, e.name, e.town, e.industry, e.risk FROM enterprises e
+             WHERE e.uscc IN ({names} UNION {codes})
+             ORDER BY e.name, e.uscc LIMIT $4)
+         SELECT p.uscc, p.name, p.town, p.industry, p.risk, r.draw_id, r.inspected_on,
+                r.produced_on, r.check_items, r.category, r.hazards_found, r.hazards_rectified,
+                r.follow_up
+         FROM page p LEFT JOIN (
+             SELECT r.* FROM inspection_results r JOIN draws d ON d.id = r.draw_id
+             WHERE {PUBLISHED}) r ON r.uscc = p.uscc
+         ORDER BY p.name, p.uscc, r.inspected_on DESC, r.draw_id DESC"
     )
-    .bind(query)
-    .bind(&pattern)
-    .fetch_all(pool)
-    .await?;
-    let mut hits = Vec::with_capacity(rows.len());
-    for (uscc, name, town, industry, risk) in rows {
-        let results: Vec<ResultRow> = sqlx::query_as(&format!(
-            "SELECT {RESULT_COLUMNS} FROM inspection_results r
-             JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
-             WHERE r.uscc = $1 AND {PUBLISHED} ORDER BY r.inspected_on DESC"
-        ))
-        .bind(&uscc)
+}
+
+/// One row of a search: an enterprise, and one of its published results if it has any.
+#[derive(FromRow)]
+struct HitRow {
+    uscc: String,
+    name: String,
+    town: String,
+    industry: String,
+    risk: String,
+    draw_id: Option<i64>,
+    inspected_on: Option<String>,
+    produced_on: Option<String>,
+    check_items: Option<String>,
+    category: Option<String>,
+    hazards_found: Option<i64>,
+    hazards_rectified: Option<i64>,
+    follow_up: Option<String>,
+}
+
+impl HitRow {
+    /// The result on this row, if the left join found one.
+    fn result(&self) -> Option<PublicResult> {
+        let row = ResultRow {
+            draw_id: self.draw_id?,
+            uscc: self.uscc.clone(),
+            enterprise: self.name.clone(),
+            town: self.town.clone(),
+            industry: self.industry.clone(),
+            inspected_on: self.inspected_on.clone()?,
+            produced_on: self.produced_on.clone()?,
+            check_items: self.check_items.clone()?,
+            category: self.category.clone()?,
+            hazards_found: self.hazards_found?,
+            hazards_rectified: self.hazards_rectified?,
+            follow_up: self.follow_up.clone()?,
+        };
+        row.into_public().map(|(result, _)| result)
+    }
+}
+
+/// What a search term means to each branch of the search.
+struct SearchTerms {
+    /// Through the trigram index (three or more characters) or by scanning.
+    indexed: bool,
+    names: String,
+    /// The code range `[from, to)`; empty when the query cannot start a code.
+    codes: (String, String),
+}
+
+impl SearchTerms {
+    fn of(query: &str, backend: Backend) -> Self {
+        let indexed = query.chars().count() >= 3;
+        let names = match (indexed, backend) {
+            (true, Backend::Sqlite) => format!("name : \"{}\"", query.replace('"', "\"\"")),
+            _ => like_pattern(query),
+        };
+        // Codes are 18 digits and capital letters; '~' sorts after all of them.
+        let code_like = query.len() >= 2 && query.chars().all(|c| c.is_ascii_alphanumeric());
+        let codes = if code_like {
+            let prefix = query.to_ascii_uppercase();
+            (prefix.clone(), format!("{prefix}~"))
+        } else {
+            ("~".to_string(), "~".to_string())
+        };
+        Self {
+            indexed,
+            names,
+            codes,
+        }
+    }
+}
+
+/// `%query%` for `LIKE`, with `\` escaping the pattern's own characters.
+fn like_pattern(query: &str) -> String {
+    format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// Public search by name (anywhere in it) or code (its start): public fields and published
+/// results only, one statement per search whatever the registry's size.
+pub async fn search_enterprises(pool: &Pool, query: &str) -> sqlx::Result<Vec<EnterpriseHit>> {
+    let backend = Backend::of(pool);
+    let terms = SearchTerms::of(query, backend);
+    let rows: Vec<HitRow> = sqlx::query_as(&search_statement(backend, terms.indexed))
+        .bind(&terms.names)
+        .bind(&terms.codes.0)
+        .bind(&terms.codes.1)
+        .bind(SEARCH_LIMIT)
         .fetch_all(pool)
         .await?;
-        hits.push(EnterpriseHit {
-            risk: RiskTier::parse(&risk)
-                .map(|t| t.label().to_string())
-                .unwrap_or_default(),
-            uscc,
-            name,
-            town,
-            industry,
-            results: results
-                .into_iter()
-                .filter_map(ResultRow::into_public)
-                .map(|(r, _)| r)
-                .collect(),
-        });
+    let mut hits: Vec<EnterpriseHit> = Vec::new();
+    for row in rows {
+        let result = row.result();
+        if hits.last().is_none_or(|hit| hit.uscc != row.uscc) {
+            hits.push(EnterpriseHit {
+                risk: RiskTier::parse(&row.risk)
+                    .map(|t| t.label().to_string())
+                    .unwrap_or_default(),
+                uscc: row.uscc,
+                name: row.name,
+                town: row.town,
+                industry: row.industry,
+                results: Vec::new(),
+            });
+        }
+        if let (Some(hit), Some(result)) = (hits.last_mut(), result) {
+            hit.results.push(result);
+        }
     }
     Ok(hits)
 }
