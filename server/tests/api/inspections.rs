@@ -1131,3 +1131,125 @@ async fn enterprise_search_finds_names_by_two_or_three_characters_and_codes_by_t
         .await;
     assert!(page.contains("开平市金鸡化工有限公司"), "{page}");
 }
+
+/// The result form of one enterprise of draw 1, with a correction reason if given.
+fn result_fields(
+    uscc: &str,
+    category: &str,
+    found: &str,
+    reason: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("result[draw_id]", "1"),
+        ("result[uscc]", uscc),
+        ("result[inspected_on]", "2026-11-20"),
+        ("result[produced_on]", "2026-11-20"),
+        ("result[category]", category),
+        ("result[hazards_found]", found),
+        ("result[hazards_rectified]", found),
+        ("result[follow_up]", "责令限期整改"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    if let Some(reason) = reason {
+        fields.push(("result[correction_reason]".into(), reason.into()));
+    }
+    fields
+}
+
+async fn chain_kinds(app: &TestApp) -> (bool, Vec<String>) {
+    let (_, log) = app.another_browser().page("/api/v1/log").await;
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let kinds = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    (log["intact"] == true, kinds)
+}
+
+#[tokio::test]
+async fn a_published_result_changed_by_staff_is_a_public_chained_correction_keeping_the_earlier_result()
+ {
+    let app = spawn().await;
+    drawn(&app, "更正", "8 16 23").await;
+    let (_, staff_page) = app.page("/admin/inspections/draws/1").await;
+    let first = staff_page
+        .split("id=\"result-")
+        .nth(1)
+        .map(|rest| rest[..18].to_string())
+        .expect("a selected enterprise");
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "corrected", "3", None),
+    )
+    .await;
+    assert!(to.contains("done=result"), "{to}");
+    post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
+    let to = post(
+        &app,
+        "/api/staff/results_publish",
+        &[("id".into(), "1".into())],
+    )
+    .await;
+    assert!(to.ends_with("done=published"), "{to}");
+    let (_, before) = chain_kinds(&app).await;
+
+    // Without a reason the change is refused and nothing moves.
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "no_problem", "0", None),
+    )
+    .await;
+    assert!(to.contains("error=") && to.contains(&first), "{to}");
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "no_problem", "0", Some("   ")),
+    )
+    .await;
+    assert!(to.contains("error="), "{to}");
+    let visitor = app.another_browser();
+    let (_, page) = visitor.page("/inspections/draws/1?r=1").await;
+    assert!(page.contains("发现问题已责令改正") && !page.contains("已更正"));
+    assert_eq!(chain_kinds(&app).await, (true, before.clone()));
+
+    // With one it is a correction: public, chained, and the earlier result kept.
+    let reason = "检查组复核现场记录，原录入有误";
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "no_problem", "0", Some(reason)),
+    )
+    .await;
+    assert!(to.contains("done=corrected"), "{to}");
+    let (_, page) = visitor.page("/inspections/draws/1?r=2").await;
+    assert!(
+        page.contains("2026-11-20：未发现问题；发现隐患 0 处"),
+        "{page}"
+    );
+    assert!(page.contains("已更正") && page.contains(reason), "{page}");
+    assert!(
+        page.contains("原结果：2026-11-20：发现问题已责令改正；发现隐患 3 处，已整改 3 处"),
+        "{page}"
+    );
+    let (intact, after) = chain_kinds(&app).await;
+    assert!(intact, "the chain verifies");
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after.last().map(String::as_str), Some("result_corrected"));
+    let (_, log_page) = visitor.page("/inspections/log?r=2").await;
+    assert!(log_page.contains("更正结果"));
+    let (_, results) = visitor.page("/api/v1/results.json?r=2").await;
+    assert!(results.contains("no_problem") && !results.contains("\"corrected\""));
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, a, _)| a)
+        .collect();
+    assert!(actions.iter().any(|a| a == "result_corrected"));
+}

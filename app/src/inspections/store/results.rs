@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use crate::foundation::db::{self, Backend, Dialects, Pool};
-use crate::foundation::json_column::json;
+use crate::foundation::db::{self, Backend, Connection, Dialects, Pool};
+use crate::foundation::json_column::{decode, json};
 use domain::{date::Date, inspections::registry::RiskTier};
 use sqlx::FromRow;
 
 use super::super::{
-    DrawDetail, DrawStatus, EnterpriseHit, PublicResult, ResultCategory, SelectedRow, Statistics,
-    TeamMember,
+    DrawDetail, DrawStatus, EarlierResult, EnterpriseHit, PublicResult, ResultCategory,
+    ResultCorrection, SelectedRow, Statistics, TeamMember,
 };
 
 use super::*;
@@ -29,9 +29,31 @@ pub struct NewResult<'a> {
     pub recorded_by: i64,
 }
 
-/// Records (or corrects) the result of one selected enterprise.
-pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::Result<()> {
+/// Records the result of one selected enterprise while its draw's results are unpublished;
+/// `false` (nothing written) once they are public: a change then is a correction
+/// ([`correct_result`]).
+pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::Result<bool> {
     let mut tx = db::begin_serialized(pool, &[&draw_key_name(result.draw_id)]).await?;
+    if results_published(&mut tx, result.draw_id).await? {
+        return Ok(false);
+    }
+    write_result(&mut tx, &result, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether a draw's results are public (read inside the caller's transaction, which holds the
+/// draw's key: publication takes it too).
+async fn results_published(conn: &mut Connection, draw_id: i64) -> sqlx::Result<bool> {
+    let published: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT results_published_at FROM draws WHERE id = $1")
+            .bind(draw_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(published.flatten().is_some())
+}
+
+async fn write_result(conn: &mut Connection, result: &NewResult<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO inspection_results (draw_id, uscc, inspected_on, produced_on, check_items,
              category, hazards_found, hazards_rectified, follow_up, recorded_by, recorded_at)
@@ -53,9 +75,88 @@ pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::
     .bind(result.follow_up)
     .bind(result.recorded_by)
     .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Corrects a published result: keeps the one it replaces with the reason, writes the new one
+/// and chains a `result_corrected` entry (both versions in full) in the draw log, all in one
+/// transaction. `false` (nothing written) while the results are not public yet.
+pub async fn correct_result(
+    pool: &Pool,
+    result: NewResult<'_>,
+    reason: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let draw_key = draw_key_name(result.draw_id);
+    let mut tx = db::begin_serialized(pool, &[DRAW_LOG, &draw_key]).await?;
+    if !results_published(&mut tx, result.draw_id).await? {
+        return Ok(false);
+    }
+    let previous = draw_results(&mut *tx, result.draw_id)
+        .await?
+        .into_iter()
+        .find(|(r, _)| r.uscc == result.uscc)
+        .map(|(r, _)| EarlierResult::of(&r));
+    write_result(&mut tx, &result, now).await?;
+    sqlx::query(
+        "INSERT INTO inspection_result_corrections (draw_id, uscc, corrected_at, reason,
+             corrected_by, previous)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(result.draw_id)
+    .bind(result.uscc)
+    .bind(now)
+    .bind(reason)
+    .bind(result.recorded_by)
+    .bind(previous.as_ref().map(json))
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    let corrected = EarlierResult {
+        inspected_on: result.inspected_on.to_string(),
+        check_items: result.check_items.to_vec(),
+        category: result.category,
+        hazards_found: result.hazards_found,
+        hazards_rectified: result.hazards_rectified,
+        follow_up: result.follow_up.to_string(),
+    };
+    let payload = serde_json::json!({
+        "uscc": result.uscc,
+        "reason": reason,
+        "previous": previous,
+        "result": corrected,
+    });
+    append_log(&mut tx, result.draw_id, "result_corrected", now, &payload).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Every correction of a draw's results, by enterprise, newest first (one query per draw).
+pub async fn draw_corrections(
+    pool: &Pool,
+    draw_id: i64,
+) -> sqlx::Result<HashMap<String, Vec<ResultCorrection>>> {
+    let rows: Vec<(String, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT uscc, corrected_at, reason, previous FROM inspection_result_corrections
+         WHERE draw_id = $1 ORDER BY id DESC",
+    )
+    .bind(draw_id)
+    .fetch_all(pool)
+    .await?;
+    let mut by_enterprise: HashMap<String, Vec<ResultCorrection>> = HashMap::new();
+    for (uscc, corrected_at, reason, previous) in rows {
+        let previous = previous.as_deref().map(decode).transpose()?;
+        by_enterprise
+            .entry(uscc)
+            .or_default()
+            .push(ResultCorrection {
+                corrected_at,
+                reason,
+                previous,
+            });
+    }
+    Ok(by_enterprise)
 }
 
 #[derive(FromRow)]
@@ -89,6 +190,7 @@ impl ResultRow {
                 hazards_found: self.hazards_found,
                 hazards_rectified: self.hazards_rectified,
                 follow_up: self.follow_up,
+                corrections: Vec::new(),
             },
             self.produced_on,
         ))
@@ -191,10 +293,14 @@ pub async fn public_detail(
         .collect();
     let selected = if draw.status == DrawStatus::Revealed {
         let results: HashMap<String, PublicResult> = if draw.results_published_at.is_some() {
+            let mut corrections = draw_corrections(pool, id).await?;
             draw_results(pool, id)
                 .await?
                 .into_iter()
-                .map(|(r, _)| (r.uscc.clone(), r))
+                .map(|(mut r, _)| {
+                    r.corrections = corrections.remove(&r.uscc).unwrap_or_default();
+                    (r.uscc.clone(), r)
+                })
                 .collect()
         } else {
             HashMap::new()
