@@ -171,6 +171,10 @@ pub struct Memos {
     pub records: Memo<DrawKey, Arc<PreparedRecord>>,
     /// The question bank and the contests' terms, until the next staff change.
     pub catalog: crate::contest::catalog::Catalog,
+    /// Held while a draw is decoded or a record prepared (megabytes of work each): a crowd
+    /// asking at once for a draw not kept yet waits for one decoding instead of doing a
+    /// hundred side by side. Answers already kept never wait for it.
+    pub loading: tokio::sync::Mutex<()>,
 }
 
 /// How long a leaderboard is kept.
@@ -195,6 +199,7 @@ impl Memos {
             draws: Memo::weighed(None, bytes / 4 * 3, |d| d.bytes),
             records: Memo::weighed(None, bytes / 4, |r| r.bytes()),
             catalog: Default::default(),
+            loading: tokio::sync::Mutex::new(()),
         }
     }
 

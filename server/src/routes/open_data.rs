@@ -138,6 +138,11 @@ async fn prepared_record(
     if draw.commitment().is_none() {
         return Ok(Some(Err(draw.status.as_str().to_string())));
     }
+    let _turn = state.memos.loading.lock().await;
+    // Another request may have prepared it while this one waited.
+    if let Some(record) = state.memos.records.get(&key) {
+        return Ok(Some(Ok(record)));
+    }
     // Serializing and compressing megabytes is CPU work: off the async threads.
     let prepared = tokio::task::spawn_blocking(move || prepare(&draw))
         .await

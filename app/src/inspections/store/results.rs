@@ -261,6 +261,11 @@ pub async fn find_draw_memo(
     if let Some(kept) = memos.draws.get(&key) {
         return Ok(Some((key, kept.draw)));
     }
+    let _turn = memos.loading.lock().await;
+    // Another request may have decoded it while this one waited.
+    if let Some(kept) = memos.draws.get(&key) {
+        return Ok(Some((key, kept.draw)));
+    }
     let Some((draw, json_bytes)) = find_draw_weighed(pool, id).await? else {
         return Ok(None);
     };
@@ -536,6 +541,41 @@ pub async fn search_enterprises(pool: &Pool, query: &str) -> sqlx::Result<Vec<En
         }
     }
     Ok(hits)
+}
+
+/// The query plan of a search, one line per step (operators and tests check that an index,
+/// not a scan of the registry, answers it).
+pub async fn explain_search(pool: &Pool, query: &str) -> sqlx::Result<Vec<String>> {
+    let backend = Backend::of(pool);
+    let terms = SearchTerms::of(query, backend);
+    let statement = search_statement(backend, terms.indexed);
+    let mut conn = pool.acquire().await?;
+    if backend == Backend::Sqlite {
+        let steps: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {statement}"))
+                .bind(&terms.names)
+                .bind(&terms.codes.0)
+                .bind(&terms.codes.1)
+                .bind(SEARCH_LIMIT)
+                .fetch_all(&mut *conn)
+                .await?;
+        return Ok(steps.into_iter().map(|(_, _, _, detail)| detail).collect());
+    }
+    // A small registry is cheaper to scan; what is asked is whether an index can answer.
+    sqlx::query("SET enable_seqscan = off")
+        .execute(&mut *conn)
+        .await?;
+    let plan: sqlx::Result<Vec<String>> = sqlx::query_scalar(&format!("EXPLAIN {statement}"))
+        .bind(&terms.names)
+        .bind(&terms.codes.0)
+        .bind(&terms.codes.1)
+        .bind(SEARCH_LIMIT)
+        .fetch_all(&mut *conn)
+        .await;
+    sqlx::query("RESET enable_seqscan")
+        .execute(&mut *conn)
+        .await?;
+    plan
 }
 
 /// Published results counted by town, industry and result.
