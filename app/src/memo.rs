@@ -74,12 +74,19 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
     }
 
     pub fn get(&self, key: &K) -> Option<V> {
+        self.get_if(key, |_| true)
+    }
+
+    /// The value kept for `key` if `current` says it still holds (a draw's kept version is
+    /// the one asked for); a value that does not is as good as absent.
+    pub fn get_if(&self, key: &K, current: impl Fn(&V) -> bool) -> Option<V> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.clock += 1;
         let now = entries.clock;
         let entry = entries.map.get_mut(key).filter(|entry| {
             self.lifetime
                 .is_none_or(|life| entry.stored_at.elapsed() < life)
+                && current(&entry.value)
         })?;
         entry.last_used = now;
         self.hits.fetch_add(1, Ordering::Relaxed);
@@ -135,9 +142,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
 /// What a draw's public content depends on: its id, status and results' publication time.
 pub type DrawKey = (i64, String, Option<i64>);
 
-/// A decoded draw and roughly what it holds in memory.
+/// A decoded draw, the version it was decoded at, and roughly what it holds in memory.
 #[derive(Clone)]
 pub struct WeighedDraw {
+    pub version: DrawKey,
     pub draw: Arc<crate::inspections::store::StoredDraw>,
     /// Bytes of the stored JSON it was decoded from, twice over: decoded strings and vectors
     /// take about as much again as their text.
@@ -147,6 +155,8 @@ pub struct WeighedDraw {
 /// A draw's open-data record, serialized and compressed once, shared by every response.
 #[derive(Clone, Debug)]
 pub struct PreparedRecord {
+    /// The version of the draw it was prepared from.
+    pub version: DrawKey,
     pub identity: Arc<[u8]>,
     pub gzip: Option<Arc<[u8]>>,
     pub brotli: Option<Arc<[u8]>>,
@@ -164,11 +174,12 @@ impl PreparedRecord {
 pub struct Memos {
     /// Leaderboards, recomputed at most every few seconds per contest.
     pub leaderboards: Memo<i64, crate::contest::Leaderboard>,
-    /// Draws with their decoded snapshot (up to 25 MB of JSON for 100,000 enterprises), by
-    /// weight: a small bureau's every draw fits, a large registry's recent ones.
-    pub draws: Memo<DrawKey, WeighedDraw>,
-    /// The open-data record of a draw, serialized and compressed.
-    pub records: Memo<DrawKey, Arc<PreparedRecord>>,
+    /// Draws by id with their decoded snapshot (up to 25 MB of JSON for 100,000 enterprises),
+    /// by weight: a small bureau's every draw fits, a large registry's recent ones. A new
+    /// version of a draw replaces the old one.
+    pub draws: Memo<i64, WeighedDraw>,
+    /// The open-data record of a draw by id, serialized and compressed.
+    pub records: Memo<i64, Arc<PreparedRecord>>,
     /// The question bank and the contests' terms, until the next staff change.
     pub catalog: crate::contest::catalog::Catalog,
     /// Held while a draw is decoded or a record prepared (megabytes of work each): a crowd
@@ -245,5 +256,15 @@ mod tests {
         assert_eq!(memo.get(&1), None);
         assert!(memo.get(&2).is_some() && memo.get(&4).is_some());
         assert_eq!(memo.stats(), MemoStats { hits: 2, stored: 4 });
+    }
+
+    #[test]
+    fn a_kept_value_of_another_version_is_a_miss_and_its_replacement_takes_its_place() {
+        let memo: Memo<i64, (u32, &str)> = Memo::new(None, 4);
+        memo.put(1, (1, "drawn"));
+        assert_eq!(memo.get_if(&1, |(v, _)| *v == 2), None);
+        memo.put(1, (2, "revealed"));
+        assert_eq!(memo.get_if(&1, |(v, _)| *v == 2), Some((2, "revealed")));
+        assert_eq!(memo.stats(), MemoStats { hits: 1, stored: 2 });
     }
 }

@@ -15,7 +15,7 @@ use axum::{
 use serde_json::json;
 
 use app::inspections::{open_data, store};
-use app::memo::PreparedRecord;
+use app::memo::{DrawKey, PreparedRecord};
 
 use crate::{compression::Encoded, state::AppState};
 
@@ -132,7 +132,8 @@ async fn prepared_record(
     let Some((key, draw)) = store::find_draw_memo(&state.pool, &state.memos, id).await? else {
         return Ok(None);
     };
-    if let Some(record) = state.memos.records.get(&key) {
+    let current = |kept: &Arc<PreparedRecord>| kept.version == key;
+    if let Some(record) = state.memos.records.get_if(&id, current) {
         return Ok(Some(Ok(record)));
     }
     if draw.commitment().is_none() {
@@ -140,16 +141,17 @@ async fn prepared_record(
     }
     let _turn = state.memos.loading.lock().await;
     // Another request may have prepared it while this one waited.
-    if let Some(record) = state.memos.records.get(&key) {
+    if let Some(record) = state.memos.records.get_if(&id, current) {
         return Ok(Some(Ok(record)));
     }
     // Serializing and compressing megabytes is CPU work: off the async threads.
-    let prepared = tokio::task::spawn_blocking(move || prepare(&draw))
+    let version = key.clone();
+    let prepared = tokio::task::spawn_blocking(move || prepare(&draw, version))
         .await
         .map_err(|e| sqlx::Error::Protocol(format!("preparing a record: {e}")))?
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     let prepared = Arc::new(prepared);
-    state.memos.records.put(key, prepared.clone());
+    state.memos.records.put(id, prepared.clone());
     Ok(Some(Ok(prepared)))
 }
 
@@ -159,7 +161,7 @@ const BROTLI_QUALITY: i32 = 5;
 const GZIP_LEVEL: u32 = 6;
 
 /// The record as JSON, and its brotli and gzip forms.
-fn prepare(draw: &store::StoredDraw) -> std::io::Result<PreparedRecord> {
+fn prepare(draw: &store::StoredDraw, version: DrawKey) -> std::io::Result<PreparedRecord> {
     let record = draw
         .record()
         .ok_or_else(|| std::io::Error::other("the draw has no record yet"))?;
@@ -175,6 +177,7 @@ fn prepare(draw: &store::StoredDraw) -> std::io::Result<PreparedRecord> {
     };
     brotli::BrotliCompress(&mut &identity[..], &mut brotli, &params)?;
     Ok(PreparedRecord {
+        version,
         identity: identity.into(),
         gzip: Some(gzip.into()),
         brotli: Some(brotli.into()),

@@ -258,24 +258,26 @@ pub async fn find_draw_memo(
     let Some(key) = draw_key(pool, id).await? else {
         return Ok(None);
     };
-    if let Some(kept) = memos.draws.get(&key) {
+    let current = |kept: &crate::memo::WeighedDraw| kept.version == key;
+    if let Some(kept) = memos.draws.get_if(&id, current) {
         return Ok(Some((key, kept.draw)));
     }
     let _turn = memos.loading.lock().await;
     // Another request may have decoded it while this one waited.
-    if let Some(kept) = memos.draws.get(&key) {
+    if let Some(kept) = memos.draws.get_if(&id, current) {
         return Ok(Some((key, kept.draw)));
     }
     let Some((draw, json_bytes)) = find_draw_weighed(pool, id).await? else {
         return Ok(None);
     };
     let draw = std::sync::Arc::new(draw);
-    // Kept under the key read first: a change in between makes the next read miss.
+    // Kept under the version read first: a change in between makes the next read miss.
     let weighed = crate::memo::WeighedDraw {
+        version: key.clone(),
         draw: draw.clone(),
         bytes: json_bytes.saturating_mul(2),
     };
-    memos.draws.put(key.clone(), weighed);
+    memos.draws.put(id, weighed);
     Ok(Some((key, draw)))
 }
 
