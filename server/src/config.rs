@@ -46,6 +46,10 @@ pub struct Config {
     /// body); beyond it the cache starts again empty.
     #[arg(long, env = "AQXC_PAGE_CACHE_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub page_cache_max_bytes: usize,
+    /// Megabytes of memory for decoded draws and their prepared open-data records (three
+    /// quarters draws, one quarter records); the least recently used go first when full.
+    #[arg(long, env = "AQXC_MEMO_MB", default_value_t = app::memo::DEFAULT_MEMO_MB)]
+    pub memo_mb: usize,
 
     /// Milliseconds between checks of the shared change counter, which empty this instance's
     /// page cache after another instance's staff change (on PostgreSQL, `NOTIFY` tells it
@@ -403,6 +407,7 @@ impl Config {
             max_upload_bytes: 5 * 1024 * 1024,
             page_cache_ms: 2000,
             page_cache_max_bytes: 64 * 1024 * 1024,
+            memo_mb: app::memo::DEFAULT_MEMO_MB,
             change_check_ms: 1000,
             db_notify: true,
             security: SecurityConfig {

@@ -31,6 +31,7 @@ pub struct Application {
     router: axum::Router,
     site: Site,
     pool: Pool,
+    memos: Arc<app::memo::Memos>,
     limits: Limits,
     pictures: Arc<crate::certificate::pictures::Pictures>,
     /// Held while serving a SQLite database, so that `server restore` refuses to replace it.
@@ -121,7 +122,9 @@ impl Application {
             Duration::from_millis(config.page_cache_ms),
             config.page_cache_max_bytes,
         ));
-        let memos = Arc::new(app::memo::Memos::default());
+        let memos = Arc::new(app::memo::Memos::new(
+            config.memo_mb.saturating_mul(1024 * 1024),
+        ));
         let changes = Arc::new(
             SiteChanges::new(
                 pool.clone(),
@@ -177,6 +180,7 @@ impl Application {
             pictures: pictures.clone(),
         };
         let pool = state.pool.clone();
+        let memos = state.memos.clone();
         let router = routes::router(state);
 
         let listener = TcpListener::bind(config.listen)
@@ -189,6 +193,7 @@ impl Application {
             router,
             site,
             pool,
+            memos,
             limits: config.connections.limits(),
             pictures,
             serving_lock,
@@ -215,6 +220,11 @@ impl Application {
     /// The certificate pictures (tests count the drawings through it).
     pub fn pictures(&self) -> Arc<crate::certificate::pictures::Pictures> {
         self.pictures.clone()
+    }
+
+    /// What this instance remembers (tests check that expensive work is done once).
+    pub fn memos(&self) -> Arc<app::memo::Memos> {
+        self.memos.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.

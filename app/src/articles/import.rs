@@ -1,6 +1,8 @@
 //! Importing `content/articles/*.md` into the database at start-up. Idempotent: a file whose
 //! text has not changed since the last import is left alone, an edited file updates its
-//! article. A malformed file is reported with its path and line and skipped; the rest import.
+//! article, unless staff have since changed that article through the web (their work wins: the
+//! file is skipped with a warning). A malformed file is reported with its path and line and
+//! skipped; the rest import.
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,37 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// One line per skipped file: `path:line: problem`.
     pub problems: Vec<String>,
+    /// Slugs of articles whose file changed but which staff have changed through the web since
+    /// the import: kept as staff left them.
+    pub kept: Vec<String>,
+}
+
+/// What staff do to an article through the web, as the audit log names it (its target is the
+/// slug). Any one of them makes the article theirs.
+const STAFF_ACTIONS: [&str; 7] = [
+    "article_saved",
+    "article_restored",
+    "article_submitted",
+    "article_published",
+    "article_scheduled",
+    "article_returned",
+    "article_withdrawn",
+];
+
+/// Whether staff have touched the article through the web: a version kept by the editor, or a
+/// save or workflow step in the append-only audit log. The importer itself writes neither.
+async fn touched_by_staff(tx: &mut db::Connection, slug: &str) -> sqlx::Result<bool> {
+    let actions = STAFF_ACTIONS.map(|a| format!("'{a}'")).join(", ");
+    let touched: i64 = sqlx::query_scalar(&format!(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM audit_log WHERE target = $1 AND action IN ({actions}))
+                  OR EXISTS (SELECT 1 FROM article_versions v JOIN articles a ON a.id = v.article_id
+                             WHERE a.slug = $1)
+                THEN 1 ELSE 0 END"
+    ))
+    .bind(slug)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(touched == 1)
 }
 
 /// Imports every `*.md` file of `folder` (a missing folder imports nothing).
@@ -84,6 +117,16 @@ pub async fn import_folder(pool: &Pool, folder: &Path, now: i64) -> sqlx::Result
                 report.problems.push(format!(
                     "{shown}:3: slug `{slug}` is already used by {owner}"
                 ));
+                continue;
+            }
+            Some(_) if touched_by_staff(&mut tx, &slug).await? => {
+                tracing::warn!(
+                    slug = %slug,
+                    file = %shown,
+                    "article file changed, but staff have changed the article through the web \
+                     since it was imported: the file is skipped and the article kept as it is"
+                );
+                report.kept.push(slug);
                 continue;
             }
             existing => {

@@ -46,6 +46,7 @@ pub enum Action {
     DrawRevealed,
     DeclarationsExported,
     ResultRecorded,
+    ResultCorrected,
     ResultsPublished,
     ContestCreated,
     QuestionSaved,
@@ -53,7 +54,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignInThrottled,
@@ -80,6 +81,7 @@ impl Action {
         Action::DrawRevealed,
         Action::DeclarationsExported,
         Action::ResultRecorded,
+        Action::ResultCorrected,
         Action::ResultsPublished,
         Action::ContestCreated,
         Action::QuestionSaved,
@@ -115,6 +117,7 @@ impl Action {
             Action::DrawRevealed => "draw_revealed",
             Action::DeclarationsExported => "declarations_exported",
             Action::ResultRecorded => "result_recorded",
+            Action::ResultCorrected => "result_corrected",
             Action::ResultsPublished => "results_published",
             Action::ContestCreated => "contest_created",
             Action::QuestionSaved => "question_saved",
@@ -150,6 +153,7 @@ impl Action {
             Action::DrawRevealed => "公开抽取名单",
             Action::DeclarationsExported => "导出回避声明（供审计核对）",
             Action::ResultRecorded => "录入检查结果",
+            Action::ResultCorrected => "更正已公开的检查结果",
             Action::ResultsPublished => "公开检查结果",
             Action::ContestCreated => "新建竞赛",
             Action::QuestionSaved => "保存题目",

@@ -365,6 +365,24 @@ pub struct ResultInput {
     pub hazards_rectified: String,
     #[serde(default)]
     pub follow_up: String,
+    /// Why a published result is changed (required then: the change is a public correction).
+    #[serde(default)]
+    pub correction_reason: String,
+}
+
+/// Longest reason for a correction, in characters.
+pub const CORRECTION_REASON_MAX: usize = 200;
+
+/// The reason for correcting a published result, trimmed; or what to tell the officer.
+pub fn check_correction_reason(reason: &str) -> Result<&str, String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err("结果已公开，修改即为更正：请填写更正原因（将与原结果一并公开）".into());
+    }
+    if reason.chars().count() > CORRECTION_REASON_MAX {
+        return Err(format!("更正原因不超过 {CORRECTION_REASON_MAX} 字"));
+    }
+    Ok(reason)
 }
 
 #[server(prefix = "/api/staff", endpoint = "result_save")]
@@ -380,6 +398,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
             hazards_found,
             hazards_rectified,
             follow_up,
+            correction_reason,
         } = result;
         let page = format!("/admin/inspections/draws/{draw_id}");
         let Some(draw) = super::store::find_draw(&pool, draw_id).await? else {
@@ -394,11 +413,21 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
             hazards_rectified: &hazards_rectified,
             follow_up: &follow_up,
         };
-        let checked = match super::rules::check_result(&draw, &form, crate::foundation::clock::now()) {
+        let correcting = draw.results_published_at.is_some();
+        let checked = super::rules::check_result(&draw, &form, crate::foundation::clock::now())
+            .and_then(|checked| {
+                let reason = if correcting {
+                    check_correction_reason(&correction_reason)?
+                } else {
+                    ""
+                };
+                Ok((checked, reason))
+            });
+        let (checked, reason) = match checked {
             Ok(checked) => checked,
             Err(message) => {
                 return Ok(Outcome::go(format!(
-                    "{page}?error={}&uscc={}&inspected_on={}&produced_on={}&category={}&hazards_found={}&hazards_rectified={}&follow_up={}#result-{}",
+                    "{page}?error={}&uscc={}&inspected_on={}&produced_on={}&category={}&hazards_found={}&hazards_rectified={}&follow_up={}&correction_reason={}#result-{}",
                     encode(&message),
                     encode(&uscc),
                     encode(&inspected_on),
@@ -407,6 +436,7 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
                     encode(&hazards_found),
                     encode(&hazards_rectified),
                     encode(&follow_up),
+                    encode(&correction_reason),
                     encode(&uscc)
                 )));
             }
@@ -415,12 +445,29 @@ pub async fn save_result(result: ResultInput) -> Result<(), AppError> {
             recorded_by: staff.id,
             ..checked
         };
-        super::store::save_result(&pool, new, crate::foundation::clock::now()).await?;
+        let now = crate::foundation::clock::now();
+        let (saved, action, detail, done) = if correcting {
+            let saved = super::store::correct_result(&pool, new, reason, now).await?;
+            let action = crate::foundation::audit::Action::ResultCorrected;
+            (saved, action, format!("{uscc}：{reason}"), "corrected")
+        } else {
+            let saved = super::store::save_result(&pool, new, now).await?;
+            let action = crate::foundation::audit::Action::ResultRecorded;
+            (saved, action, uscc.clone(), "result")
+        };
+        if !saved {
+            // Published (or not) between the check and the write: the form again, as it was.
+            return Ok(Outcome::go(format!(
+                "{page}?error={}#result-{}",
+                encode("检查结果的公开状态刚刚改变，请刷新页面后重新填写"),
+                encode(&uscc)
+            )));
+        }
         Ok(Outcome::done(
-            crate::foundation::audit::Action::ResultRecorded,
+            action,
             format!("draw:{draw_id}"),
-            uscc.clone(),
-            format!("{page}?done=result#result-{}", encode(&uscc)),
+            detail,
+            format!("{page}?done={done}#result-{}", encode(&uscc)),
         ))
     })
     .await

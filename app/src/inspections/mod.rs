@@ -170,6 +170,69 @@ pub const DOCUMENTS: [(&str, &str, &str); 2] = [
     ("rules", "random-inspection-rules", "实施细则"),
 ];
 
+/// A correction of a published result: when, why, and what the result said before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultCorrection {
+    pub corrected_at: i64,
+    pub reason: String,
+    /// The result as published before (`None`: none had been recorded for the enterprise).
+    pub previous: Option<EarlierResult>,
+}
+
+/// What a published result said before a correction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierResult {
+    pub inspected_on: String,
+    pub check_items: Vec<String>,
+    pub category: ResultCategory,
+    pub hazards_found: i64,
+    pub hazards_rectified: i64,
+    pub follow_up: String,
+}
+
+impl EarlierResult {
+    pub fn of(result: &PublicResult) -> Self {
+        Self {
+            inspected_on: result.inspected_on.clone(),
+            check_items: result.check_items.clone(),
+            category: result.category,
+            hazards_found: result.hazards_found,
+            hazards_rectified: result.hazards_rectified,
+            follow_up: result.follow_up.clone(),
+        }
+    }
+
+    /// One line, as the public list shows a result.
+    pub fn describe(&self) -> String {
+        describe_result(
+            &self.inspected_on,
+            self.category,
+            self.hazards_found,
+            self.hazards_rectified,
+            &self.follow_up,
+        )
+    }
+}
+
+/// A result in one line: `2026-11-20：发现问题已责令改正；发现隐患 3 处，已整改 2 处；…`.
+pub fn describe_result(
+    inspected_on: &str,
+    category: ResultCategory,
+    found: i64,
+    rectified: i64,
+    follow_up: &str,
+) -> String {
+    let follow_up = if follow_up.is_empty() {
+        String::new()
+    } else {
+        format!("；{follow_up}")
+    };
+    format!(
+        "{inspected_on}：{}；发现隐患 {found} 处，已整改 {rectified} 处{follow_up}",
+        category.label()
+    )
+}
+
 /// A published inspection result. Never carries the legal representative or a phone number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicResult {
@@ -184,6 +247,10 @@ pub struct PublicResult {
     pub hazards_found: i64,
     pub hazards_rectified: i64,
     pub follow_up: String,
+    /// Corrections made after publication, newest first (none for most results; left out of
+    /// the JSON then, so the digest published with the results is unchanged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<ResultCorrection>,
 }
 
 /// One selected enterprise with its team, and its result once published.

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use app::articles::import::import_folder;
 
-use crate::helpers::{Options, TestApp, spawn_app_with};
+use crate::helpers::{Options, TestApp, location, spawn_app_with};
 
 /// An article file with the given slug, date, category and body.
 fn article(slug: &str, date: &str, category: &str, title: &str, body: &str) -> String {
@@ -341,4 +341,130 @@ async fn the_home_page_shows_the_latest_articles() {
     let (_, html) = app.page("/").await;
     assert!(html.contains(r#"href="/articles/gas-leak""#));
     assert!(!html.contains("暂无已发布的文章"));
+}
+
+/// The same database served again after a restart, with these content files.
+async fn restarted_with(app: &TestApp, files: &[(&str, &str)]) -> TestApp {
+    let uploads = app.data_dir().join("uploads");
+    spawn_app_with(Options {
+        content_files: files,
+        existing_data: Some((&app.database_url, &uploads)),
+        ..Default::default()
+    })
+    .await
+}
+
+async fn article_id(app: &TestApp, slug: &str) -> String {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+async fn status_and_body(app: &TestApp, slug: &str) -> (String, String) {
+    sqlx::query_as("SELECT status, body_md FROM articles WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_withdrawn_article_stays_withdrawn_when_its_file_changes_and_the_server_restarts() {
+    let gas = article(
+        "gas-leak",
+        "2026-03-30",
+        "安全常识",
+        "燃气泄漏怎么办",
+        GAS_BODY,
+    );
+    let app = app_with_articles(&[("articles/gas.md", &gas)]).await;
+    assert_eq!(app.page("/articles/gas-leak").await.0, 200);
+    app.signed_in_as("checker", &[app::staff::Role::Reviewer])
+        .await;
+    let id = article_id(&app, "gas-leak").await;
+    let withdrawn = app
+        .post_form(
+            "/api/staff/article_step",
+            &[("id", id.as_str()), ("step", "withdraw")],
+        )
+        .await;
+    assert!(location(&withdrawn).ends_with("done=withdrawn"));
+
+    let changed = format!("{gas}\n文件里新增的一行。\n");
+    let restarted = restarted_with(&app, &[("articles/gas.md", &changed)]).await;
+    let visitor = restarted.another_browser();
+    assert_eq!(visitor.page("/articles/gas-leak?r=1").await.0, 404);
+    let (_, list) = visitor.page("/articles?r=1").await;
+    assert!(!list.contains("燃气泄漏怎么办"), "listed again");
+    let (status, body) = status_and_body(&restarted, "gas-leak").await;
+    assert_eq!(status, "withdrawn");
+    assert!(
+        !body.contains("新增的一行"),
+        "the file overwrote the article"
+    );
+}
+
+#[tokio::test]
+async fn a_staff_edit_survives_a_restart_with_a_changed_file_and_an_untouched_article_follows_its_file()
+ {
+    let gas = article(
+        "gas-leak",
+        "2026-03-30",
+        "安全常识",
+        "燃气泄漏怎么办",
+        GAS_BODY,
+    );
+    let flood = article(
+        "flood",
+        "2026-04-01",
+        "应急科普",
+        "防汛清单",
+        "备好手电筒。",
+    );
+    let files = [
+        ("articles/gas.md", gas.as_str()),
+        ("articles/flood.md", &flood),
+    ];
+    let app = app_with_articles(&files).await;
+    app.signed_in_as("checker", &[app::staff::Role::Reviewer])
+        .await;
+    let id = article_id(&app, "gas-leak").await;
+    let saved = app
+        .post_form(
+            "/api/staff/article_save",
+            &[
+                ("id", id.as_str()),
+                ("title", "燃气泄漏怎么办（局里修订）"),
+                ("category", "安全常识"),
+                ("tags", "燃气"),
+                ("summary", ""),
+                ("body", "局里修订后的正文。"),
+            ],
+        )
+        .await;
+    assert!(
+        location(&saved).ends_with("done=saved"),
+        "{}",
+        location(&saved)
+    );
+
+    let gas_changed = gas.replace("燃气泄漏怎么办", "燃气泄漏（文件新版）");
+    let flood_changed = flood.replace("防汛清单", "防汛备汛清单");
+    let files = [
+        ("articles/gas.md", gas_changed.as_str()),
+        ("articles/flood.md", &flood_changed),
+    ];
+    let restarted = restarted_with(&app, &files).await;
+    let visitor = restarted.another_browser();
+    let (status, page) = visitor.page("/articles/gas-leak?r=1").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("局里修订后的正文") && !page.contains("文件新版"));
+    let (_, page) = visitor.page("/articles/flood?r=1").await;
+    assert!(
+        page.contains("防汛备汛清单"),
+        "the untouched article follows its file"
+    );
 }

@@ -13,6 +13,8 @@ pub struct TestApp {
     pub pool: Pool,
     /// The database it serves (a SQLite file in [`TestApp::data_dir`], or a PostgreSQL database).
     pub database_url: String,
+    /// What the instance remembers (to check that expensive work is done once).
+    pub memos: Arc<app::memo::Memos>,
     /// Keeps the database and the site folder alive for the test.
     _dir: Arc<tempfile::TempDir>,
 }
@@ -137,12 +139,14 @@ pub async fn spawn_app_with(options: Options<'_>) -> TestApp {
     let app = Application::build(config).await.expect("the app builds");
     let origin = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();
+    let memos = app.memos();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         origin,
         client: new_client(),
         pool,
         database_url,
+        memos,
         _dir: Arc::new(dir),
     }
 }
@@ -212,6 +216,7 @@ impl TestApp {
             client: new_client(),
             pool: self.pool.clone(),
             database_url: self.database_url.clone(),
+            memos: self.memos.clone(),
             _dir: Arc::clone(&self._dir),
         }
     }

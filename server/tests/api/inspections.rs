@@ -930,3 +930,326 @@ async fn a_draw_announced_before_declarations_were_sealed_still_reveals_and_veri
     let report = domain::inspections::record::verify(&record);
     assert!(report.all_ok(), "{:?}", report.checks);
 }
+
+/// Announces, draws and reveals `count` draws (ids 1 to `count`) on the test registries.
+async fn revealed_draws(app: &TestApp, count: i64) {
+    app.signed_in_as("officer", &[Role::InspectorAdmin]).await;
+    import(app, "enterprises", enterprises_csv()).await;
+    import(app, "inspectors", inspectors_csv()).await;
+    for id in 1..=count {
+        let id_field = ("id".to_string(), id.to_string());
+        let title = format!("第{id}批");
+        post(
+            app,
+            "/api/staff/draw_announce",
+            &draw_fields(&title, "1", "2"),
+        )
+        .await;
+        let values = [
+            id_field.clone(),
+            ("values[0]".to_string(), format!("{id} 16 23")),
+            ("values[1]".to_string(), "4".to_string()),
+        ];
+        post(app, "/api/staff/draw_run", &values).await;
+        let to = post(app, "/api/staff/draw_reveal", &[id_field]).await;
+        assert!(to.ends_with("done=revealed"), "draw {id}: {to}");
+    }
+}
+
+#[tokio::test]
+async fn cycling_through_five_revealed_draws_decodes_each_of_them_once() {
+    let app = spawn().await;
+    revealed_draws(&app, 5).await;
+    let visitor = app.another_browser();
+    let names_on = |page: &str| page.matches("开平市测试企业").count();
+    let mut first = Vec::new();
+    for id in 1..=5 {
+        let (_, page) = visitor.page(&format!("/inspections/draws/{id}?r=0")).await;
+        assert!(names_on(&page) > 0, "draw {id} lists its enterprises");
+        first.push(names_on(&page));
+    }
+    let decoded = app.memos.draws.stats().stored;
+    // Every snapshot is emptied behind the server's back: a draw decoded again would list
+    // no names.
+    sqlx::query("UPDATE draws SET snapshot = '{\"enterprises\":[],\"inspectors\":[]}'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for round in 1..=3 {
+        for id in 1..=5 {
+            let (_, page) = visitor
+                .page(&format!("/inspections/draws/{id}?r={round}"))
+                .await;
+            assert_eq!(names_on(&page), first[id - 1], "draw {id}, round {round}");
+        }
+    }
+    assert_eq!(
+        app.memos.draws.stats().stored,
+        decoded,
+        "nothing decoded again"
+    );
+}
+
+/// The body of a response, decoded from its `Content-Encoding`.
+async fn decoded_body(response: reqwest::Response) -> (Option<String>, Vec<u8>) {
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_string());
+    let body = response.bytes().await.unwrap();
+    let mut out = Vec::new();
+    match encoding.as_deref() {
+        Some("br") => brotli::BrotliDecompress(&mut &body[..], &mut out).unwrap(),
+        Some("gzip") => {
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut out)
+                .map(|_| ())
+                .unwrap()
+        }
+        _ => out = body.to_vec(),
+    }
+    (encoding, out)
+}
+
+#[tokio::test]
+async fn an_open_data_record_asked_for_again_in_every_encoding_is_compressed_only_once() {
+    let app = spawn().await;
+    revealed_draws(&app, 1).await;
+    let visitor = app.another_browser();
+    let mut bodies = Vec::new();
+    for (r, accept) in ["br, gzip", "gzip", "identity", "gzip, deflate, br", "br"]
+        .iter()
+        .enumerate()
+    {
+        let response = visitor
+            .client
+            .get(visitor.url(&format!("/api/v1/draws/1?r={r}")))
+            .header("accept-encoding", *accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        bodies.push(decoded_body(response).await);
+    }
+    let encodings: Vec<Option<&str>> = bodies.iter().map(|(e, _)| e.as_deref()).collect();
+    assert_eq!(
+        encodings,
+        [Some("br"), Some("gzip"), None, Some("br"), Some("br")]
+    );
+    let record: DrawRecord = serde_json::from_slice(&bodies[0].1).unwrap();
+    assert!(domain::inspections::record::verify(&record).all_ok());
+    assert!(bodies.iter().all(|(_, body)| body == &bodies[0].1));
+    let records = app.memos.records.stats();
+    assert_eq!(
+        (records.stored, records.hits),
+        (1, 4),
+        "prepared once, then sent as it is"
+    );
+}
+
+/// One more enterprise, with a name of its own, and a code outside the test series.
+fn another_enterprise_csv() -> String {
+    format!(
+        "统一社会信用代码,名称,镇街,地址,行业,风险等级,高危行业,事故多发行业,直接监管,法定代表人,联系电话\n\
+         {},开平市翠山湖化工有限公司,水口镇,水口镇翠山湖路1号,危险化学品,一般风险,是,否,否,{LEGAL_REP},{PHONE}\n",
+        code(500)
+    )
+}
+
+/// The enterprises a public search finds (their names on the results page), in page order.
+async fn found(app: &TestApp, query: &str) -> Vec<String> {
+    let (status, page) = app
+        .another_browser()
+        .page(&format!("/inspections/search?q={}", urlencoding(query)))
+        .await;
+    assert_eq!(status, 200, "{query}");
+    let mut names: Vec<String> = Vec::new();
+    for n in 1..=12 {
+        let name = format!("开平市测试企业{n:02}有限公司");
+        if page.contains(&name) {
+            names.push(name);
+        }
+    }
+    if page.contains("开平市翠山湖化工有限公司") {
+        names.push("开平市翠山湖化工有限公司".to_string());
+    }
+    names
+}
+
+fn urlencoding(query: &str) -> String {
+    query
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn enterprise_search_finds_names_by_two_or_three_characters_and_codes_by_their_start() {
+    let app = spawn().await;
+    drawn(&app, "搜索", "8 16 23").await;
+    import(&app, "enterprises", another_enterprise_csv()).await;
+    let shan_hu = vec!["开平市翠山湖化工有限公司".to_string()];
+    assert_eq!(found(&app, "翠山").await, shan_hu, "two characters");
+    assert_eq!(
+        found(&app, "山湖化").await,
+        shan_hu,
+        "three, inside the name"
+    );
+    assert_eq!(
+        found(&app, "测试企业07").await,
+        ["开平市测试企业07有限公司"]
+    );
+    assert_eq!(found(&app, "试企").await.len(), 12);
+    assert_eq!(found(&app, "%").await, Vec::<String>::new(), "no wildcard");
+    assert_eq!(
+        found(&app, "测_").await,
+        Vec::<String>::new(),
+        "no wildcard"
+    );
+    // A code by its start, in either case, and whole.
+    let seven = code(7);
+    assert_eq!(
+        found(&app, &seven[..17]).await,
+        ["开平市测试企业07有限公司"]
+    );
+    assert_eq!(found(&app, &seven).await, ["开平市测试企业07有限公司"]);
+    let five_hundred = code(500).to_lowercase();
+    assert_eq!(found(&app, &five_hundred).await, shan_hu);
+    assert_eq!(found(&app, &five_hundred[..15]).await, shan_hu);
+    // Renamed: found by its new name only.
+    let renamed = another_enterprise_csv().replace("翠山湖化工", "金鸡化工");
+    import(&app, "enterprises", renamed).await;
+    assert_eq!(found(&app, "翠山湖").await, Vec::<String>::new());
+    let (_, page) = app
+        .another_browser()
+        .page(&format!(
+            "/inspections/search?q={}",
+            urlencoding("金鸡化工")
+        ))
+        .await;
+    assert!(page.contains("开平市金鸡化工有限公司"), "{page}");
+}
+
+/// The result form of one enterprise of draw 1, with a correction reason if given.
+fn result_fields(
+    uscc: &str,
+    category: &str,
+    found: &str,
+    reason: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("result[draw_id]", "1"),
+        ("result[uscc]", uscc),
+        ("result[inspected_on]", "2026-11-20"),
+        ("result[produced_on]", "2026-11-20"),
+        ("result[category]", category),
+        ("result[hazards_found]", found),
+        ("result[hazards_rectified]", found),
+        ("result[follow_up]", "责令限期整改"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    if let Some(reason) = reason {
+        fields.push(("result[correction_reason]".into(), reason.into()));
+    }
+    fields
+}
+
+async fn chain_kinds(app: &TestApp) -> (bool, Vec<String>) {
+    let (_, log) = app.another_browser().page("/api/v1/log").await;
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let kinds = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    (log["intact"] == true, kinds)
+}
+
+#[tokio::test]
+async fn a_published_result_changed_by_staff_is_a_public_chained_correction_keeping_the_earlier_result()
+ {
+    let app = spawn().await;
+    drawn(&app, "更正", "8 16 23").await;
+    let (_, staff_page) = app.page("/admin/inspections/draws/1").await;
+    let first = staff_page
+        .split("id=\"result-")
+        .nth(1)
+        .map(|rest| rest[..18].to_string())
+        .expect("a selected enterprise");
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "corrected", "3", None),
+    )
+    .await;
+    assert!(to.contains("done=result"), "{to}");
+    post(&app, "/api/staff/draw_reveal", &[("id".into(), "1".into())]).await;
+    let to = post(
+        &app,
+        "/api/staff/results_publish",
+        &[("id".into(), "1".into())],
+    )
+    .await;
+    assert!(to.ends_with("done=published"), "{to}");
+    let (_, before) = chain_kinds(&app).await;
+
+    // Without a reason the change is refused and nothing moves.
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "no_problem", "0", None),
+    )
+    .await;
+    assert!(to.contains("error=") && to.contains(&first), "{to}");
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "no_problem", "0", Some("   ")),
+    )
+    .await;
+    assert!(to.contains("error="), "{to}");
+    let visitor = app.another_browser();
+    let (_, page) = visitor.page("/inspections/draws/1?r=1").await;
+    assert!(page.contains("发现问题已责令改正") && !page.contains("已更正"));
+    assert_eq!(chain_kinds(&app).await, (true, before.clone()));
+
+    // With one it is a correction: public, chained, and the earlier result kept.
+    let reason = "检查组复核现场记录，原录入有误";
+    let to = post(
+        &app,
+        "/api/staff/result_save",
+        &result_fields(&first, "no_problem", "0", Some(reason)),
+    )
+    .await;
+    assert!(to.contains("done=corrected"), "{to}");
+    let (_, page) = visitor.page("/inspections/draws/1?r=2").await;
+    assert!(
+        page.contains("2026-11-20：未发现问题；发现隐患 0 处"),
+        "{page}"
+    );
+    assert!(page.contains("已更正") && page.contains(reason), "{page}");
+    assert!(
+        page.contains("原结果：2026-11-20：发现问题已责令改正；发现隐患 3 处，已整改 3 处"),
+        "{page}"
+    );
+    let (intact, after) = chain_kinds(&app).await;
+    assert!(intact, "the chain verifies");
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after.last().map(String::as_str), Some("result_corrected"));
+    let (_, log_page) = visitor.page("/inspections/log?r=2").await;
+    assert!(log_page.contains("更正结果"));
+    let (_, results) = visitor.page("/api/v1/results.json?r=2").await;
+    assert!(results.contains("no_problem") && !results.contains("\"corrected\""));
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, a, _)| a)
+        .collect();
+    assert!(actions.iter().any(|a| a == "result_corrected"));
+}

@@ -192,12 +192,23 @@ pub(super) const DRAW_COLUMNS: &str =
     results_published_at";
 
 pub async fn find_draw(pool: &Pool, id: i64) -> sqlx::Result<Option<StoredDraw>> {
+    Ok(find_draw_weighed(pool, id).await?.map(|(draw, _)| draw))
+}
+
+/// A draw and the bytes of stored JSON it was decoded from (what a memo weighs it by).
+pub async fn find_draw_weighed(pool: &Pool, id: i64) -> sqlx::Result<Option<(StoredDraw, usize)>> {
     let row: Option<DrawRow> =
         sqlx::query_as(&format!("SELECT {DRAW_COLUMNS} FROM draws WHERE id = $1"))
             .bind(id)
             .fetch_optional(pool)
             .await?;
-    row.map(DrawRow::into_draw).transpose()
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let bytes = row.snapshot.len()
+        + row.conflict_openings.len()
+        + row.assignments.as_ref().map_or(0, String::len);
+    Ok(Some((row.into_draw()?, bytes)))
 }
 
 #[derive(FromRow)]

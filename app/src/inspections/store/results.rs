@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use crate::foundation::db::{self, Pool};
-use crate::foundation::json_column::json;
+use crate::foundation::db::{self, Backend, Connection, Dialects, Pool};
+use crate::foundation::json_column::{decode, json};
 use domain::{date::Date, inspections::registry::RiskTier};
 use sqlx::FromRow;
 
 use super::super::{
-    DrawDetail, DrawStatus, EnterpriseHit, PublicResult, ResultCategory, SelectedRow, Statistics,
-    TeamMember,
+    DrawDetail, DrawStatus, EarlierResult, EnterpriseHit, PublicResult, ResultCategory,
+    ResultCorrection, SelectedRow, Statistics, TeamMember,
 };
 
 use super::*;
@@ -29,9 +29,31 @@ pub struct NewResult<'a> {
     pub recorded_by: i64,
 }
 
-/// Records (or corrects) the result of one selected enterprise.
-pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::Result<()> {
+/// Records the result of one selected enterprise while its draw's results are unpublished;
+/// `false` (nothing written) once they are public: a change then is a correction
+/// ([`correct_result`]).
+pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::Result<bool> {
     let mut tx = db::begin_serialized(pool, &[&draw_key_name(result.draw_id)]).await?;
+    if results_published(&mut tx, result.draw_id).await? {
+        return Ok(false);
+    }
+    write_result(&mut tx, &result, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether a draw's results are public (read inside the caller's transaction, which holds the
+/// draw's key: publication takes it too).
+async fn results_published(conn: &mut Connection, draw_id: i64) -> sqlx::Result<bool> {
+    let published: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT results_published_at FROM draws WHERE id = $1")
+            .bind(draw_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(published.flatten().is_some())
+}
+
+async fn write_result(conn: &mut Connection, result: &NewResult<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO inspection_results (draw_id, uscc, inspected_on, produced_on, check_items,
              category, hazards_found, hazards_rectified, follow_up, recorded_by, recorded_at)
@@ -53,9 +75,88 @@ pub async fn save_result(pool: &Pool, result: NewResult<'_>, now: i64) -> sqlx::
     .bind(result.follow_up)
     .bind(result.recorded_by)
     .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Corrects a published result: keeps the one it replaces with the reason, writes the new one
+/// and chains a `result_corrected` entry (both versions in full) in the draw log, all in one
+/// transaction. `false` (nothing written) while the results are not public yet.
+pub async fn correct_result(
+    pool: &Pool,
+    result: NewResult<'_>,
+    reason: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let draw_key = draw_key_name(result.draw_id);
+    let mut tx = db::begin_serialized(pool, &[DRAW_LOG, &draw_key]).await?;
+    if !results_published(&mut tx, result.draw_id).await? {
+        return Ok(false);
+    }
+    let previous = draw_results(&mut *tx, result.draw_id)
+        .await?
+        .into_iter()
+        .find(|(r, _)| r.uscc == result.uscc)
+        .map(|(r, _)| EarlierResult::of(&r));
+    write_result(&mut tx, &result, now).await?;
+    sqlx::query(
+        "INSERT INTO inspection_result_corrections (draw_id, uscc, corrected_at, reason,
+             corrected_by, previous)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(result.draw_id)
+    .bind(result.uscc)
+    .bind(now)
+    .bind(reason)
+    .bind(result.recorded_by)
+    .bind(previous.as_ref().map(json))
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    let corrected = EarlierResult {
+        inspected_on: result.inspected_on.to_string(),
+        check_items: result.check_items.to_vec(),
+        category: result.category,
+        hazards_found: result.hazards_found,
+        hazards_rectified: result.hazards_rectified,
+        follow_up: result.follow_up.to_string(),
+    };
+    let payload = serde_json::json!({
+        "uscc": result.uscc,
+        "reason": reason,
+        "previous": previous,
+        "result": corrected,
+    });
+    append_log(&mut tx, result.draw_id, "result_corrected", now, &payload).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Every correction of a draw's results, by enterprise, newest first (one query per draw).
+pub async fn draw_corrections(
+    pool: &Pool,
+    draw_id: i64,
+) -> sqlx::Result<HashMap<String, Vec<ResultCorrection>>> {
+    let rows: Vec<(String, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT uscc, corrected_at, reason, previous FROM inspection_result_corrections
+         WHERE draw_id = $1 ORDER BY id DESC",
+    )
+    .bind(draw_id)
+    .fetch_all(pool)
+    .await?;
+    let mut by_enterprise: HashMap<String, Vec<ResultCorrection>> = HashMap::new();
+    for (uscc, corrected_at, reason, previous) in rows {
+        let previous = previous.as_deref().map(decode).transpose()?;
+        by_enterprise
+            .entry(uscc)
+            .or_default()
+            .push(ResultCorrection {
+                corrected_at,
+                reason,
+                previous,
+            });
+    }
+    Ok(by_enterprise)
 }
 
 #[derive(FromRow)]
@@ -89,6 +190,7 @@ impl ResultRow {
                 hazards_found: self.hazards_found,
                 hazards_rectified: self.hazards_rectified,
                 follow_up: self.follow_up,
+                corrections: Vec::new(),
             },
             self.produced_on,
         ))
@@ -137,8 +239,6 @@ pub async fn published_results(pool: &Pool) -> sqlx::Result<Vec<PublicResult>> {
         .collect())
 }
 
-/// The public page of a draw: the commitment, and after the reveal the list with teams and
-/// published results.
 /// What a draw's public content depends on, read without decoding its snapshot.
 pub async fn draw_key(pool: &Pool, id: i64) -> sqlx::Result<Option<crate::memo::DrawKey>> {
     let row: Option<(String, Option<i64>)> =
@@ -149,7 +249,7 @@ pub async fn draw_key(pool: &Pool, id: i64) -> sqlx::Result<Option<crate::memo::
     Ok(row.map(|(status, published)| (id, status, published)))
 }
 
-/// A draw, decoded once per version and kept.
+/// A draw, decoded once per version and kept while the memo has room.
 pub async fn find_draw_memo(
     pool: &Pool,
     memos: &crate::memo::Memos,
@@ -158,18 +258,31 @@ pub async fn find_draw_memo(
     let Some(key) = draw_key(pool, id).await? else {
         return Ok(None);
     };
-    if let Some(draw) = memos.draws.get(&key) {
-        return Ok(Some((key, draw)));
+    let current = |kept: &crate::memo::WeighedDraw| kept.version == key;
+    if let Some(kept) = memos.draws.get_if(&id, current) {
+        return Ok(Some((key, kept.draw)));
     }
-    let Some(draw) = find_draw(pool, id).await? else {
+    let _turn = memos.loading.lock().await;
+    // Another request may have decoded it while this one waited.
+    if let Some(kept) = memos.draws.get_if(&id, current) {
+        return Ok(Some((key, kept.draw)));
+    }
+    let Some((draw, json_bytes)) = find_draw_weighed(pool, id).await? else {
         return Ok(None);
     };
     let draw = std::sync::Arc::new(draw);
-    // Kept under the key read first: a change in between makes the next read miss.
-    memos.draws.put(key.clone(), draw.clone());
+    // Kept under the version read first: a change in between makes the next read miss.
+    let weighed = crate::memo::WeighedDraw {
+        version: key.clone(),
+        draw: draw.clone(),
+        bytes: json_bytes.saturating_mul(2),
+    };
+    memos.draws.put(id, weighed);
     Ok(Some((key, draw)))
 }
 
+/// The public page of a draw: the commitment, and after the reveal the list with teams and
+/// published results.
 pub async fn public_detail(
     pool: &Pool,
     memos: &crate::memo::Memos,
@@ -187,10 +300,14 @@ pub async fn public_detail(
         .collect();
     let selected = if draw.status == DrawStatus::Revealed {
         let results: HashMap<String, PublicResult> = if draw.results_published_at.is_some() {
+            let mut corrections = draw_corrections(pool, id).await?;
             draw_results(pool, id)
                 .await?
                 .into_iter()
-                .map(|(r, _)| (r.uscc.clone(), r))
+                .map(|(mut r, _)| {
+                    r.corrections = corrections.remove(&r.uscc).unwrap_or_default();
+                    (r.uscc.clone(), r)
+                })
                 .collect()
         } else {
             HashMap::new()
@@ -259,43 +376,208 @@ pub fn selected_rows(
         .collect()
 }
 
-/// Public search by name or code: public fields and published results only.
-pub async fn search_enterprises(pool: &Pool, query: &str) -> sqlx::Result<Vec<EnterpriseHit>> {
-    let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT uscc, name, town, industry, risk FROM enterprises
-         WHERE uscc = upper($1) OR name LIKE $2 ORDER BY name LIMIT 30",
+/// How many enterprises one search shows.
+const SEARCH_LIMIT: i64 = 30;
+
+/// Names matching the query (`$1`): three or more characters through the trigram index
+/// (SQLite's FTS5 table, `$1` a column phrase; pg_trgm's GIN index, `$1` an `ILIKE` pattern),
+/// best matches first; shorter ones by scanning the name index in order, as article search
+/// does. Either way at most a page of them.
+const NAMES_INDEXED: Dialects = Dialects {
+    sqlite: "SELECT uscc FROM (SELECT uscc FROM enterprises_fts WHERE enterprises_fts MATCH $1
+                              ORDER BY rank LIMIT $4)",
+    postgres: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE name ILIKE $1
+                                ORDER BY similarity(name, $1) DESC, name LIMIT $4) n",
+};
+const NAMES_SCANNED: Dialects = Dialects {
+    sqlite: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE name LIKE $1 ESCAPE '\\'
+                              ORDER BY name LIMIT $4)",
+    postgres: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE name ILIKE $1
+                                ORDER BY name LIMIT $4) n",
+};
+
+/// Codes starting with a prefix: the range `$2 <= uscc < $3` of the primary key (bytewise on
+/// PostgreSQL too, where a `COLLATE "C"` index answers it).
+const CODES: Dialects = Dialects {
+    sqlite: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE uscc >= $2 AND uscc < $3
+                              ORDER BY uscc LIMIT $4)",
+    postgres: "SELECT uscc FROM (SELECT uscc FROM enterprises
+                                WHERE uscc COLLATE \"C\" >= $2 AND uscc COLLATE \"C\" < $3
+                                ORDER BY uscc COLLATE \"C\" LIMIT $4) c",
+};
+
+/// A page of matching enterprises with their published results, in one statement.
+fn search_statement(backend: Backend, indexed: bool) -> String {
+    let names = if indexed {
+        NAMES_INDEXED.on(backend)
+    } else {
+        NAMES_SCANNED.on(backend)
+    };
+    let codes = CODES.on(backend);
+    format!(
+        "WITH page AS (
+             SELECT e.uscc, e.name, e.town, e.industry, e.risk FROM enterprises e
+             WHERE e.uscc IN ({names} UNION {codes})
+             ORDER BY e.name, e.uscc LIMIT $4)
+         SELECT p.uscc, p.name, p.town, p.industry, p.risk, r.draw_id, r.inspected_on,
+                r.produced_on, r.check_items, r.category, r.hazards_found, r.hazards_rectified,
+                r.follow_up
+         FROM page p LEFT JOIN (
+             SELECT r.* FROM inspection_results r JOIN draws d ON d.id = r.draw_id
+             WHERE {PUBLISHED}) r ON r.uscc = p.uscc
+         ORDER BY p.name, p.uscc, r.inspected_on DESC, r.draw_id DESC"
     )
-    .bind(query)
-    .bind(&pattern)
-    .fetch_all(pool)
-    .await?;
-    let mut hits = Vec::with_capacity(rows.len());
-    for (uscc, name, town, industry, risk) in rows {
-        let results: Vec<ResultRow> = sqlx::query_as(&format!(
-            "SELECT {RESULT_COLUMNS} FROM inspection_results r
-             JOIN enterprises e ON e.uscc = r.uscc JOIN draws d ON d.id = r.draw_id
-             WHERE r.uscc = $1 AND {PUBLISHED} ORDER BY r.inspected_on DESC"
-        ))
-        .bind(&uscc)
+}
+
+/// One row of a search: an enterprise, and one of its published results if it has any.
+#[derive(FromRow)]
+struct HitRow {
+    uscc: String,
+    name: String,
+    town: String,
+    industry: String,
+    risk: String,
+    draw_id: Option<i64>,
+    inspected_on: Option<String>,
+    produced_on: Option<String>,
+    check_items: Option<String>,
+    category: Option<String>,
+    hazards_found: Option<i64>,
+    hazards_rectified: Option<i64>,
+    follow_up: Option<String>,
+}
+
+impl HitRow {
+    /// The result on this row, if the left join found one.
+    fn result(&self) -> Option<PublicResult> {
+        let row = ResultRow {
+            draw_id: self.draw_id?,
+            uscc: self.uscc.clone(),
+            enterprise: self.name.clone(),
+            town: self.town.clone(),
+            industry: self.industry.clone(),
+            inspected_on: self.inspected_on.clone()?,
+            produced_on: self.produced_on.clone()?,
+            check_items: self.check_items.clone()?,
+            category: self.category.clone()?,
+            hazards_found: self.hazards_found?,
+            hazards_rectified: self.hazards_rectified?,
+            follow_up: self.follow_up.clone()?,
+        };
+        row.into_public().map(|(result, _)| result)
+    }
+}
+
+/// What a search term means to each branch of the search.
+struct SearchTerms {
+    /// Through the trigram index (three or more characters) or by scanning.
+    indexed: bool,
+    names: String,
+    /// The code range `[from, to)`; empty when the query cannot start a code.
+    codes: (String, String),
+}
+
+impl SearchTerms {
+    fn of(query: &str, backend: Backend) -> Self {
+        let indexed = query.chars().count() >= 3;
+        let names = match (indexed, backend) {
+            (true, Backend::Sqlite) => format!("name : \"{}\"", query.replace('"', "\"\"")),
+            _ => like_pattern(query),
+        };
+        // Codes are 18 digits and capital letters; '~' sorts after all of them.
+        let code_like = query.len() >= 2 && query.chars().all(|c| c.is_ascii_alphanumeric());
+        let codes = if code_like {
+            let prefix = query.to_ascii_uppercase();
+            (prefix.clone(), format!("{prefix}~"))
+        } else {
+            ("~".to_string(), "~".to_string())
+        };
+        Self {
+            indexed,
+            names,
+            codes,
+        }
+    }
+}
+
+/// `%query%` for `LIKE`, with `\` escaping the pattern's own characters.
+fn like_pattern(query: &str) -> String {
+    format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// Public search by name (anywhere in it) or code (its start): public fields and published
+/// results only, one statement per search whatever the registry's size.
+pub async fn search_enterprises(pool: &Pool, query: &str) -> sqlx::Result<Vec<EnterpriseHit>> {
+    let backend = Backend::of(pool);
+    let terms = SearchTerms::of(query, backend);
+    let rows: Vec<HitRow> = sqlx::query_as(&search_statement(backend, terms.indexed))
+        .bind(&terms.names)
+        .bind(&terms.codes.0)
+        .bind(&terms.codes.1)
+        .bind(SEARCH_LIMIT)
         .fetch_all(pool)
         .await?;
-        hits.push(EnterpriseHit {
-            risk: RiskTier::parse(&risk)
-                .map(|t| t.label().to_string())
-                .unwrap_or_default(),
-            uscc,
-            name,
-            town,
-            industry,
-            results: results
-                .into_iter()
-                .filter_map(ResultRow::into_public)
-                .map(|(r, _)| r)
-                .collect(),
-        });
+    let mut hits: Vec<EnterpriseHit> = Vec::new();
+    for row in rows {
+        let result = row.result();
+        if hits.last().is_none_or(|hit| hit.uscc != row.uscc) {
+            hits.push(EnterpriseHit {
+                risk: RiskTier::parse(&row.risk)
+                    .map(|t| t.label().to_string())
+                    .unwrap_or_default(),
+                uscc: row.uscc,
+                name: row.name,
+                town: row.town,
+                industry: row.industry,
+                results: Vec::new(),
+            });
+        }
+        if let (Some(hit), Some(result)) = (hits.last_mut(), result) {
+            hit.results.push(result);
+        }
     }
     Ok(hits)
+}
+
+/// The query plan of a search, one line per step (operators and tests check that an index,
+/// not a scan of the registry, answers it).
+pub async fn explain_search(pool: &Pool, query: &str) -> sqlx::Result<Vec<String>> {
+    let backend = Backend::of(pool);
+    let terms = SearchTerms::of(query, backend);
+    let statement = search_statement(backend, terms.indexed);
+    let mut conn = pool.acquire().await?;
+    if backend == Backend::Sqlite {
+        let steps: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {statement}"))
+                .bind(&terms.names)
+                .bind(&terms.codes.0)
+                .bind(&terms.codes.1)
+                .bind(SEARCH_LIMIT)
+                .fetch_all(&mut *conn)
+                .await?;
+        return Ok(steps.into_iter().map(|(_, _, _, detail)| detail).collect());
+    }
+    // A small registry is cheaper to scan; what is asked is whether an index can answer.
+    sqlx::query("SET enable_seqscan = off")
+        .execute(&mut *conn)
+        .await?;
+    let plan: sqlx::Result<Vec<String>> = sqlx::query_scalar(&format!("EXPLAIN {statement}"))
+        .bind(&terms.names)
+        .bind(&terms.codes.0)
+        .bind(&terms.codes.1)
+        .bind(SEARCH_LIMIT)
+        .fetch_all(&mut *conn)
+        .await;
+    sqlx::query("RESET enable_seqscan")
+        .execute(&mut *conn)
+        .await?;
+    plan
 }
 
 /// Published results counted by town, industry and result.

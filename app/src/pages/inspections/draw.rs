@@ -10,7 +10,9 @@ use crate::{
     },
     foundation::clock::format_beijing,
     foundation::site::use_site,
-    inspections::{DrawDetail, DrawStatus, Rules, SelectedRow, api::draw},
+    inspections::{
+        DrawDetail, DrawStatus, ResultCorrection, Rules, SelectedRow, api::draw, describe_result,
+    },
     pages::not_found::NotFoundPage,
 };
 
@@ -173,6 +175,31 @@ pub fn RulesView(rules: Rules) -> impl IntoView {
     }
 }
 
+/// A corrected result's history: each correction's date and reason, and what the result said
+/// before it.
+#[component]
+fn Corrections(corrections: Vec<ResultCorrection>) -> impl IntoView {
+    (!corrections.is_empty()).then(|| {
+        let items = corrections
+            .into_iter()
+            .map(|c| {
+                let day = format_beijing(c.corrected_at);
+                let before = c
+                    .previous
+                    .map(|p| format!("原结果：{}", p.describe()))
+                    .unwrap_or_else(|| "原先未公开结果".into());
+                view! {
+                    <li>
+                        <strong class="corrected">"已更正"</strong>
+                        {format!("（{day}）更正原因：{}。{before}", c.reason)}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="corrections">{items}</ul> }
+    })
+}
+
 #[component]
 fn SelectedList(rows: Vec<SelectedRow>, results_published: bool) -> impl IntoView {
     let site = use_site();
@@ -187,20 +214,13 @@ fn SelectedList(rows: Vec<SelectedRow>, results_published: bool) -> impl IntoVie
                 .collect::<Vec<_>>()
                 .join("、");
             let result = match &row.result {
-                Some(r) => format!(
-                    "{}：{}；发现隐患 {} 处，已整改 {} 处{}",
-                    r.inspected_on,
-                    r.category.label(),
-                    r.hazards_found,
-                    r.hazards_rectified,
-                    if r.follow_up.is_empty() {
-                        String::new()
-                    } else {
-                        format!("；{}", r.follow_up)
-                    }
-                ),
-                None if results_published => "未检查或结果未录入".into(),
-                None => "结果待公开".into(),
+                Some(r) => view! {
+                    {describe_result(&r.inspected_on, r.category, r.hazards_found, r.hazards_rectified, &r.follow_up)}
+                    <Corrections corrections=r.corrections.clone() />
+                }
+                .into_any(),
+                None if results_published => "未检查或结果未录入".into_any(),
+                None => "结果待公开".into_any(),
             };
             let search = site.href(&format!("/inspections/search?q={}", row.uscc));
             view! {

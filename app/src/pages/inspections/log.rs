@@ -42,6 +42,7 @@ pub fn DrawLogPage() -> impl IntoView {
                                 "drawn" => "抽签",
                                 "revealed" => "公开名单",
                                 "results_published" => "公开结果",
+                                "result_corrected" => "更正结果",
                                 _ => "其他",
                             };
                             let draw = site.href(&format!("/inspections/draws/{}", e.draw_id));

@@ -15,8 +15,9 @@ use crate::{
     inspections::{
         DrawStatus, ImportReport, ResultCategory,
         admin::{
-            AnnounceDraw, DrawForm, OFFICERS, PublishResults, RevealDraw, RunDraw, SaveResult,
-            StaffDraw, StaffRow, StratumForm, group_options, inspection_overview, load_staff_draw,
+            AnnounceDraw, CORRECTION_REASON_MAX, DrawForm, OFFICERS, PublishResults, RevealDraw,
+            RunDraw, SaveResult, StaffDraw, StaffRow, StratumForm, group_options,
+            inspection_overview, load_staff_draw,
         },
         api::check_items,
     },
@@ -32,6 +33,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "revealed" => "名单已公开，公众可以复核。",
         "published" => "检查结果已公开。",
         "result" => "检查结果已保存。",
+        "corrected" => "更正已保存并公开，原结果和更正原因一并公示。",
         _ => return None,
     })
 }
@@ -426,11 +428,12 @@ fn StaffDrawView(draw: StaffDraw) -> impl IntoView {
             </button>
         </form>
     });
+    let published = detail.results_published_at.is_some();
     let rows = (!draw.rows.is_empty()).then(|| {
         let list = draw
             .rows
             .into_iter()
-            .map(|row| view! { <ResultRow draw_id=id row /> })
+            .map(|row| view! { <ResultRow draw_id=id row published /> })
             .collect_view();
         view! {
             <section aria-labelledby="list-title">
@@ -462,7 +465,7 @@ fn StaffDrawView(draw: StaffDraw) -> impl IntoView {
 }
 
 #[component]
-fn ResultRow(draw_id: i64, row: StaffRow) -> impl IntoView {
+fn ResultRow(draw_id: i64, row: StaffRow, published: bool) -> impl IntoView {
     let site = use_site();
     let uscc = row.row.uscc.clone();
     // Values sent back after a refusal, for this row only.
@@ -547,7 +550,16 @@ fn ResultRow(draw_id: i64, row: StaffRow) -> impl IntoView {
                 <div class="field"><label for=format!("{p}-found")>"发现隐患数"</label><input id=format!("{p}-found") type="number" min="0" name="result[hazards_found]" value=found /></div>
                 <div class="field"><label for=format!("{p}-rectified")>"已整改隐患数"</label><input id=format!("{p}-rectified") type="number" min="0" name="result[hazards_rectified]" value=rectified /></div>
                 <div class="field"><label for=format!("{p}-follow")>"后续处理"</label><input id=format!("{p}-follow") type="text" name="result[follow_up]" value=follow_up maxlength="500" /></div>
-                <button type="submit" class="button">"保存检查结果"</button>
+                {published.then(|| {
+                    let reason = if refused { query_param("correction_reason").unwrap_or_default() } else { String::new() };
+                    view! {
+                        <div class="field">
+                            <label for=format!("{p}-reason")>"更正原因（结果已公开，修改即为更正，原结果和原因将一并公示）"</label>
+                            <textarea id=format!("{p}-reason") name="result[correction_reason]" maxlength=CORRECTION_REASON_MAX.to_string() required>{reason}</textarea>
+                        </div>
+                    }
+                })}
+                <button type="submit" class="button">{if published { "保存更正" } else { "保存检查结果" }}</button>
             </form>
         </li>
     }

@@ -701,3 +701,40 @@ async fn draw_events_racing_on_every_connection_append_one_unbroken_chain() {
         assert_eq!(chain::verify_chain(&log), Ok(()), "round {round}");
     }
 }
+
+#[tokio::test]
+async fn enterprise_search_is_answered_by_indexes_on_every_backend_not_a_scan_of_the_registry() {
+    let db = fresh_db().await;
+    let pool = &db.pool;
+    let enterprises: Vec<Enterprise> = (1..=300).map(|n| enterprise(n, "水口镇")).collect();
+    store::import_enterprises(pool, &enterprises, NOW)
+        .await
+        .unwrap();
+    if crate::database::on_postgres() {
+        sqlx::query("ANALYZE enterprises")
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let found = store::search_enterprises(pool, "企业123").await.unwrap();
+    assert_eq!(found.len(), 1, "企业123 and not 企业1230…: there are 300");
+    for query in ["企业123", "91440783000000"] {
+        let plan = store::explain_search(pool, query).await.unwrap().join("\n");
+        if crate::database::on_postgres() {
+            assert!(
+                plan.contains("enterprises_name_trgm") && plan.contains("enterprises_uscc_bytes"),
+                "{query}: {plan}"
+            );
+            assert!(!plan.contains("Seq Scan on enterprises"), "{query}: {plan}");
+        } else {
+            assert!(
+                plan.contains("enterprises_fts VIRTUAL TABLE INDEX"),
+                "{query}: {plan}"
+            );
+            assert!(
+                !plan.contains("SCAN enterprises\n") && !plan.ends_with("SCAN enterprises"),
+                "{query}: {plan}"
+            );
+        }
+    }
+}
