@@ -107,6 +107,14 @@ pub fn keys(username: &str, client_ip: &str) -> [(String, Rule); 2] {
     ]
 }
 
+/// An attempt the throttle refused: how long to wait, and the key that refused it (the
+/// stricter one when both did), under which its repeats are counted in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub verdict: Verdict,
+    pub key: String,
+}
+
 /// An attempt that the throttle let through, recorded as a failure until it succeeds.
 #[derive(Debug)]
 pub struct Claim {
@@ -120,7 +128,7 @@ pub async fn claim(
     username: &str,
     client_ip: &str,
     now: i64,
-) -> sqlx::Result<Result<Claim, Verdict>> {
+) -> sqlx::Result<Result<Claim, Refused>> {
     // Claims on the same keys are judged one at a time, each seeing every claim before it,
     // whichever instance takes them.
     let keys = keys(username, client_ip);
@@ -132,6 +140,7 @@ pub async fn claim(
         .await?;
     let mut ids = Vec::new();
     let mut verdict = Verdict::Allow;
+    let mut refusing_key = String::new();
     for (key, rule) in keys {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO login_failures (key, failed_at) VALUES ($1, $2) RETURNING id",
@@ -150,17 +159,19 @@ pub async fn claim(
         .fetch_one(&mut *tx)
         .await?;
         ids.push(id);
-        verdict = verdict.max(assess(
-            rule,
-            u32::try_from(count).unwrap_or(u32::MAX),
-            last,
-            now,
-        ));
+        let this = assess(rule, u32::try_from(count).unwrap_or(u32::MAX), last, now);
+        if verdict.max(this) != verdict {
+            verdict = this;
+            refusing_key = key;
+        }
     }
     if verdict != Verdict::Allow {
         forget(&mut tx, &ids).await?;
         tx.commit().await?;
-        return Ok(Err(verdict));
+        return Ok(Err(Refused {
+            verdict,
+            key: refusing_key,
+        }));
     }
     tx.commit().await?;
     Ok(Ok(Claim { ids }))

@@ -739,10 +739,20 @@ async fn a_concurrent_burst_from_one_address_is_judged_attempt_by_attempt() {
         .await,
         3
     );
+    // The seventeen refusals are one entry of the log, counted.
     assert_eq!(
         count(
             &app,
             "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_throttled'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT r.count FROM audit_repeats r JOIN audit_log a ON a.id = r.audit_id
+             WHERE a.action = 'sign_in_throttled'"
         )
         .await,
         17

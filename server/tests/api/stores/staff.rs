@@ -369,13 +369,15 @@ async fn sign_in_claims_wait_after_the_free_failures_and_a_success_forgets_the_a
     for _ in 0..throttle::ACCOUNT.free_failures {
         claim("wangfang", NOW).await.expect("free failures");
     }
-    assert_eq!(claim("WangFang ", NOW).await.unwrap_err(), Verdict::Wait(1));
+    let refused = claim("WangFang ", NOW).await.unwrap_err();
+    assert_eq!(refused.verdict, Verdict::Wait(1));
+    assert_eq!(refused.key, "account:wangfang@1.2.3.4");
     // A refused attempt leaves no record: waiting out the delay is enough.
     let rows = count(pool, "SELECT COUNT(*) FROM login_failures").await;
     assert_eq!(rows, 2 * i64::from(throttle::ACCOUNT.free_failures));
     let allowed = claim("wangfang", NOW + 1).await.expect("after the wait");
     assert_eq!(
-        claim("wangfang", NOW + 1).await.unwrap_err(),
+        claim("wangfang", NOW + 1).await.unwrap_err().verdict,
         Verdict::Wait(2)
     );
 
@@ -421,7 +423,7 @@ async fn an_account_locked_from_one_address_stays_open_from_another_until_the_wi
         .await
         .unwrap();
     assert_eq!(
-        refused.unwrap_err(),
+        refused.unwrap_err().verdict,
         Verdict::Locked(last + throttle::WINDOW_SECS - at)
     );
     throttle::claim(pool, "wangfang", "5.6.7.8", at)
