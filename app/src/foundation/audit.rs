@@ -28,6 +28,8 @@ pub enum Action {
     SignInThrottled,
     SignOut,
     PasswordChanged,
+    PasswordChangeFailed,
+    PasswordChangeThrottled,
     PasswordReset,
     AccountCreated,
     RolesChanged,
@@ -55,12 +57,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 31] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignInThrottled,
         Action::SignOut,
         Action::PasswordChanged,
+        Action::PasswordChangeFailed,
+        Action::PasswordChangeThrottled,
         Action::PasswordReset,
         Action::AccountCreated,
         Action::RolesChanged,
@@ -95,6 +99,8 @@ impl Action {
             Action::SignInThrottled => "sign_in_throttled",
             Action::SignOut => "sign_out",
             Action::PasswordChanged => "password_changed",
+            Action::PasswordChangeFailed => "password_change_failed",
+            Action::PasswordChangeThrottled => "password_change_throttled",
             Action::PasswordReset => "password_reset",
             Action::AccountCreated => "account_created",
             Action::RolesChanged => "roles_changed",
@@ -129,6 +135,8 @@ impl Action {
             Action::SignInThrottled => "登录尝试过于频繁，已拒绝",
             Action::SignOut => "退出登录",
             Action::PasswordChanged => "修改密码",
+            Action::PasswordChangeFailed => "修改密码失败（当前密码不正确）",
+            Action::PasswordChangeThrottled => "修改密码尝试过于频繁，已拒绝",
             Action::PasswordReset => "重置密码",
             Action::AccountCreated => "创建账号",
             Action::RolesChanged => "修改角色",

@@ -42,6 +42,18 @@ pub const ADDRESS: Rule = Rule {
     lock_after: None,
 };
 
+/// Per account, for the current password asked when changing it: whoever holds the session
+/// (its owner, or someone who took it over) gets four tries, then waits out the window.
+pub const PASSWORD_CHANGE: Rule = Rule {
+    free_failures: 4,
+    lock_after: Some(4),
+};
+
+/// The throttle key of an account's password changes (whatever the address).
+pub fn password_change_key(account_id: i64) -> String {
+    format!("password:{account_id}")
+}
+
 /// What to do with a sign-in attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -129,9 +141,18 @@ pub async fn claim(
     client_ip: &str,
     now: i64,
 ) -> sqlx::Result<Result<Claim, Refused>> {
+    claim_keys(pool, keys(username, client_ip).to_vec(), now).await
+}
+
+/// Records an attempt under each of `keys` and judges it by the attempts recorded before it,
+/// as [`claim`] does for a sign-in.
+pub async fn claim_keys(
+    pool: &Pool,
+    keys: Vec<(String, Rule)>,
+    now: i64,
+) -> sqlx::Result<Result<Claim, Refused>> {
     // Claims on the same keys are judged one at a time, each seeing every claim before it,
     // whichever instance takes them.
-    let keys = keys(username, client_ip);
     let names: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
     let mut tx = db::begin_serialized(pool, &names).await?;
     sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
@@ -195,9 +216,15 @@ pub async fn succeeded(
     username: &str,
     client_ip: &str,
 ) -> sqlx::Result<()> {
+    let [(key, _), _] = keys(username, client_ip);
+    cleared(pool, claim, &key).await
+}
+
+/// After an attempt that proved itself: its own record and every failure under `key` are
+/// forgotten.
+pub async fn cleared(pool: &Pool, claim: Claim, key: &str) -> sqlx::Result<()> {
     let mut tx = db::begin_write(pool).await?;
     forget(&mut tx, &claim.ids).await?;
-    let [(key, _), _] = keys(username, client_ip);
     sqlx::query("DELETE FROM login_failures WHERE key = $1")
         .bind(key)
         .execute(&mut *tx)

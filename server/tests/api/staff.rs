@@ -886,3 +886,133 @@ async fn admins_racing_for_one_username_create_one_account_and_tell_the_others()
         assert_eq!(accounts, 1, "round {round}");
     }
 }
+
+async fn enabled_admins(app: &crate::helpers::TestApp) -> i64 {
+    app::staff::store::enabled_admins(&app.pool).await.unwrap()
+}
+
+/// Two admins, each signed in in a browser of their own, with their ids and form tokens.
+async fn two_admins() -> (
+    crate::helpers::TestApp,
+    crate::helpers::TestApp,
+    [String; 2],
+    [String; 2],
+) {
+    let first = spawn_app().await;
+    let second = first.another_browser();
+    let chief = first.signed_in_as("chief", &[Role::Admin]).await;
+    let deputy = second.signed_in_as("deputy", &[Role::Admin]).await;
+    let tokens = [first.csrf_token().await, second.csrf_token().await];
+    (
+        first,
+        second,
+        [chief.to_string(), deputy.to_string()],
+        tokens,
+    )
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_exactly_one_admin() {
+    let (first, second, [chief, deputy], [first_token, second_token]) = two_admins().await;
+    let demote_deputy = [("account_id", deputy.as_str()), ("roles[editor]", "true")];
+    let demote_chief = [("account_id", chief.as_str()), ("roles[editor]", "true")];
+    let (a, b) = tokio::join!(
+        first.post_form_with_token("/api/staff/set_roles", &demote_deputy, &first_token),
+        second.post_form_with_token("/api/staff/set_roles", &demote_chief, &second_token),
+    );
+    assert_eq!(enabled_admins(&first).await, 1);
+    let answers = [location(&a), location(&b)];
+    let refused = answers
+        .iter()
+        .filter(|to| to.contains("error=last_admin"))
+        .count();
+    assert_eq!(refused, 1, "{answers:?}");
+    // Whoever is left can still manage the accounts.
+    let still_admin = [&first, &second];
+    let mut reached = 0;
+    for browser in still_admin {
+        if browser.page("/admin/users").await.0 == 200 {
+            reached += 1;
+        }
+    }
+    assert_eq!(reached, 1);
+}
+
+#[tokio::test]
+async fn two_admins_disabling_each_other_at_once_leave_exactly_one_enabled_admin() {
+    let (first, second, [chief, deputy], [first_token, second_token]) = two_admins().await;
+    let demote_deputy = [("account_id", deputy.as_str()), ("disabled", "true")];
+    let demote_chief = [("account_id", chief.as_str()), ("disabled", "true")];
+    let (a, b) = tokio::join!(
+        first.post_form_with_token("/api/staff/set_disabled", &demote_deputy, &first_token),
+        second.post_form_with_token("/api/staff/set_disabled", &demote_chief, &second_token),
+    );
+    assert_eq!(enabled_admins(&first).await, 1);
+    let answers = [location(&a), location(&b)];
+    assert!(
+        answers.iter().any(|to| to.contains("error=last_admin")),
+        "{answers:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_fifth_wrong_current_password_in_a_row_is_throttled_and_every_failure_is_logged() {
+    let app = spawn_app().await;
+    app.signed_in_as("chief", &[Role::Admin]).await;
+    let token = app.csrf_token().await;
+    let change = |current: &'static str| {
+        let token = token.clone();
+        let app = &app;
+        async move {
+            let response = app
+                .post_form_with_token(
+                    "/api/staff/change_password",
+                    &[
+                        ("current_password", current),
+                        ("new_password", "typhoon-signal-white-9"),
+                        ("confirm_password", "typhoon-signal-white-9"),
+                    ],
+                    &token,
+                )
+                .await;
+            location(&response)
+        }
+    };
+    for guess in ["guess-one", "guess-two", "guess-three", "guess-four"] {
+        assert!(change(guess).await.contains("error=wrong_current"));
+    }
+    let fifth = change("guess-five").await;
+    assert!(fifth.contains("error=throttled"), "{fifth}");
+    // Even the right password waits now: the guesser cannot tell when they found it.
+    let right = change(STAFF_PASSWORD).await;
+    assert!(right.contains("error=throttled"), "{right}");
+    let (_, html) = app.page(&right).await;
+    assert!(
+        html.contains("当前密码连续输错次数过多"),
+        "the wait is not explained"
+    );
+
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, action, _)| action)
+        .collect();
+    let failed = actions
+        .iter()
+        .filter(|a| *a == "password_change_failed")
+        .count();
+    let throttled = actions
+        .iter()
+        .filter(|a| *a == "password_change_throttled")
+        .count();
+    assert_eq!((failed, throttled), (4, 1), "{actions:?}");
+    let (_, log) = app.page("/admin/audit").await;
+    assert_eq!(log.matches("修改密码失败（当前密码不正确）").count(), 4);
+    assert!(log.contains("共 2 次"));
+    // The password is unchanged.
+    assert_eq!(
+        app.another_browser().sign_in("chief", STAFF_PASSWORD).await,
+        "/admin"
+    );
+}
