@@ -389,7 +389,7 @@ pub async fn in_draw_chain(pool: &Pool) -> sqlx::Result<bool> {
         .fetch_optional(pool)
         .await?;
     // The value is the time the demo was made, or `removed …` once it is gone.
-    if !state.is_some_and(|value| value.parse::<i64>().is_ok()) {
+    if state.is_none_or(|value| value.parse::<i64>().is_err()) {
         return Ok(false);
     }
     let demo_draws: i64 = sqlx::query_scalar(
