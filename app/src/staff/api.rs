@@ -211,6 +211,16 @@ mod tests {
     }
 
     #[test]
+    fn only_a_name_within_the_account_rules_is_looked_up_whatever_its_case() {
+        assert!(could_be_username("wangfang"));
+        assert!(could_be_username("WangFang"));
+        assert!(!could_be_username("ab"));
+        assert!(!could_be_username(&"a".repeat(100 * 1024)));
+        assert!(!could_be_username("王芳"));
+        assert!(!could_be_username("wang fang"));
+    }
+
+    #[test]
     fn an_encoded_tab_stays_a_local_path() {
         // `%09` in the target itself (not decoded by the form) is a strange local path, never
         // a way out: browsers do not decode it in a `Location`.
