@@ -36,8 +36,10 @@ pub fn local_redirect(next: &str) -> Option<String> {
 }
 
 /// The longest `next` target carried through the sign-in form; a longer one is dropped.
+#[cfg(feature = "ssr")]
 const MAX_NEXT_BYTES: usize = 2048;
 /// How much of a refused, impossible name is typed back into the form.
+#[cfg(feature = "ssr")]
 const MAX_ECHOED_CHARS: usize = 64;
 
 /// Whether a typed name could be an account at all: the account-name rules, in any case (names

@@ -14,8 +14,9 @@ const STAFF_PAGES: [(&str, &[Role]); 7] = [
 ];
 
 /// Every staff server function, with a body that would be valid for an admin.
-const STAFF_FUNCTIONS: [(&str, &[(&str, &str)]); 7] = [
+const STAFF_FUNCTIONS: [(&str, &[(&str, &str)]); 8] = [
     ("/api/staff/accounts", &[]),
+    ("/api/staff/demo_in_draw_chain", &[]),
     ("/api/staff/audit_log", &[]),
     ("/api/staff/sign_out", &[]),
     (
