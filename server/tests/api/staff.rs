@@ -1020,3 +1020,37 @@ async fn the_fifth_wrong_current_password_in_a_row_is_throttled_and_every_failur
         "/admin"
     );
 }
+
+#[tokio::test]
+async fn eight_admins_each_demoting_the_next_at_once_always_leave_an_admin() {
+    let app = spawn_app().await;
+    let mut admins = Vec::new();
+    for n in 0..8 {
+        let browser = app.another_browser();
+        let id = browser
+            .signed_in_as(&format!("admin{n}"), &[Role::Admin])
+            .await;
+        let token = browser.csrf_token().await;
+        admins.push((std::sync::Arc::new(browser), id, token));
+    }
+    let demotions: Vec<_> = (0..admins.len())
+        .map(|n| {
+            let (browser, _, token) = admins[n].clone();
+            let next = admins[(n + 1) % admins.len()].1.to_string();
+            tokio::spawn(async move {
+                let form = [("account_id", next.as_str()), ("roles[editor]", "true")];
+                browser
+                    .post_form_with_token("/api/staff/set_roles", &form, &token)
+                    .await
+                    .status()
+            })
+        })
+        .collect();
+    for demotion in demotions {
+        demotion.await.unwrap();
+    }
+    assert!(
+        enabled_admins(&app).await >= 1,
+        "nobody can manage accounts"
+    );
+}
