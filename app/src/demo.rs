@@ -380,6 +380,28 @@ fn answers_with_mistakes(
         .collect()
 }
 
+/// Whether the demo's fictitious draw is in the draw log, the one append-only chain: staff who
+/// announce a real draw after it make it a permanent part of the official record ([`remove`]
+/// is refused from then on). Said at every start and on the staff pages until removed.
+pub async fn in_draw_chain(pool: &Pool) -> sqlx::Result<bool> {
+    let state: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1")
+        .bind(META_KEY)
+        .fetch_optional(pool)
+        .await?;
+    // The value is the time the demo was made, or `removed …` once it is gone.
+    if state.is_none_or(|value| value.parse::<i64>().is_err()) {
+        return Ok(false);
+    }
+    let demo_draws: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM draws d JOIN staff_users u ON u.id = d.created_by
+         WHERE lower(u.username) = lower($1)",
+    )
+    .bind(DEMO_USERNAME)
+    .fetch_one(pool)
+    .await?;
+    Ok(demo_draws > 0)
+}
+
 /// What [`remove`] took out.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Removed {

@@ -71,6 +71,7 @@ impl Application {
         crate::site_changes::count_change(&pool, config.db_notify)
             .await
             .context("counting the content import as a change")?;
+        warn_of_demo_in_draw_chain(&pool).await?;
         let site = Site {
             has_public_origin: config.security.public_origin.is_some(),
             filings: config.filings.filings(),
@@ -346,4 +347,21 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received, finishing requests in flight");
+}
+
+/// Says at every start, loudly, while the demo's fictitious draw is in the official draw chain:
+/// a real draw announced after it keeps it there for good.
+async fn warn_of_demo_in_draw_chain(pool: &app::foundation::db::Pool) -> anyhow::Result<()> {
+    let in_chain = app::demo::in_draw_chain(pool)
+        .await
+        .context("looking for the demo's draw in the draw log")?;
+    if in_chain {
+        tracing::warn!(
+            "DEMO DATA IN THE OFFICIAL DRAW CHAIN: the draw log holds the demo world's \
+             fictitious draw, and once staff announce a real draw it stays in the chain for \
+             good. For a real deployment run `server demo remove` now and start with \
+             AQXC_DEMO=false"
+        );
+    }
+    Ok(())
 }

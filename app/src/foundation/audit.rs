@@ -14,6 +14,9 @@ pub struct AuditEntry {
     pub target: String,
     pub detail: String,
     pub client_ip: String,
+    /// How many times this entry happened, when it stands for a burst of repeats (a throttled
+    /// sign-in tried again and again within one window); `None` for a single event.
+    pub repeats: Option<i64>,
 }
 
 /// What an entry is about. Every action has its key (stored in the log) and the Chinese name
@@ -25,6 +28,8 @@ pub enum Action {
     SignInThrottled,
     SignOut,
     PasswordChanged,
+    PasswordChangeFailed,
+    PasswordChangeThrottled,
     PasswordReset,
     AccountCreated,
     RolesChanged,
@@ -54,12 +59,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignInThrottled,
         Action::SignOut,
         Action::PasswordChanged,
+        Action::PasswordChangeFailed,
+        Action::PasswordChangeThrottled,
         Action::PasswordReset,
         Action::AccountCreated,
         Action::RolesChanged,
@@ -96,6 +103,8 @@ impl Action {
             Action::SignInThrottled => "sign_in_throttled",
             Action::SignOut => "sign_out",
             Action::PasswordChanged => "password_changed",
+            Action::PasswordChangeFailed => "password_change_failed",
+            Action::PasswordChangeThrottled => "password_change_throttled",
             Action::PasswordReset => "password_reset",
             Action::AccountCreated => "account_created",
             Action::RolesChanged => "roles_changed",
@@ -132,6 +141,8 @@ impl Action {
             Action::SignInThrottled => "登录尝试过于频繁，已拒绝",
             Action::SignOut => "退出登录",
             Action::PasswordChanged => "修改密码",
+            Action::PasswordChangeFailed => "修改密码失败（当前密码不正确）",
+            Action::PasswordChangeThrottled => "修改密码尝试过于频繁，已拒绝",
             Action::PasswordReset => "重置密码",
             Action::AccountCreated => "创建账号",
             Action::RolesChanged => "修改角色",
@@ -173,15 +184,36 @@ pub fn action_label(key: &str) -> &str {
 /// Entries shown per page.
 pub const PAGE_SIZE: i64 = 50;
 
+/// The longest actor name kept, in characters (past it the text is cut and marked `…`).
+pub const MAX_ACTOR_CHARS: usize = 200;
+/// The longest target kept, in characters.
+pub const MAX_TARGET_CHARS: usize = 200;
+/// The longest detail kept, in characters.
+pub const MAX_DETAIL_CHARS: usize = 2000;
+
+/// `text` cut to at most `max_chars` characters on a character boundary, the cut marked with
+/// `…`: whatever reaches the log, an entry stays a line, not a megabyte.
+pub fn capped(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    if text.char_indices().nth(max_chars).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = max_chars.saturating_sub(1);
+    let end = text
+        .char_indices()
+        .nth(keep)
+        .map_or(text.len(), |(at, _)| at);
+    std::borrow::Cow::Owned(format!("{}…", &text[..end]))
+}
+
 #[cfg(feature = "ssr")]
 pub use server::*;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use crate::foundation::db::Pool;
+    use crate::foundation::db::{self, Connection, Pool};
     use sqlx::FromRow;
 
-    use super::AuditEntry;
+    use super::{AuditEntry, MAX_ACTOR_CHARS, MAX_DETAIL_CHARS, MAX_TARGET_CHARS, capped};
     use crate::staff::Staff;
 
     /// Who did it.
@@ -202,26 +234,77 @@ mod server {
         pub client_ip: &'a str,
     }
 
+    /// Appends an entry; its actor, target and detail are capped ([`super::capped`]).
     pub async fn record(pool: &Pool, event: Event<'_>, now: i64) -> sqlx::Result<()> {
+        let mut conn = pool.acquire().await?;
+        insert(&mut conn, &event, now).await?;
+        Ok(())
+    }
+
+    /// Appends an entry for an event that may repeat many times in a row under one `key` (a
+    /// throttled sign-in tried again and again): the first one within `window_secs` is an
+    /// entry of the log, and the ones after it only count on that entry (`audit_repeats`), so
+    /// a burst is one line with its count and cannot bury the other entries.
+    pub async fn record_repeated(
+        pool: &Pool,
+        event: Event<'_>,
+        key: &str,
+        window_secs: i64,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let lock = format!("audit_repeat:{key}");
+        let mut tx = db::begin_serialized(pool, &[&lock]).await?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT audit_id FROM audit_repeats WHERE key = $1 AND window_start > $2
+             ORDER BY window_start DESC LIMIT 1",
+        )
+        .bind(key)
+        .bind(now - window_secs)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(audit_id) = open {
+            sqlx::query(
+                "UPDATE audit_repeats SET count = count + 1, last_at = $1 WHERE audit_id = $2",
+            )
+            .bind(now)
+            .bind(audit_id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            let audit_id = insert(&mut tx, &event, now).await?;
+            sqlx::query(
+                "INSERT INTO audit_repeats (audit_id, key, window_start, count, last_at)
+                 VALUES ($1, $2, $3, 1, $3)",
+            )
+            .bind(audit_id)
+            .bind(key)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Inserts one row, its text fields capped, and returns its id.
+    async fn insert(conn: &mut Connection, event: &Event<'_>, now: i64) -> sqlx::Result<i64> {
         let (actor_id, actor_name) = match event.actor {
             Actor::Staff(staff) => (Some(staff.id), staff.username.clone()),
             Actor::CommandLine => (None, "（命令行）".to_string()),
             Actor::Anonymous(name) => (None, format!("（未登录）{name}")),
         };
-        sqlx::query(
+        sqlx::query_scalar(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, target, detail, client_ip)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(now)
         .bind(actor_id)
-        .bind(actor_name)
+        .bind(capped(&actor_name, MAX_ACTOR_CHARS).into_owned())
         .bind(event.action.key())
-        .bind(event.target)
-        .bind(event.detail)
-        .bind(event.client_ip)
-        .execute(pool)
-        .await?;
-        Ok(())
+        .bind(capped(event.target, MAX_TARGET_CHARS).into_owned())
+        .bind(capped(event.detail, MAX_DETAIL_CHARS).into_owned())
+        .bind(event.client_ip.to_owned())
+        .fetch_one(conn)
+        .await
     }
 
     #[derive(FromRow)]
@@ -233,6 +316,7 @@ mod server {
         target: String,
         detail: String,
         client_ip: String,
+        repeats: Option<i64>,
     }
 
     /// One page of the log, newest first; entries older than `before` (an id) when given.
@@ -242,8 +326,10 @@ mod server {
         limit: i64,
     ) -> sqlx::Result<Vec<AuditEntry>> {
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, at, actor_name, action, target, detail, client_ip FROM audit_log
-             WHERE id < $1 ORDER BY id DESC LIMIT $2",
+            "SELECT a.id, a.at, a.actor_name, a.action, a.target, a.detail, a.client_ip,
+                    r.count AS repeats
+             FROM audit_log a LEFT JOIN audit_repeats r ON r.audit_id = a.id
+             WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
         )
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
@@ -259,6 +345,7 @@ mod server {
                 target: row.target,
                 detail: row.detail,
                 client_ip: row.client_ip,
+                repeats: row.repeats,
             })
             .collect())
     }
@@ -279,5 +366,13 @@ mod tests {
             assert!(!action.label().is_ascii(), "{action:?}");
         }
         assert_eq!(action_label("retired_action"), "retired_action");
+    }
+
+    #[test]
+    fn long_text_is_cut_on_a_character_boundary_and_marked() {
+        assert_eq!(capped("短文本", 5), "短文本");
+        assert_eq!(capped("五个字正好", 5), "五个字正好");
+        assert_eq!(capped("六个字超过了", 5), "六个字超…");
+        assert_eq!(capped(&"甲".repeat(10_000), 200).chars().count(), 200);
     }
 }

@@ -62,13 +62,48 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use server::*;
     staff_form(&[], |staff, pool| async move {
+        use super::throttle;
+        use crate::foundation::audit::Action;
         let back = |error: &str| Ok(Outcome::go(format!("/admin/account?error={error}")));
-        let stored = super::store::password_hash(&pool, staff.id)
-            .await?
-            .unwrap_or_default();
+        let now = crate::foundation::clock::now();
+        // Guesses at the current password (from a session someone took over) are throttled
+        // like sign-ins, per account whatever the address, and each wrong one is logged.
+        let key = throttle::password_change_key(staff.id);
+        let keys = vec![(key.clone(), throttle::PASSWORD_CHANGE)];
+        let claim = match throttle::claim_keys(&pool, keys, now).await? {
+            Ok(claim) => claim,
+            Err(refused) => {
+                let event = crate::foundation::audit::Event {
+                    actor: Actor::Staff(&staff),
+                    action: Action::PasswordChangeThrottled,
+                    target: &staff.username,
+                    detail: "",
+                    client_ip: &crate::foundation::request::client_ip(),
+                };
+                let window = throttle::WINDOW_SECS;
+                crate::foundation::audit::record_repeated(&pool, event, &key, window, now).await?;
+                let wait = refused.verdict.retry_after().unwrap_or(1);
+                return back(&format!("throttled&wait={wait}"));
+            }
+        };
+        let Some(stored) = super::store::password_hash(&pool, staff.id).await? else {
+            return Err(AppError::internal(
+                "a signed-in account has no password hash",
+            ));
+        };
         if !super::password::verify_in_background(current_password, stored).await {
+            let actor = Actor::Staff(&staff);
+            audit(
+                &pool,
+                actor,
+                Action::PasswordChangeFailed,
+                &staff.username,
+                "",
+            )
+            .await?;
             return back("wrong_current");
         }
+        throttle::cleared(&pool, claim, &key).await?;
         if new_password != confirm_password {
             return back("mismatch");
         }
@@ -158,10 +193,17 @@ pub async fn set_roles(
         if loses_admin && account.id == admin.id {
             return Ok(Outcome::go("/admin/users?error=own_admin"));
         }
-        if loses_admin && !account.disabled && super::store::enabled_admins(&pool).await? <= 1 {
-            return Ok(Outcome::go("/admin/users?error=last_admin"));
+        // Checked again inside the change, against any admin change made meanwhile.
+        match super::store::set_roles(&pool, account.id, &chosen).await {
+            Ok(()) => {}
+            Err(super::store::StoreError::LastAdmin) => {
+                return Ok(Outcome::go("/admin/users?error=last_admin"));
+            }
+            Err(super::store::StoreError::NotFound) => {
+                return Ok(Outcome::go("/admin/users?error=not_found"));
+            }
+            Err(error) => return Err(error.into()),
         }
-        super::store::set_roles(&pool, account.id, &chosen).await?;
         Ok(Outcome::done(
             crate::foundation::audit::Action::RolesChanged,
             account.username.clone(),
@@ -182,13 +224,17 @@ pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), AppErro
         if disabled && account.id == admin.id {
             return Ok(Outcome::go("/admin/users?error=own_account"));
         }
-        if disabled
-            && account.roles.contains(&Role::Admin)
-            && super::store::enabled_admins(&pool).await? <= 1
-        {
-            return Ok(Outcome::go("/admin/users?error=last_admin"));
+        // The last-admin rule is checked inside the change, against any made meanwhile.
+        match super::store::set_disabled(&pool, account.id, disabled).await {
+            Ok(()) => {}
+            Err(super::store::StoreError::LastAdmin) => {
+                return Ok(Outcome::go("/admin/users?error=last_admin"));
+            }
+            Err(super::store::StoreError::NotFound) => {
+                return Ok(Outcome::go("/admin/users?error=not_found"));
+            }
+            Err(error) => return Err(error.into()),
         }
-        super::store::set_disabled(&pool, account.id, disabled).await?;
         let (action, done) = if disabled {
             (
                 crate::foundation::audit::Action::AccountDisabled,
@@ -243,7 +289,7 @@ pub async fn audit_entries(
 /// What the server functions above share.
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::foundation::server_support::*;
+    pub use crate::foundation::{audit::Actor, server_support::*};
 }
 
 #[cfg(test)]

@@ -35,6 +35,19 @@ pub fn local_redirect(next: &str) -> Option<String> {
     Some(local)
 }
 
+/// The longest `next` target carried through the sign-in form; a longer one is dropped.
+#[cfg(feature = "ssr")]
+const MAX_NEXT_BYTES: usize = 2048;
+/// How much of a refused, impossible name is typed back into the form.
+#[cfg(feature = "ssr")]
+const MAX_ECHOED_CHARS: usize = 64;
+
+/// Whether a typed name could be an account at all: the account-name rules, in any case (names
+/// are looked up case-insensitively). Checked on the length first, before anything is copied.
+pub fn could_be_username(typed: &str) -> bool {
+    typed.len() <= 32 && super::admin::is_valid_username(&typed.to_ascii_lowercase())
+}
+
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(
     username: String,
@@ -43,27 +56,53 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     use crate::foundation::audit::Action;
     use server::*;
+    let username = username.trim().to_string();
+    let next = if next.len() <= MAX_NEXT_BYTES {
+        next
+    } else {
+        String::new()
+    };
+    let back = |error: &str, name: &str| {
+        go(&format!(
+            "/login?error={error}&username={}&next={}",
+            encode(name),
+            encode(&next)
+        ));
+    };
+    // A name no account can have is refused before anything is spent on it or kept of it:
+    // no throttle record, no password check, no audit entry.
+    if !could_be_username(&username) {
+        let echoed = crate::foundation::audit::capped(&username, MAX_ECHOED_CHARS);
+        back("invalid", &echoed);
+        return Ok(());
+    }
     let pool = pool()?;
     let ip = crate::foundation::request::client_ip();
     let now = crate::foundation::clock::now();
-    let username = username.trim().to_string();
-    let refused = async |action: Action, error: &str| -> Result<(), AppError> {
-        audit(&pool, Actor::Anonymous(&username), action, &username, "").await?;
-        go(&format!(
-            "/login?error={error}&username={}&next={}",
-            encode(&username),
-            encode(&next)
-        ));
-        Ok(())
-    };
 
     // Recorded before the password is checked, so a burst is judged attempt by attempt.
     let claim = match super::throttle::claim(&pool, &username, &ip, now).await? {
         Ok(claim) => claim,
-        Err(verdict) => {
-            let wait = verdict.retry_after().unwrap_or(1);
-            let error = format!("throttled&wait={wait}");
-            return refused(Action::SignInThrottled, &error).await;
+        Err(refused) => {
+            // One entry per refusing key and window, however often it is tried again.
+            let detail = if refused.key.starts_with("address:") {
+                "同一来源地址失败次数过多"
+            } else {
+                "同一账号在此地址失败次数过多"
+            };
+            let event = crate::foundation::audit::Event {
+                actor: Actor::Anonymous(&username),
+                action: Action::SignInThrottled,
+                target: &username,
+                detail,
+                client_ip: &ip,
+            };
+            let window = super::throttle::WINDOW_SECS;
+            crate::foundation::audit::record_repeated(&pool, event, &refused.key, window, now)
+                .await?;
+            let wait = refused.verdict.retry_after().unwrap_or(1);
+            back(&format!("throttled&wait={wait}"), &username);
+            return Ok(());
         }
     };
     let account = super::store::credentials(&pool, &username).await?;
@@ -75,7 +114,12 @@ pub async fn sign_in(
     let account = match account {
         Some(account) if password_ok && !account.disabled => account,
         // The claim stays recorded: it is this failure.
-        _ => return refused(Action::SignInFailed, "invalid").await,
+        _ => {
+            let actor = Actor::Anonymous(&username);
+            audit(&pool, actor, Action::SignInFailed, &username, "").await?;
+            back("invalid", &username);
+            return Ok(());
+        }
     };
 
     super::throttle::succeeded(&pool, claim, &account.username, &ip).await?;
@@ -166,6 +210,16 @@ mod tests {
         ] {
             assert_eq!(local_redirect(attack), None, "{attack:?} was followed");
         }
+    }
+
+    #[test]
+    fn only_a_name_within_the_account_rules_is_looked_up_whatever_its_case() {
+        assert!(could_be_username("wangfang"));
+        assert!(could_be_username("WangFang"));
+        assert!(!could_be_username("ab"));
+        assert!(!could_be_username(&"a".repeat(100 * 1024)));
+        assert!(!could_be_username("王芳"));
+        assert!(!could_be_username("wang fang"));
     }
 
     #[test]

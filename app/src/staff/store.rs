@@ -1,7 +1,7 @@
 //! The SQL of staff accounts and roles. Roles come back with their account in one query
 //! (`string_agg`), never one query per account.
 
-use crate::foundation::db::{self, Flag, Pool};
+use crate::foundation::db::{self, Connection, Flag, Pool};
 use sqlx::FromRow;
 
 use super::{Role, StaffAccount};
@@ -59,6 +59,8 @@ pub enum StoreError {
     UsernameTaken,
     #[error("no such account")]
     NotFound,
+    #[error("no other enabled admin would remain")]
+    LastAdmin,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -150,8 +152,41 @@ pub async fn find_by_username(pool: &Pool, username: &str) -> sqlx::Result<Optio
     Ok(row.map(StaffAccount::from))
 }
 
+/// The lock every change of who is an enabled admin holds, so that "another enabled admin
+/// remains" is still true when the change commits (two admins demoting each other at once
+/// leave one of them an admin).
+const ADMINS_LOCK: &str = "staff:admins";
+
+/// Whether an account is an enabled admin, and how many other enabled admins there are.
+async fn admin_standing(conn: &mut Connection, id: i64) -> sqlx::Result<(bool, i64)> {
+    let (is_admin, others): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN u.id = $1 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN u.id <> $1 THEN 1 ELSE 0 END), 0)
+         FROM staff_users u JOIN staff_roles r ON r.user_id = u.id
+         WHERE r.role = 'admin' AND u.disabled = 0",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((is_admin > 0, others))
+}
+
+/// Refuses a change that takes an enabled admin away when no other enabled admin remains;
+/// run inside the transaction that makes the change, holding [`ADMINS_LOCK`].
+async fn keep_an_admin(conn: &mut Connection, id: i64) -> Result<(), StoreError> {
+    match admin_standing(conn, id).await? {
+        (true, 0) => Err(StoreError::LastAdmin),
+        _ => Ok(()),
+    }
+}
+
+/// Replaces an account's roles; refused with [`StoreError::LastAdmin`] when it would take the
+/// admin role from the last enabled admin.
 pub async fn set_roles(pool: &Pool, id: i64, roles: &[Role]) -> Result<(), StoreError> {
-    let mut tx = db::begin_write(pool).await?;
+    let mut tx = db::begin_serialized(pool, &[ADMINS_LOCK]).await?;
+    if !roles.contains(&Role::Admin) {
+        keep_an_admin(&mut tx, id).await?;
+    }
     sqlx::query("DELETE FROM staff_roles WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -171,9 +206,13 @@ pub async fn set_roles(pool: &Pool, id: i64, roles: &[Role]) -> Result<(), Store
     Ok(())
 }
 
-/// Disables (ending every session at once) or re-enables an account.
+/// Disables (ending every session at once) or re-enables an account; disabling the last
+/// enabled admin is refused with [`StoreError::LastAdmin`].
 pub async fn set_disabled(pool: &Pool, id: i64, disabled: bool) -> Result<(), StoreError> {
-    let mut tx = db::begin_write(pool).await?;
+    let mut tx = db::begin_serialized(pool, &[ADMINS_LOCK]).await?;
+    if disabled {
+        keep_an_admin(&mut tx, id).await?;
+    }
     let changed = sqlx::query("UPDATE staff_users SET disabled = $1 WHERE id = $2")
         .bind(db::flag(disabled))
         .bind(id)

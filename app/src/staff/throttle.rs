@@ -42,6 +42,18 @@ pub const ADDRESS: Rule = Rule {
     lock_after: None,
 };
 
+/// Per account, for the current password asked when changing it: whoever holds the session
+/// (its owner, or someone who took it over) gets four tries, then waits out the window.
+pub const PASSWORD_CHANGE: Rule = Rule {
+    free_failures: 4,
+    lock_after: Some(4),
+};
+
+/// The throttle key of an account's password changes (whatever the address).
+pub fn password_change_key(account_id: i64) -> String {
+    format!("password:{account_id}")
+}
+
 /// What to do with a sign-in attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -107,6 +119,14 @@ pub fn keys(username: &str, client_ip: &str) -> [(String, Rule); 2] {
     ]
 }
 
+/// An attempt the throttle refused: how long to wait, and the key that refused it (the
+/// stricter one when both did), under which its repeats are counted in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub verdict: Verdict,
+    pub key: String,
+}
+
 /// An attempt that the throttle let through, recorded as a failure until it succeeds.
 #[derive(Debug)]
 pub struct Claim {
@@ -120,10 +140,19 @@ pub async fn claim(
     username: &str,
     client_ip: &str,
     now: i64,
-) -> sqlx::Result<Result<Claim, Verdict>> {
+) -> sqlx::Result<Result<Claim, Refused>> {
+    claim_keys(pool, keys(username, client_ip).to_vec(), now).await
+}
+
+/// Records an attempt under each of `keys` and judges it by the attempts recorded before it,
+/// as [`claim`] does for a sign-in.
+pub async fn claim_keys(
+    pool: &Pool,
+    keys: Vec<(String, Rule)>,
+    now: i64,
+) -> sqlx::Result<Result<Claim, Refused>> {
     // Claims on the same keys are judged one at a time, each seeing every claim before it,
     // whichever instance takes them.
-    let keys = keys(username, client_ip);
     let names: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
     let mut tx = db::begin_serialized(pool, &names).await?;
     sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
@@ -132,6 +161,7 @@ pub async fn claim(
         .await?;
     let mut ids = Vec::new();
     let mut verdict = Verdict::Allow;
+    let mut refusing_key = String::new();
     for (key, rule) in keys {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO login_failures (key, failed_at) VALUES ($1, $2) RETURNING id",
@@ -150,17 +180,19 @@ pub async fn claim(
         .fetch_one(&mut *tx)
         .await?;
         ids.push(id);
-        verdict = verdict.max(assess(
-            rule,
-            u32::try_from(count).unwrap_or(u32::MAX),
-            last,
-            now,
-        ));
+        let this = assess(rule, u32::try_from(count).unwrap_or(u32::MAX), last, now);
+        if verdict.max(this) != verdict {
+            verdict = this;
+            refusing_key = key;
+        }
     }
     if verdict != Verdict::Allow {
         forget(&mut tx, &ids).await?;
         tx.commit().await?;
-        return Ok(Err(verdict));
+        return Ok(Err(Refused {
+            verdict,
+            key: refusing_key,
+        }));
     }
     tx.commit().await?;
     Ok(Ok(Claim { ids }))
@@ -184,9 +216,15 @@ pub async fn succeeded(
     username: &str,
     client_ip: &str,
 ) -> sqlx::Result<()> {
+    let [(key, _), _] = keys(username, client_ip);
+    cleared(pool, claim, &key).await
+}
+
+/// After an attempt that proved itself: its own record and every failure under `key` are
+/// forgotten.
+pub async fn cleared(pool: &Pool, claim: Claim, key: &str) -> sqlx::Result<()> {
     let mut tx = db::begin_write(pool).await?;
     forget(&mut tx, &claim.ids).await?;
-    let [(key, _), _] = keys(username, client_ip);
     sqlx::query("DELETE FROM login_failures WHERE key = $1")
         .bind(key)
         .execute(&mut *tx)

@@ -32,7 +32,7 @@ pub struct CsrfPolicy {
 
 pub async fn guard(State(policy): State<CsrfPolicy>, request: Request, next: Next) -> Response {
     let existing = super::cookie(request.headers(), CSRF_COOKIE)
-        .filter(|token| token.len() == 43)
+        .filter(|token| is_token_shaped(token))
         .map(str::to_owned);
     let fresh = existing.is_none();
     let token = existing.unwrap_or_else(random_token);
@@ -68,6 +68,17 @@ pub async fn guard(State(policy): State<CsrfPolicy>, request: Request, next: Nex
         }
     }
     response
+}
+
+/// Whether a cookie value has the shape of a token this portal issues: 43 characters of
+/// base64url (32 random bytes). Anything else is treated as no token at all, so a fresh one is
+/// issued: the token is written into pages, and a value a visitor's cookie chose must never
+/// become markup there.
+fn is_token_shaped(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Whether a request of this method may change something (and so is guarded).
@@ -205,6 +216,19 @@ mod tests {
             Some(true)
         );
         assert_eq!(origin_verdict(&policy(None), &behind_proxy), Some(false));
+    }
+
+    #[test]
+    fn only_a_token_of_the_issued_shape_is_kept() {
+        assert!(is_token_shaped(&random_token()));
+        assert!(!is_token_shaped(
+            "\"><h1>injected</h1>xxxxxxxxxxxxxxxxxxxxxxxxx"
+        ));
+        assert!(!is_token_shaped("short"));
+        assert!(!is_token_shaped(&"a".repeat(44)));
+        assert!(!is_token_shaped(
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa+/"
+        ));
     }
 
     #[test]

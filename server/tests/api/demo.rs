@@ -224,3 +224,105 @@ async fn with_the_demo_off_a_fresh_database_stays_empty() {
         .unwrap();
     assert_eq!(enterprises, 0);
 }
+
+#[tokio::test]
+async fn staff_are_warned_that_a_real_draw_would_keep_the_demo_in_the_chain_until_it_is_removed() {
+    let app = portal_with_demo().await;
+    let admin = app.another_browser();
+    admin.signed_in_as("chief", &[Role::Admin]).await;
+    let officer = app.another_browser();
+    officer
+        .signed_in_as("officer", &[Role::InspectorAdmin])
+        .await;
+    let notice = "一旦公告真实的抽查任务，演示数据将永久留在正式记录中";
+    assert!(demo::in_draw_chain(&app.pool).await.unwrap());
+
+    let (status, dashboard) = admin.page("/admin").await;
+    assert_eq!(status, 200);
+    assert!(dashboard.contains(notice), "the dashboard does not warn");
+    assert!(dashboard.contains("server demo remove"));
+    let (status, announce) = officer.page("/admin/inspections/draws/new").await;
+    assert_eq!(status, 200);
+    assert!(announce.contains(notice), "the announce form does not warn");
+
+    demo::remove(&app.pool, clock::now()).await.unwrap();
+    assert!(!demo::in_draw_chain(&app.pool).await.unwrap());
+    assert!(!admin.page("/admin").await.1.contains(notice));
+    let (_, announce) = officer.page("/admin/inspections/draws/new").await;
+    assert!(!announce.contains(notice), "the warning outlived the demo");
+}
+
+#[tokio::test]
+async fn without_the_demo_staff_see_no_warning_about_it() {
+    let app = spawn_app_with(Options::default()).await;
+    app.signed_in_as("chief", &[Role::Admin]).await;
+    assert!(!demo::in_draw_chain(&app.pool).await.unwrap());
+    let (_, dashboard) = app.page("/admin").await;
+    assert!(!dashboard.contains("演示数据"));
+}
+
+/// Starts the `server` binary in `dir` (its database under `data/`) with `settings`, and
+/// returns the lines it logged up to serving; then stops it.
+fn logged_at_start(dir: &std::path::Path, settings: &[(&str, &str)]) -> Vec<String> {
+    use std::io::{BufRead, BufReader};
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .current_dir(dir)
+        .env_remove("AQXC_DATABASE_URL")
+        .env_remove("AQXC_BASE_PATH")
+        .env("AQXC_LISTEN", "127.0.0.1:0")
+        .env("AQXC_CONTENT_DIR", content)
+        .env("RUST_LOG", "info")
+        .envs(settings.iter().copied())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("the server binary starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let mut logged = Vec::new();
+    loop {
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the server logs its address");
+        let serving = line.contains("serving on ");
+        logged.push(line);
+        if serving {
+            break;
+        }
+    }
+    child.kill().expect("the server stops");
+    let _ = child.wait();
+    logged
+}
+
+#[test]
+fn every_start_warns_while_the_demo_is_in_the_draw_chain_and_not_after_its_removal() {
+    let dir = tempfile::tempdir().unwrap();
+    let warned = |lines: &[String]| {
+        lines.iter().any(|line| {
+            line.contains("DEMO DATA IN THE OFFICIAL DRAW CHAIN")
+                && line.contains("server demo remove")
+                && line.contains("AQXC_DEMO=false")
+        })
+    };
+    let first = logged_at_start(dir.path(), &[("AQXC_DEMO", "true")]);
+    assert!(warned(&first), "{first:#?}");
+    // Starting again with the demo switched off does not make it any less present.
+    let again = logged_at_start(dir.path(), &[("AQXC_DEMO", "false")]);
+    assert!(warned(&again), "{again:#?}");
+
+    let removed = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(dir.path())
+        .env_remove("AQXC_DATABASE_URL")
+        .args(["demo", "remove"])
+        .output()
+        .unwrap();
+    assert!(removed.status.success(), "{removed:?}");
+    let after = logged_at_start(dir.path(), &[("AQXC_DEMO", "false")]);
+    assert!(!warned(&after), "{after:#?}");
+}

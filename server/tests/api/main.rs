@@ -3,6 +3,7 @@
 mod article_workflow;
 mod articles;
 mod assets;
+mod audit_flood;
 mod backup;
 mod base_path;
 mod binary;

@@ -320,3 +320,89 @@ async fn a_forwarded_for_entry_that_is_no_address_never_becomes_the_client_addre
         "1.2.3.4"
     );
 }
+
+/// The token a page's forms carry.
+fn form_token(html: &str) -> Option<String> {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker)? + marker.len();
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].to_string())
+}
+
+/// The `aqxc_csrf` value a response sets, if it sets one.
+fn issued_token(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookie| cookie.strip_prefix("aqxc_csrf="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+}
+
+#[tokio::test]
+async fn a_csrf_cookie_carrying_markup_is_replaced_and_never_reaches_the_page() {
+    let app = spawn_app().await;
+    app.create_staff(
+        "chief",
+        crate::helpers::STAFF_PASSWORD,
+        &[app::staff::Role::Admin],
+    )
+    .await;
+    // 43 bytes, the length of a real token, but markup.
+    let crafted = format!("\"><h1>injected</h1>{}", "x".repeat(24));
+    assert_eq!(crafted.len(), 43);
+    let script = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // Twice: rendered afresh, then from the kept page.
+    let mut fresh = String::new();
+    for _ in 0..2 {
+        let response = script
+            .get(app.url("/login"))
+            .header("cookie", format!("aqxc_csrf={crafted}"))
+            .send()
+            .await
+            .unwrap();
+        let issued = issued_token(&response).expect("a fresh token is issued");
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("<h1>injected"), "the cookie became markup");
+        assert!(!html.contains(&crafted));
+        assert_eq!(issued.len(), 43);
+        assert!(
+            issued
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(form_token(&html).as_deref(), Some(issued.as_str()));
+        fresh = issued;
+    }
+    // The fresh token works: signing in goes through.
+    let signed_in = script
+        .post(app.url("/api/sign_in"))
+        .header("cookie", format!("aqxc_csrf={fresh}"))
+        .header("accept", "text/html")
+        .form(&[
+            ("username", "chief"),
+            ("password", crate::helpers::STAFF_PASSWORD),
+            ("csrf_token", &fresh),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&signed_in), "/admin");
+    // The crafted cookie itself proves nothing.
+    let forged = script
+        .post(app.url("/api/sign_in"))
+        .header("cookie", format!("aqxc_csrf={crafted}"))
+        .form(&[
+            ("username", "chief"),
+            ("password", "x"),
+            ("csrf_token", &crafted),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+}

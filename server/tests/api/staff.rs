@@ -14,8 +14,9 @@ const STAFF_PAGES: [(&str, &[Role]); 7] = [
 ];
 
 /// Every staff server function, with a body that would be valid for an admin.
-const STAFF_FUNCTIONS: [(&str, &[(&str, &str)]); 7] = [
+const STAFF_FUNCTIONS: [(&str, &[(&str, &str)]); 8] = [
     ("/api/staff/accounts", &[]),
+    ("/api/staff/demo_in_draw_chain", &[]),
     ("/api/staff/audit_log", &[]),
     ("/api/staff/sign_out", &[]),
     (
@@ -739,10 +740,20 @@ async fn a_concurrent_burst_from_one_address_is_judged_attempt_by_attempt() {
         .await,
         3
     );
+    // The seventeen refusals are one entry of the log, counted.
     assert_eq!(
         count(
             &app,
             "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_throttled'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT r.count FROM audit_repeats r JOIN audit_log a ON a.id = r.audit_id
+             WHERE a.action = 'sign_in_throttled'"
         )
         .await,
         17
@@ -875,4 +886,171 @@ async fn admins_racing_for_one_username_create_one_account_and_tell_the_others()
                 .unwrap();
         assert_eq!(accounts, 1, "round {round}");
     }
+}
+
+async fn enabled_admins(app: &crate::helpers::TestApp) -> i64 {
+    app::staff::store::enabled_admins(&app.pool).await.unwrap()
+}
+
+/// Two admins, each signed in in a browser of their own, with their ids and form tokens.
+async fn two_admins() -> (
+    crate::helpers::TestApp,
+    crate::helpers::TestApp,
+    [String; 2],
+    [String; 2],
+) {
+    let first = spawn_app().await;
+    let second = first.another_browser();
+    let chief = first.signed_in_as("chief", &[Role::Admin]).await;
+    let deputy = second.signed_in_as("deputy", &[Role::Admin]).await;
+    let tokens = [first.csrf_token().await, second.csrf_token().await];
+    (
+        first,
+        second,
+        [chief.to_string(), deputy.to_string()],
+        tokens,
+    )
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_exactly_one_admin() {
+    let (first, second, [chief, deputy], [first_token, second_token]) = two_admins().await;
+    let demote_deputy = [("account_id", deputy.as_str()), ("roles[editor]", "true")];
+    let demote_chief = [("account_id", chief.as_str()), ("roles[editor]", "true")];
+    let (a, b) = tokio::join!(
+        first.post_form_with_token("/api/staff/set_roles", &demote_deputy, &first_token),
+        second.post_form_with_token("/api/staff/set_roles", &demote_chief, &second_token),
+    );
+    assert_eq!(enabled_admins(&first).await, 1);
+    // One change went through; the other was refused, by the last-admin rule or, when it came
+    // second, because its sender was no longer an admin.
+    let answers = [(a.status(), location(&a)), (b.status(), location(&b))];
+    let done = answers
+        .iter()
+        .filter(|(_, to)| to.contains("done="))
+        .count();
+    assert_eq!(done, 1, "{answers:?}");
+    // Whoever is left can still manage the accounts.
+    let still_admin = [&first, &second];
+    let mut reached = 0;
+    for browser in still_admin {
+        if browser.page("/admin/users").await.0 == 200 {
+            reached += 1;
+        }
+    }
+    assert_eq!(reached, 1);
+}
+
+#[tokio::test]
+async fn two_admins_disabling_each_other_at_once_leave_exactly_one_enabled_admin() {
+    let (first, second, [chief, deputy], [first_token, second_token]) = two_admins().await;
+    let demote_deputy = [("account_id", deputy.as_str()), ("disabled", "true")];
+    let demote_chief = [("account_id", chief.as_str()), ("disabled", "true")];
+    let (a, b) = tokio::join!(
+        first.post_form_with_token("/api/staff/set_disabled", &demote_deputy, &first_token),
+        second.post_form_with_token("/api/staff/set_disabled", &demote_chief, &second_token),
+    );
+    assert_eq!(enabled_admins(&first).await, 1);
+    let answers = [(a.status(), location(&a)), (b.status(), location(&b))];
+    let done = answers
+        .iter()
+        .filter(|(_, to)| to.contains("done="))
+        .count();
+    assert_eq!(done, 1, "{answers:?}");
+}
+
+#[tokio::test]
+async fn the_fifth_wrong_current_password_in_a_row_is_throttled_and_every_failure_is_logged() {
+    let app = spawn_app().await;
+    app.signed_in_as("chief", &[Role::Admin]).await;
+    let token = app.csrf_token().await;
+    let change = |current: &'static str| {
+        let token = token.clone();
+        let app = &app;
+        async move {
+            let response = app
+                .post_form_with_token(
+                    "/api/staff/change_password",
+                    &[
+                        ("current_password", current),
+                        ("new_password", "typhoon-signal-white-9"),
+                        ("confirm_password", "typhoon-signal-white-9"),
+                    ],
+                    &token,
+                )
+                .await;
+            location(&response)
+        }
+    };
+    for guess in ["guess-one", "guess-two", "guess-three", "guess-four"] {
+        assert!(change(guess).await.contains("error=wrong_current"));
+    }
+    let fifth = change("guess-five").await;
+    assert!(fifth.contains("error=throttled"), "{fifth}");
+    // Even the right password waits now: the guesser cannot tell when they found it.
+    let right = change(STAFF_PASSWORD).await;
+    assert!(right.contains("error=throttled"), "{right}");
+    let (_, html) = app.page(&right).await;
+    assert!(
+        html.contains("当前密码连续输错次数过多"),
+        "the wait is not explained"
+    );
+
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, action, _)| action)
+        .collect();
+    let failed = actions
+        .iter()
+        .filter(|a| *a == "password_change_failed")
+        .count();
+    let throttled = actions
+        .iter()
+        .filter(|a| *a == "password_change_throttled")
+        .count();
+    assert_eq!((failed, throttled), (4, 1), "{actions:?}");
+    let (_, log) = app.page("/admin/audit").await;
+    assert_eq!(log.matches("修改密码失败（当前密码不正确）").count(), 4);
+    assert!(log.contains("共 2 次"));
+    // The password is unchanged.
+    assert_eq!(
+        app.another_browser().sign_in("chief", STAFF_PASSWORD).await,
+        "/admin"
+    );
+}
+
+#[tokio::test]
+async fn eight_admins_each_demoting_the_next_at_once_always_leave_an_admin() {
+    let app = spawn_app().await;
+    let mut admins = Vec::new();
+    for n in 0..8 {
+        let browser = app.another_browser();
+        let id = browser
+            .signed_in_as(&format!("admin{n}"), &[Role::Admin])
+            .await;
+        let token = browser.csrf_token().await;
+        admins.push((std::sync::Arc::new(browser), id, token));
+    }
+    let demotions: Vec<_> = (0..admins.len())
+        .map(|n| {
+            let (browser, _, token) = admins[n].clone();
+            let next = admins[(n + 1) % admins.len()].1.to_string();
+            tokio::spawn(async move {
+                let form = [("account_id", next.as_str()), ("roles[editor]", "true")];
+                browser
+                    .post_form_with_token("/api/staff/set_roles", &form, &token)
+                    .await
+                    .status()
+            })
+        })
+        .collect();
+    for demotion in demotions {
+        demotion.await.unwrap();
+    }
+    assert!(
+        enabled_admins(&app).await >= 1,
+        "nobody can manage accounts"
+    );
 }

@@ -20,6 +20,7 @@ pub fn AccountPage() -> impl IntoView {
         query_param("done").as_deref(),
     ) {
         (Some("wrong_current"), _) => Some((NoticeKind::Error, "当前密码不正确。".to_string())),
+        (Some("throttled"), _) => Some((NoticeKind::Error, throttled_message())),
         (Some("mismatch"), _) => Some((NoticeKind::Error, "两次输入的新密码不一致。".to_string())),
         (Some("policy"), _) => Some((
             NoticeKind::Error,
@@ -56,4 +57,12 @@ pub fn AccountPage() -> impl IntoView {
             </form>
         </StaffGate>
     }
+}
+
+/// Too many wrong current passwords in a row: how long to wait, in whole minutes.
+fn throttled_message() -> String {
+    let minutes = query_param("wait")
+        .and_then(|secs| secs.parse::<i64>().ok())
+        .map_or(15, |secs| (secs + 59) / 60);
+    format!("当前密码连续输错次数过多，为保护账号，请 {minutes} 分钟后再试。")
 }

@@ -57,11 +57,16 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
     let rows = entries
         .into_iter()
         .map(|entry| {
+            // A burst of repeats is one entry: say how many times it happened.
+            let repeats = entry
+                .repeats
+                .filter(|count| *count > 1)
+                .map(|count| view! { " " <span class="badge">{format!("共 {count} 次")}</span> });
             view! {
                 <tr>
                     <td><time>{format_beijing(entry.at)}</time></td>
                     <td>{entry.actor}</td>
-                    <td>{action_label(&entry.action).to_string()}</td>
+                    <td>{action_label(&entry.action).to_string()}{repeats}</td>
                     <td>{entry.target}</td>
                     <td>{entry.detail}</td>
                     <td>{entry.client_ip}</td>

@@ -1,6 +1,8 @@
 //! The staff's inspection area (抽查管理): registries, draws, results.
 
 use leptos::prelude::*;
+
+use super::dashboard::DemoInChainNotice;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
@@ -201,6 +203,7 @@ pub fn NewDrawPage() -> impl IntoView {
     view! {
         <StaffGate title="新建抽查任务" roles=OFFICERS>
             <h1>"新建抽查任务"</h1>
+            <DemoInChainNotice />
             {error.map(|message| view! { <Notice kind=NoticeKind::Error message /> })}
             <p class="hint">"公告后名录立即冻结，参数和随机数来源不能再改；公众看到任务、规则、名录摘要和来源，看不到名单。"</p>
             <Suspense fallback=|| view! { <p>"正在加载…"</p> }>

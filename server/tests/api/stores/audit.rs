@@ -105,3 +105,67 @@ async fn the_log_refuses_to_change_or_lose_an_entry() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].actor, "（未登录）lisi");
 }
+
+#[tokio::test]
+async fn a_megabyte_of_target_or_detail_is_stored_cut_short_and_marked() {
+    let db = fresh_db().await;
+    let pool = &db.pool;
+    let huge_name = "名".repeat(300_000);
+    let huge_target = "目".repeat(300_000);
+    let huge_detail = "详".repeat(300_000);
+    let entry = Event {
+        detail: &huge_detail,
+        ..event(
+            Actor::Anonymous(&huge_name),
+            Action::SignInFailed,
+            &huge_target,
+        )
+    };
+    audit::record(pool, entry, NOW).await.unwrap();
+
+    let entries = audit::page(pool, None, 10).await.unwrap();
+    let stored = &entries[0];
+    assert_eq!(stored.actor.chars().count(), audit::MAX_ACTOR_CHARS);
+    assert_eq!(stored.target.chars().count(), audit::MAX_TARGET_CHARS);
+    assert_eq!(stored.detail.chars().count(), audit::MAX_DETAIL_CHARS);
+    assert!(stored.actor.starts_with("（未登录）名名"));
+    assert!(stored.target.ends_with("目…"));
+    assert!(stored.detail.ends_with("详…"));
+}
+
+#[tokio::test]
+async fn repeats_of_one_key_within_the_window_are_one_entry_with_its_count() {
+    let db = fresh_db().await;
+    let pool = &db.pool;
+    let window = 900;
+    let throttled = || event(Actor::Anonymous("lisi"), Action::SignInThrottled, "lisi");
+    for second in 0..30 {
+        audit::record_repeated(
+            pool,
+            throttled(),
+            "account:lisi@1.2.3.4",
+            window,
+            NOW + second,
+        )
+        .await
+        .unwrap();
+    }
+    // Another key is its own entry; the same key after its window starts a new one.
+    audit::record_repeated(pool, throttled(), "address:1.2.3.4", window, NOW + 30)
+        .await
+        .unwrap();
+    audit::record_repeated(
+        pool,
+        throttled(),
+        "account:lisi@1.2.3.4",
+        window,
+        NOW + window,
+    )
+    .await
+    .unwrap();
+
+    let entries = audit::page(pool, None, 10).await.unwrap();
+    let repeats: Vec<Option<i64>> = entries.iter().map(|e| e.repeats).collect();
+    assert_eq!(repeats, [Some(1), Some(1), Some(30)]);
+    assert_eq!(entries[2].at, NOW, "the entry is the first of its burst");
+}

@@ -44,6 +44,8 @@ async fn an_account_comes_back_with_its_roles_in_canonical_order() {
     assert_eq!(credentials.password_hash, "hash-of-a-password");
 
     // Enabled accounts first, then by name; an account without roles has an empty list.
+    // (Another admin first: the last one cannot be disabled.)
+    staff_user(pool, "zhaolei", &[Role::Admin]).await;
     store::set_disabled(pool, id, true).await.unwrap();
     let listed: Vec<(String, Vec<Role>)> = store::list(pool)
         .await
@@ -55,6 +57,7 @@ async fn an_account_comes_back_with_its_roles_in_canonical_order() {
         listed,
         [
             ("chenming".to_string(), vec![]),
+            ("zhaolei".to_string(), vec![Role::Admin]),
             ("wangfang".to_string(), vec![Role::Editor, Role::Admin]),
         ]
     );
@@ -98,6 +101,8 @@ async fn set_roles_replaces_every_role_of_an_existing_account() {
     assert_eq!(roles, [Role::ContestAdmin, Role::Admin]);
     assert_eq!(store::enabled_admins(pool).await.unwrap(), 1);
 
+    // With another admin there, the last role can go.
+    staff_user(pool, "chenming", &[Role::Admin]).await;
     store::set_roles(pool, id, &[]).await.unwrap();
     assert!(
         store::find(pool, id)
@@ -108,8 +113,33 @@ async fn set_roles_replaces_every_role_of_an_existing_account() {
             .is_empty()
     );
 
-    let unknown = store::set_roles(pool, id + 1, &[Role::Editor]).await;
+    let unknown = store::set_roles(pool, id + 100, &[Role::Editor]).await;
     assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
+}
+
+#[tokio::test]
+async fn the_last_enabled_admin_can_be_neither_demoted_nor_disabled() {
+    let db = fresh_db().await;
+    let pool = &db.pool;
+    let admin = staff_user(pool, "wangfang", &[Role::Admin]).await;
+    let former = staff_user(pool, "chenming", &[Role::Admin]).await;
+    store::set_disabled(pool, former, true).await.unwrap();
+
+    let demoted = store::set_roles(pool, admin, &[Role::Editor]).await;
+    assert!(matches!(demoted, Err(StoreError::LastAdmin)), "{demoted:?}");
+    let disabled = store::set_disabled(pool, admin, true).await;
+    assert!(
+        matches!(disabled, Err(StoreError::LastAdmin)),
+        "{disabled:?}"
+    );
+    assert_eq!(store::enabled_admins(pool).await.unwrap(), 1);
+    // A disabled admin's roles may change; keeping the role is always allowed.
+    store::set_roles(pool, former, &[Role::Editor])
+        .await
+        .unwrap();
+    store::set_roles(pool, admin, &[Role::Editor, Role::Admin])
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -369,13 +399,15 @@ async fn sign_in_claims_wait_after_the_free_failures_and_a_success_forgets_the_a
     for _ in 0..throttle::ACCOUNT.free_failures {
         claim("wangfang", NOW).await.expect("free failures");
     }
-    assert_eq!(claim("WangFang ", NOW).await.unwrap_err(), Verdict::Wait(1));
+    let refused = claim("WangFang ", NOW).await.unwrap_err();
+    assert_eq!(refused.verdict, Verdict::Wait(1));
+    assert_eq!(refused.key, "account:wangfang@1.2.3.4");
     // A refused attempt leaves no record: waiting out the delay is enough.
     let rows = count(pool, "SELECT COUNT(*) FROM login_failures").await;
     assert_eq!(rows, 2 * i64::from(throttle::ACCOUNT.free_failures));
     let allowed = claim("wangfang", NOW + 1).await.expect("after the wait");
     assert_eq!(
-        claim("wangfang", NOW + 1).await.unwrap_err(),
+        claim("wangfang", NOW + 1).await.unwrap_err().verdict,
         Verdict::Wait(2)
     );
 
@@ -421,7 +453,7 @@ async fn an_account_locked_from_one_address_stays_open_from_another_until_the_wi
         .await
         .unwrap();
     assert_eq!(
-        refused.unwrap_err(),
+        refused.unwrap_err().verdict,
         Verdict::Locked(last + throttle::WINDOW_SECS - at)
     );
     throttle::claim(pool, "wangfang", "5.6.7.8", at)
