@@ -194,15 +194,8 @@ pub async fn set_roles(
             return Ok(Outcome::go("/admin/users?error=own_admin"));
         }
         // Checked again inside the change, against any admin change made meanwhile.
-        match super::store::set_roles(&pool, account.id, &chosen).await {
-            Ok(()) => {}
-            Err(super::store::StoreError::LastAdmin) => {
-                return Ok(Outcome::go("/admin/users?error=last_admin"));
-            }
-            Err(super::store::StoreError::NotFound) => {
-                return Ok(Outcome::go("/admin/users?error=not_found"));
-            }
-            Err(error) => return Err(error.into()),
+        if let Err(error) = super::store::set_roles(&pool, account.id, &chosen).await {
+            return refused_change(error);
         }
         Ok(Outcome::done(
             crate::foundation::audit::Action::RolesChanged,
@@ -225,15 +218,8 @@ pub async fn set_disabled(account_id: i64, disabled: bool) -> Result<(), AppErro
             return Ok(Outcome::go("/admin/users?error=own_account"));
         }
         // The last-admin rule is checked inside the change, against any made meanwhile.
-        match super::store::set_disabled(&pool, account.id, disabled).await {
-            Ok(()) => {}
-            Err(super::store::StoreError::LastAdmin) => {
-                return Ok(Outcome::go("/admin/users?error=last_admin"));
-            }
-            Err(super::store::StoreError::NotFound) => {
-                return Ok(Outcome::go("/admin/users?error=not_found"));
-            }
-            Err(error) => return Err(error.into()),
+        if let Err(error) = super::store::set_disabled(&pool, account.id, disabled).await {
+            return refused_change(error);
         }
         let (action, done) = if disabled {
             (
@@ -290,6 +276,17 @@ pub async fn audit_entries(
 #[cfg(feature = "ssr")]
 mod server {
     pub use crate::foundation::{audit::Actor, server_support::*};
+    use crate::{foundation::error::AppError, staff::store::StoreError};
+
+    /// Where an account change the store refused sends the admin back to; any other error is
+    /// the server's.
+    pub fn refused_change(error: StoreError) -> Result<Outcome, AppError> {
+        match error {
+            StoreError::LastAdmin => Ok(Outcome::go("/admin/users?error=last_admin")),
+            StoreError::NotFound => Ok(Outcome::go("/admin/users?error=not_found")),
+            error => Err(error.into()),
+        }
+    }
 }
 
 #[cfg(test)]

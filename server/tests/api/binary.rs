@@ -175,16 +175,18 @@ fn a_password_reset_from_the_command_line_is_audited() {
 
 /// Counts audit entries through the server's own pool (no second SQLite driver needed).
 fn audit_entries(url: &str) -> i64 {
+    number(url, "SELECT COUNT(*) FROM audit_log")
+}
+
+/// One number read from the database at `url` through the server's own pool.
+fn number(url: &str, query: &'static str) -> i64 {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
         let pool = crate::helpers::connect(url).await.unwrap();
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar(query).fetch_one(&pool).await.unwrap()
     })
 }
 
@@ -348,4 +350,39 @@ fn a_base_path_that_cannot_prefix_a_url_path_is_refused_in_one_line_and_creates_
         let output = run_in(dir.path(), &["serve"], &[("AQXC_BASE_PATH", base)]);
         assert_refused(&output, &format!("{base:?}"), dir.path());
     }
+}
+
+/// The shared change counter of the database at `url`.
+fn change_counter(url: &str) -> i64 {
+    number(url, "SELECT counter FROM site_changes WHERE id = 1")
+}
+
+#[test]
+fn a_command_that_changes_data_counts_a_change_that_running_instances_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let created = admin(
+        &url,
+        &["create", "--username", "chief", "--role", "admin"],
+        "flood-season-drill-2026\n",
+    );
+    assert!(created.status.success());
+    let before = change_counter(&url);
+    let imported = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["import", "enterprises"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../content/registries/enterprises.csv"
+        ))
+        .env("AQXC_DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    // Instances read the counter every second and forget their copies when it moved.
+    assert!(change_counter(&url) > before, "the import was not counted");
 }
