@@ -380,12 +380,13 @@ pub fn selected_rows(
 const SEARCH_LIMIT: i64 = 30;
 
 /// Names matching the query (`$1`): three or more characters through the trigram index
-/// (SQLite's FTS5 table, `$1` a column phrase; pg_trgm's GIN index, `$1` an `ILIKE` pattern),
-/// best matches first; shorter ones by scanning the name index in order, as article search
-/// does. Either way at most a page of them.
+/// (SQLite's FTS5 table, `$1` a column phrase; pg_trgm's GIN index, `$1` an `ILIKE` pattern);
+/// shorter ones by scanning the name index in order, as article search does. Either way at
+/// most a page of them. FTS5 hands its matches over in rowid order and stops at the limit;
+/// ranking them would score every match first (188 ms for a word in all 100,000 names).
 const NAMES_INDEXED: Dialects = Dialects {
     sqlite: "SELECT uscc FROM (SELECT uscc FROM enterprises_fts WHERE enterprises_fts MATCH $1
-                              ORDER BY rank LIMIT $4)",
+                              ORDER BY rowid LIMIT $4)",
     postgres: "SELECT uscc FROM (SELECT uscc FROM enterprises WHERE name ILIKE $1
                                 ORDER BY similarity(name, $1) DESC, name LIMIT $4) n",
 };
