@@ -38,8 +38,7 @@ pub(crate) mod server {
             return Ok(None);
         };
         let now = crate::foundation::clock::now();
-        let sealed_until =
-            (contest.contest_only && now < contest.closes_at).then_some(contest.closes_at);
+        let sealed_until = contest.sealed_until(now);
         let (people, towns) = if sealed_until.is_some() {
             (Vec::new(), Vec::new())
         } else {

@@ -419,8 +419,7 @@ pub async fn result(
         .await?
         .map(|contest| contest.info)
         .ok_or_else(|| AppError::internal("the attempt's contest is gone"))?;
-    // A contest-only contest seals every mark until it closes: a score alone is an oracle.
-    let sealed_until = (terms.contest_only && now < terms.closes_at).then_some(terms.closes_at);
+    let sealed_until = terms.sealed_until(now);
     let marks = sealed_until.is_none().then(|| {
         let shown = paper::shown_paper(&pairs);
         Marks {

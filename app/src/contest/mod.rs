@@ -55,6 +55,13 @@ impl ContestInfo {
     pub fn is_open(&self, now: i64) -> bool {
         self.opens_at <= now && now < self.closes_at
     }
+
+    /// Until when every mark of an attempt (score, pass, certificate, review) and the
+    /// leaderboard stay sealed, if they are now: a contest of contest-only questions shows none
+    /// of them before it closes, since a score alone tells which answer was right.
+    pub fn sealed_until(&self, now: i64) -> Option<i64> {
+        (self.contest_only && now < self.closes_at).then_some(self.closes_at)
+    }
 }
 
 /// What the participant types before starting: the minimum, never an ID number.

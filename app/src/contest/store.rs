@@ -581,15 +581,20 @@ pub async fn finish(pool: &Pool, id: &str, f: Finished<'_>, now: i64) -> sqlx::R
 
 // ---- Leaderboards, certificates, statistics ----------------------------------------------------
 
-/// Each person's best attempt (score, then time), best first; attempts flagged as too fast,
-/// not ranked (a busy address's beyond the day's quota) or hidden by staff are left out. Read from `contest_best`, which a trigger keeps as attempts are scored
-/// (migration 0012): one index range, however many attempts there are.
+/// The rows that may be ranked (not flagged as too fast, not past a busy address's daily
+/// quota) and their order: best score, then shortest time, then the earlier submission. One
+/// text for the public board and the staff's, so both always show the same ranking.
+const RANKED_ROWS: &str =
+    "FROM contest_best WHERE contest_id = $1 AND flagged_fast = 0 AND ranked = 1";
+const RANKING: &str = "ORDER BY score DESC, elapsed_secs, submitted_at LIMIT $2";
+
+/// Each person's best attempt, best first, without the rows staff hid. Read from
+/// `contest_best`, which a trigger keeps as attempts are scored (migration 0012): one index
+/// range, however many attempts there are.
 pub async fn people(pool: &Pool, contest_id: i64, limit: i64) -> sqlx::Result<Vec<PersonRow>> {
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT nickname, town, score, elapsed_secs FROM contest_best
-         WHERE contest_id = $1 AND flagged_fast = 0 AND ranked = 1 AND hidden = 0
-         ORDER BY score DESC, elapsed_secs, submitted_at LIMIT $2",
-    )
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT nickname, town, score, elapsed_secs {RANKED_ROWS} AND hidden = 0 {RANKING}"
+    ))
     .bind(contest_id)
     .bind(limit)
     .fetch_all(pool)
@@ -644,11 +649,10 @@ pub async fn board_for_staff(
     limit: i64,
 ) -> sqlx::Result<Vec<StaffBoardRow>> {
     type Stored = (String, String, String, i64, i64, Flag, String);
-    let rows: Vec<Stored> = sqlx::query_as(
+    let rows: Vec<Stored> = sqlx::query_as(&format!(
         "SELECT participant, nickname, town, score, elapsed_secs, hidden, hidden_reason
-         FROM contest_best WHERE contest_id = $1 AND flagged_fast = 0 AND ranked = 1
-         ORDER BY score DESC, elapsed_secs, submitted_at LIMIT $2",
-    )
+         {RANKED_ROWS} {RANKING}"
+    ))
     .bind(contest_id)
     .bind(limit)
     .fetch_all(pool)

@@ -45,10 +45,13 @@ impl RoleChoice {
     }
 }
 
+/// The longest account name, in bytes (all ASCII).
+pub const MAX_USERNAME_LEN: usize = 32;
+
 /// Usernames: 3–32 of lowercase letters, digits, `.`, `_`, `-`, starting with a letter.
 pub fn is_valid_username(name: &str) -> bool {
     let mut chars = name.chars();
-    (3..=32).contains(&name.len())
+    (3..=MAX_USERNAME_LEN).contains(&name.len())
         && chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))

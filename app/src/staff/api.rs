@@ -45,7 +45,8 @@ const MAX_ECHOED_CHARS: usize = 64;
 /// Whether a typed name could be an account at all: the account-name rules, in any case (names
 /// are looked up case-insensitively). Checked on the length first, before anything is copied.
 pub fn could_be_username(typed: &str) -> bool {
-    typed.len() <= 32 && super::admin::is_valid_username(&typed.to_ascii_lowercase())
+    typed.len() <= super::admin::MAX_USERNAME_LEN
+        && super::admin::is_valid_username(&typed.to_ascii_lowercase())
 }
 
 #[server(prefix = "/api", endpoint = "sign_in")]
